@@ -1,0 +1,222 @@
+//! Terminal mode: the tutorial's progress lines on stderr, the raw reply on stdout, byte-exact.
+
+use std::io::{self, BufRead, Write};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossbeam_channel::bounded;
+
+use crate::demo_server::DemoServer;
+use crate::fetch::{self, EventKind, FetchError, Job, Phase, Step, Summary, Target, Worker};
+
+/// Exit code when the fetch failed (the server, the network, or a cancel).
+pub const EXIT_FAILED: u8 = 1;
+/// Exit code when the host or port cannot be used; nothing was sent.
+pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// How many events may wait for the terminal: the worker waits when the terminal falls behind,
+/// so memory stays flat however large the reply.
+const EVENT_QUEUE: usize = 16;
+
+#[derive(Debug, clap::Args)]
+pub struct FetchArgs {
+    /// The computer to fetch from: a name, an IP address, or a pasted http:// URL.
+    #[arg(required_unless_present = "demo")]
+    pub host: Option<String>,
+    /// The port to connect to (web servers use 80). A port in HOST wins over this.
+    #[arg(default_value = "80")]
+    pub port: String,
+    /// Start the built-in demo server and fetch from it (HOST and PORT are then not needed).
+    #[arg(long)]
+    pub demo: bool,
+    /// The path to ask for in the request line.
+    #[arg(long)]
+    pub path: Option<String>,
+    /// Seconds to wait for the name lookup and for the server to accept the connection.
+    #[arg(long, default_value_t = fetch::DEFAULT_CONNECT_TIMEOUT.as_secs_f64())]
+    pub connect_timeout: f64,
+    /// Seconds the server may stay silent before the fetch gives up.
+    #[arg(long, default_value_t = fetch::DEFAULT_READ_TIMEOUT.as_secs_f64())]
+    pub read_timeout: f64,
+    /// Stop reading after this many bytes (default: no limit; the terminal keeps nothing in memory).
+    #[arg(long)]
+    pub max_bytes: Option<u64>,
+    /// Wait for Enter before each step, and say what comes next.
+    #[arg(long)]
+    pub step: bool,
+}
+
+/// Runs one fetch in the terminal. Messages for people go to stderr; only the reply goes to stdout.
+pub fn run_fetch(args: &FetchArgs) -> ExitCode {
+    let mut demo = None;
+    let target = if args.demo {
+        match DemoServer::start(0) {
+            Ok(server) => {
+                let port = server.addr().port();
+                eprintln!("# Started the built-in demo server at 127.0.0.1 port {port}");
+                demo = Some(server);
+                Target::parse("127.0.0.1", &port.to_string())
+            }
+            Err(e) => {
+                eprintln!("# Could not start the demo server: {e}");
+                return ExitCode::from(EXIT_FAILED);
+            }
+        }
+    } else {
+        Target::parse(args.host.as_deref().unwrap_or_default(), &args.port)
+    };
+    let mut target = match target {
+        Ok(target) => target,
+        Err(e) => {
+            let error = FetchError::from(e);
+            eprintln!("# {error}\n# Try: {}", error.hint());
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    if let Some(path) = &args.path {
+        target.path = if path.starts_with('/') { path.clone() } else { format!("/{path}") };
+    }
+    let mut job = Job::new(target);
+    job.connect_timeout = seconds(args.connect_timeout);
+    job.read_timeout = seconds(args.read_timeout);
+    job.max_bytes = args.max_bytes.unwrap_or(u64::MAX);
+    job.step_through = args.step;
+    let code = stream_job(job);
+    drop(demo);
+    code
+}
+
+fn seconds(value: f64) -> Duration {
+    Duration::try_from_secs_f64(value).unwrap_or(fetch::DEFAULT_READ_TIMEOUT)
+}
+
+fn stream_job(job: Job) -> ExitCode {
+    let (events_tx, events) = bounded(EVENT_QUEUE);
+    let mut worker = match Worker::spawn(events_tx, Arc::new(|| {})) {
+        Ok(worker) => worker,
+        Err(e) => {
+            eprintln!("# Could not start the worker thread: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    let host = job.target.host.clone();
+    let id = worker.fetch(job);
+    let mut out = raw_stdout();
+    let mut stdout_open = true;
+    let mut stdin = io::stdin().lock();
+    for event in &events {
+        match event.kind {
+            EventKind::Paused { next } => {
+                eprint!("# Next: {}. Press Enter to go on.", next.tutorial_line());
+                if wait_for_enter(&mut stdin) {
+                    worker.next(id);
+                } else {
+                    eprintln!("\n# The input was closed, so the fetch stops before this step.");
+                    worker.cancel(id);
+                }
+            }
+            EventKind::Received { chunk, .. } if stdout_open => {
+                if out.write_all(&chunk).is_err() {
+                    // The reader went away (`| head`): stop fetching what nobody reads.
+                    stdout_open = false;
+                    worker.cancel(id);
+                }
+            }
+            EventKind::Finished(summary) => {
+                let _ = out.flush();
+                return finish(&summary);
+            }
+            kind => progress_line(&host, &kind),
+        }
+    }
+    eprintln!("# The worker stopped without finishing the fetch.");
+    ExitCode::from(EXIT_FAILED)
+}
+
+/// Stdout without Rust's line buffering, which would split binary replies at every newline.
+fn raw_stdout() -> Box<dyn Write> {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd as _;
+        if let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() {
+            return Box::new(std::fs::File::from(fd));
+        }
+    }
+    Box::new(io::stdout())
+}
+
+fn progress_line(host: &str, kind: &EventKind) {
+    match kind {
+        // Connect's line names the address, so it is printed per attempt.
+        EventKind::StepStarted(step) if *step != Step::Connect => eprintln!("# {}", step.tutorial_line()),
+        EventKind::Resolved { addresses } => {
+            let list: Vec<String> = addresses.iter().map(ToString::to_string).collect();
+            eprintln!("#   found {}", list.join(", "));
+        }
+        EventKind::Connecting { address, attempt, of } => {
+            let n = if *of > 1 { format!(" (address {attempt} of {of})") } else { String::new() };
+            eprintln!("# Establishing connection to {host} at IP: {} port {}{n}", address.ip(), address.port());
+        }
+        EventKind::AttemptFailed { error, .. } => eprintln!("#   {error}"),
+        EventKind::Connected { local, .. } => eprintln!("#   connected, from {local}"),
+        EventKind::Sent { bytes } => eprintln!("#   sent {bytes} bytes"),
+        EventKind::Head(head) => eprintln!("#   reply: {} {}", head.status, head.reason),
+        EventKind::HeadUnreadable { reason } => eprintln!("#   this reply is not ordinary HTTP: {reason}"),
+        EventKind::StepDone { step, took } => eprintln!("#   {} done in {}", step.name(), ms(*took)),
+        EventKind::StepStarted(_)
+        | EventKind::Started { .. }
+        | EventKind::Received { .. }
+        | EventKind::Paused { .. }
+        | EventKind::Finished(_) => {}
+    }
+}
+
+fn finish(summary: &Summary) -> ExitCode {
+    let t = &summary.timings;
+    let until = |phase| t.until_end_of(phase).map_or_else(|| "-".to_owned(), ms);
+    eprintln!(
+        "# {} bytes received. time: resolve {}, connect {}, first byte {}, total {}",
+        summary.received,
+        until(Phase::Resolve),
+        until(Phase::Connect),
+        until(Phase::Wait),
+        ms(t.total)
+    );
+    match &summary.error {
+        None => ExitCode::SUCCESS,
+        Some(error) => {
+            eprintln!("# Failed: {error}\n# Try: {}", error.hint());
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
+/// Milliseconds with two decimals: loopback steps take well under one.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Runs the demo server until the process is stopped.
+pub fn serve_demo(port: u16) -> ExitCode {
+    match DemoServer::start(port) {
+        Ok(server) => {
+            let addr = server.addr();
+            eprintln!("# Demo server at http://{addr}/  (stop it with Ctrl+C)");
+            eprintln!("# Try: socket-fetch fetch 127.0.0.1 {}", addr.port());
+            server.wait();
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("# Could not start the demo server on port {port}: {e}");
+            eprintln!("# Try: another port, or leave out --port to let the system pick a free one.");
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
+/// Step mode: true once Enter is pressed, false when the input is closed.
+fn wait_for_enter(input: &mut impl BufRead) -> bool {
+    let mut line = String::new();
+    matches!(input.read_line(&mut line), Ok(n) if n > 0)
+}

@@ -1,0 +1,196 @@
+//! The built-in web server: a small HTTP/1.0 server on 127.0.0.1, so a fetch works with no internet
+//! (a classroom, a CI machine). Each connection gets one reply and is then closed, as in HTTP/1.0.
+//!
+//! Routes: `/` a page that explains the fetch; `/bytes/N` exactly N body bytes ([`numbered_body`]);
+//! `/slow` ten lines, 300 ms apart; `/binary` all 256 byte values, four times; `/redirect` a 302 to `/`;
+//! anything else a 404.
+
+use std::io::{self, Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+/// A client that stays silent or stops reading this long is dropped, so no connection thread lingers.
+const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest request head the server reads.
+const MAX_REQUEST: usize = 16 * 1024;
+/// The pause between lines of `/slow`.
+pub const SLOW_LINE_GAP: Duration = Duration::from_millis(300);
+pub const SLOW_LINES: usize = 10;
+/// Each line of [`numbered_body`] is this long, newline included.
+const LINE_LEN: usize = 64;
+
+/// A running demo server; dropping it stops it.
+pub struct DemoServer {
+    addr: SocketAddr,
+    stopping: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl DemoServer {
+    /// Starts on 127.0.0.1 at `port`, or at a free port the system picks when `port` is 0.
+    pub fn start(port: u16) -> io::Result<Self> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
+        let addr = listener.local_addr()?;
+        let stopping = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stopping);
+        let thread =
+            thread::Builder::new().name("demo-server".to_owned()).spawn(move || accept_loop(&listener, &flag))?;
+        Ok(Self { addr, stopping, thread: Some(thread) })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Blocks until the server is stopped from elsewhere (the terminal's `serve-demo`, until Ctrl+C).
+    pub fn wait(mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        // accept() has no timeout: a connection of our own wakes it to see the flag.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn accept_loop(listener: &TcpListener, stopping: &AtomicBool) {
+    for stream in listener.incoming() {
+        if stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else { continue };
+        let spawned = thread::Builder::new().name("demo-connection".to_owned()).spawn(move || {
+            // A visitor who hangs up early is no fault of the server's.
+            let _ = serve(stream);
+        });
+        if let Err(e) = spawned {
+            eprintln!("socket-fetch demo server: cannot start a connection thread: {e}");
+        }
+    }
+}
+
+fn serve(mut stream: TcpStream) -> io::Result<()> {
+    stream.set_read_timeout(Some(CLIENT_TIMEOUT))?;
+    stream.set_write_timeout(Some(CLIENT_TIMEOUT))?;
+    let client = stream.peer_addr()?;
+    let Some(path) = read_request_path(&mut stream)? else {
+        return respond(&mut stream, "400 Bad Request", "text/plain", b"That was not an HTTP request.\n");
+    };
+    let route = path.split('?').next().unwrap_or("/");
+    match route {
+        "/" => {
+            let page = include_str!("../assets/demo_page.html")
+                .replace("{client}", &client.to_string())
+                .replace("{path}", &html_escape(&path));
+            respond(&mut stream, "200 OK", "text/html; charset=utf-8", page.as_bytes())
+        }
+        "/slow" => serve_slow(&mut stream),
+        "/binary" => {
+            let body: Vec<u8> = (0..4).flat_map(|_| 0..=255u8).collect();
+            respond(&mut stream, "200 OK", "application/octet-stream", &body)
+        }
+        "/redirect" => stream
+            .write_all(b"HTTP/1.0 302 Found\r\nServer: socket-fetch-demo\r\nLocation: /\r\nContent-Length: 0\r\n\r\n"),
+        _ => match route.strip_prefix("/bytes/").map(str::parse::<u64>) {
+            Some(Ok(len)) => serve_bytes(&mut stream, len),
+            _ => respond(&mut stream, "404 Not Found", "text/plain", b"There is no page at this path. Try /.\n"),
+        },
+    }
+}
+
+/// Reads the request head; the path it asks for, or `None` when it is not an HTTP request.
+fn read_request_path(stream: &mut TcpStream) -> io::Result<Option<String>> {
+    let mut bytes = Vec::new();
+    let mut buf = [0; 2048];
+    while bytes.len() < MAX_REQUEST {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        bytes.extend_from_slice(&buf[..n]);
+        let mut headers = [httparse::EMPTY_HEADER; 32];
+        let mut request = httparse::Request::new(&mut headers);
+        match request.parse(&bytes) {
+            Ok(httparse::Status::Complete(_)) => return Ok(request.path.map(str::to_owned)),
+            Ok(httparse::Status::Partial) => {}
+            Err(_) => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+fn head(status: &str, content_type: &str, len: u64) -> String {
+    format!(
+        "HTTP/1.0 {status}\r\nServer: socket-fetch-demo\r\nContent-Type: {content_type}\r\nContent-Length: {len}\r\n\r\n"
+    )
+}
+
+fn respond(stream: &mut TcpStream, status: &str, content_type: &str, body: &[u8]) -> io::Result<()> {
+    stream.write_all(head(status, content_type, body.len() as u64).as_bytes())?;
+    stream.write_all(body)
+}
+
+fn serve_slow(stream: &mut TcpStream) -> io::Result<()> {
+    let line = |i: usize| format!("line {} of {SLOW_LINES}\n", i + 1);
+    let len: usize = (0..SLOW_LINES).map(|i| line(i).len()).sum();
+    stream.write_all(head("200 OK", "text/plain", len as u64).as_bytes())?;
+    for i in 0..SLOW_LINES {
+        thread::sleep(SLOW_LINE_GAP);
+        stream.write_all(line(i).as_bytes())?;
+    }
+    Ok(())
+}
+
+fn serve_bytes(stream: &mut TcpStream, len: u64) -> io::Result<()> {
+    stream.write_all(head("200 OK", "text/plain", len).as_bytes())?;
+    let mut sent = 0;
+    let mut block = Vec::with_capacity(64 * 1024);
+    while sent < len {
+        block.clear();
+        fill_numbered(&mut block, sent, 64 * 1024);
+        let take = usize::try_from(len - sent).unwrap_or(usize::MAX).min(block.len());
+        stream.write_all(&block[..take])?;
+        sent += take as u64;
+    }
+    Ok(())
+}
+
+/// The body `/bytes/N` sends: lines of 64 bytes, each starting with its number, so a lost or
+/// misplaced chunk anywhere shows up when compared.
+pub fn numbered_body(len: usize) -> Vec<u8> {
+    let mut body = Vec::with_capacity(len);
+    fill_numbered(&mut body, 0, len);
+    body
+}
+
+/// Appends `count` bytes of the numbered body, starting `offset` bytes into it.
+fn fill_numbered(out: &mut Vec<u8>, offset: u64, count: usize) {
+    let end = offset + count as u64;
+    let mut line_no = offset / LINE_LEN as u64;
+    let mut skip = usize::try_from(offset % LINE_LEN as u64).unwrap_or(0);
+    let mut pos = offset;
+    while pos < end {
+        let line = format!("{line_no:012} socket-fetch demo body, 64 bytes to a line .......\n");
+        debug_assert_eq!(line.len(), LINE_LEN);
+        let take = usize::try_from(end - pos).unwrap_or(usize::MAX).min(LINE_LEN - skip);
+        out.extend_from_slice(&line.as_bytes()[skip..skip + take]);
+        pos += take as u64;
+        skip = 0;
+        line_no += 1;
+    }
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}

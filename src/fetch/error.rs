@@ -1,0 +1,106 @@
+//! What can go wrong, in plain words, each with a hint for what to try next.
+//!
+//! The `Display` text is the explanation a person reads; [`FetchError::hint`] is the next thing to try.
+//! Both avoid jargon because the same words appear on a classroom projector.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use thiserror::Error;
+
+/// Why the host or port a person typed cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum InputError {
+    #[error("The host is empty: type the name of a computer, such as example.com or 127.0.0.1.")]
+    EmptyHost,
+    #[error("The host \"{0}\" has a space in it; names of computers never do.")]
+    HostHasSpace(String),
+    #[error("The host has an invisible control character in it (perhaps from a paste).")]
+    HostHasControl,
+    #[error("The host is {0} characters long; a name can be at most 253.")]
+    HostTooLong(usize),
+    #[error("The host \"{host}\" has a character a computer name cannot have: '{bad}'.")]
+    HostBadChar { host: String, bad: char },
+    #[error("\"{0}\" looks like an IP address, but each of its four numbers must be from 0 to 255.")]
+    BadIpv4(String),
+    #[error("\"{0}\" is not a name that can be written in the plain letters the internet's phone book uses.")]
+    BadInternationalName(String),
+    #[error(
+        "This tool speaks plain http; \"{0}://\" needs encryption (TLS), which would hide the bytes this tool shows."
+    )]
+    UnsupportedScheme(String),
+    #[error("The port is empty: type a number from 1 to 65535 (web servers use 80).")]
+    EmptyPort,
+    #[error("The port \"{0}\" is not a whole number: type a number from 1 to 65535 (web servers use 80).")]
+    PortNotNumber(String),
+    #[error("Port 0 is reserved and no server can listen on it: type a number from 1 to 65535.")]
+    PortZero,
+    #[error("The port {0} is too large: ports go from 1 to 65535.")]
+    PortTooLarge(String),
+}
+
+/// How a fetch ended badly. Every variant reads as a full sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum FetchError {
+    #[error("{0}")]
+    Input(#[from] InputError),
+    #[error("No computer called \"{host}\" could be found: the name lookup came back empty.")]
+    NameNotFound { host: String },
+    #[error("The name lookup for \"{host}\" got no answer within {} s.", after.as_secs_f32())]
+    ResolveTimedOut { host: String, after: Duration },
+    #[error("Nothing is listening on port {} of {}: the server refused the connection.", addr.port(), addr.ip())]
+    Refused { addr: SocketAddr },
+    #[error("{} did not answer the call within {} s.", addr, after.as_secs_f32())]
+    ConnectTimedOut { addr: SocketAddr, after: Duration },
+    #[error("There is no route from this computer to {addr}: the network cannot reach it.")]
+    Unreachable { addr: SocketAddr },
+    #[error("The server was connected but went silent: no data came for {} s.", after.as_secs_f32())]
+    ReadTimedOut { after: Duration },
+    #[error("The server cut the connection abruptly (a \"reset\") after sending {received} bytes.")]
+    Reset { received: u64 },
+    #[error("The server hung up without sending a single byte.")]
+    ClosedEmpty,
+    #[error(
+        "The reply is larger than the {limit}-byte limit: the first {limit} bytes are kept, the rest was not read."
+    )]
+    TooLarge { limit: u64 },
+    #[error("You stopped the fetch.")]
+    Cancelled,
+    #[error("The {step} step failed: {detail}.")]
+    Other { step: &'static str, detail: String },
+}
+
+impl FetchError {
+    /// What to try next, in one sentence.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            Self::Input(_) => "Correct the host or port and fetch again.",
+            Self::NameNotFound { .. } => {
+                "Check the spelling of the name. Try 127.0.0.1 or the built-in demo server to see a fetch that works."
+            }
+            Self::ResolveTimedOut { .. } => {
+                "The phone book (DNS) may be unreachable: check the network, or use an IP address such as 127.0.0.1."
+            }
+            Self::Refused { .. } => "Check the port number, and that the server program is running.",
+            Self::ConnectTimedOut { .. } => {
+                "The computer may be switched off, or a firewall may drop the call. Check the address, or raise the connect timeout."
+            }
+            Self::Unreachable { .. } => "Check that this computer is on a network and that the address is right.",
+            Self::ReadTimedOut { .. } => {
+                "The server may be stuck, or may not speak HTTP on this port. Try again, or raise the read timeout."
+            }
+            Self::Reset { .. } => "The server program may have crashed or been restarted. Try again in a moment.",
+            Self::ClosedEmpty => {
+                "The program on that port may not speak HTTP, or it refused this request. Check the port."
+            }
+            Self::TooLarge { .. } => "Raise the size limit to read the whole reply.",
+            Self::Cancelled => "Press Fetch to start again.",
+            Self::Other { .. } => "Try again; if it keeps failing, copy the log into a bug report.",
+        }
+    }
+
+    /// True for the errors a person caused by typing, which are reported before any fetch starts.
+    pub fn is_input(&self) -> bool {
+        matches!(self, Self::Input(_))
+    }
+}

@@ -1,0 +1,135 @@
+//! What the worker reports while it fetches: one [`Event`] per thing that happened, in order.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::error::FetchError;
+use super::job::JobId;
+use super::timing::Timings;
+
+/// The five steps of the tutorial's program, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Step {
+    Socket,
+    Resolve,
+    Connect,
+    Send,
+    Receive,
+}
+
+impl Step {
+    pub const ALL: [Self; 5] = [Self::Socket, Self::Resolve, Self::Connect, Self::Send, Self::Receive];
+
+    /// The tutorial's progress line for this step, without the leading `# `.
+    pub fn tutorial_line(self) -> &'static str {
+        match self {
+            Self::Socket => "Setting up the socket",
+            Self::Resolve => "Resolving server IP address",
+            Self::Connect => "Establishing connection to server",
+            Self::Send => "Transmitting request to server",
+            Self::Receive => "Retrieving data from server",
+        }
+    }
+
+    /// A short name for headings and error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Socket => "socket",
+            Self::Resolve => "name lookup",
+            Self::Connect => "connect",
+            Self::Send => "send",
+            Self::Receive => "receive",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The status line and length of a reply, read from its head once the head has fully arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyHead {
+    /// `0` for HTTP/1.0, `1` for HTTP/1.1.
+    pub version: u8,
+    pub status: u16,
+    pub reason: String,
+    /// Bytes of the status line and headers, including the blank line that ends them.
+    pub head_len: usize,
+    /// The whole reply's expected size (head + body) when the server gave a Content-Length.
+    pub expected_total: Option<u64>,
+}
+
+/// One thing that happened to one job.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub job: JobId,
+    /// Time since the job started, not counting time paused in step-through mode.
+    pub at: Duration,
+    pub kind: EventKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum EventKind {
+    /// The worker took the job. `request` is exactly what will be sent.
+    Started {
+        host: String,
+        port: u16,
+        request: Arc<[u8]>,
+    },
+    /// Step-through mode: the worker waits for [`super::Worker::next`] before running `next`.
+    Paused {
+        next: Step,
+    },
+    StepStarted(Step),
+    /// The name lookup found these addresses (IPv4 and IPv6), in the order they will be tried.
+    Resolved {
+        addresses: Vec<IpAddr>,
+    },
+    /// Trying one address; `attempt` counts from 1.
+    Connecting {
+        address: SocketAddr,
+        attempt: usize,
+        of: usize,
+    },
+    /// One address failed; the next one (if any) is tried.
+    AttemptFailed {
+        address: SocketAddr,
+        error: FetchError,
+    },
+    Connected {
+        local: SocketAddr,
+        remote: SocketAddr,
+    },
+    /// The whole request has been handed to the network.
+    Sent {
+        bytes: usize,
+    },
+    /// More of the reply arrived; `total` counts every byte so far.
+    Received {
+        chunk: Vec<u8>,
+        total: u64,
+    },
+    /// The reply's head has arrived and was read.
+    Head(ReplyHead),
+    /// The reply does not start like an HTTP reply; its bytes are still kept and shown.
+    HeadUnreadable {
+        reason: String,
+    },
+    StepDone {
+        step: Step,
+        took: Duration,
+    },
+    /// The last event of every job.
+    Finished(Summary),
+}
+
+/// How a job ended. A failed job still counts the bytes it received, which were all sent as events.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub received: u64,
+    pub timings: Timings,
+    /// `None` when the server sent its reply and closed, as HTTP/1.0 servers do.
+    pub error: Option<FetchError>,
+}

@@ -1,0 +1,48 @@
+//! One fetch to perform: where to, what to send, and how long to wait.
+
+use std::time::Duration;
+
+use super::target::Target;
+
+/// Identifies a job in the events it produces; given out by [`super::Worker::fetch`].
+pub type JobId = u64;
+
+/// How long to wait for the other side to accept the call, by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the server may stay silent mid-reply, by default.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most reply bytes a window keeps by default: large enough for any web page, small enough for memory.
+pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub target: Target,
+    /// Exactly the bytes sent after connecting.
+    pub request: Vec<u8>,
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    /// Reading stops after this many bytes; the fetch then fails with `TooLarge`, keeping them.
+    pub max_bytes: u64,
+    /// Pause before each step until the caller says `next`.
+    pub step_through: bool,
+}
+
+impl Job {
+    /// A job with the tutorial's request (plus a Host header) and the default limits.
+    pub fn new(target: Target) -> Self {
+        Self {
+            request: default_request(&target),
+            target,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            max_bytes: DEFAULT_MAX_BYTES,
+            step_through: false,
+        }
+    }
+}
+
+/// `GET / HTTP/1.0` with a Host header. The tutorial sent no Host header; nearly every server today
+/// hosts many sites on one address and needs it to know which site is meant.
+pub fn default_request(target: &Target) -> Vec<u8> {
+    format!("GET {} HTTP/1.0\r\nHost: {}\r\n\r\n", target.path, target.host_header()).into_bytes()
+}

@@ -1,0 +1,16 @@
+//! The fetch engine: no GUI here. A [`Worker`] thread takes [`Job`]s and reports [`Event`]s.
+
+mod error;
+mod event;
+mod job;
+mod run;
+mod target;
+mod timing;
+mod worker;
+
+pub use error::{FetchError, InputError};
+pub use event::{Event, EventKind, ReplyHead, Step, Summary};
+pub use job::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_READ_TIMEOUT, Job, JobId, default_request};
+pub use target::{DEFAULT_PORT, MAX_HOST_LEN, Target, parse_port};
+pub use timing::{Phase, Timings};
+pub use worker::{Command, Waker, Worker};

@@ -1,0 +1,419 @@
+//! One job, step by step, as the tutorial's program does it: socket, resolve, connect, send, receive.
+//!
+//! Every wait is interruptible: blocking calls the OS cannot interrupt (name lookup, connect) run on
+//! a short-lived side thread that the job stops waiting for when cancelled, and socket reads and
+//! writes wait in slices of [`SLICE`] so commands are looked at in between.
+
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, bounded, select};
+use socket2::{Domain, Protocol, Socket, Type};
+
+use super::error::FetchError;
+use super::event::{Event, EventKind, ReplyHead, Step, Summary};
+use super::job::{Job, JobId};
+use super::timing::{Clock, Phase, PhaseRecorder};
+use super::worker::{Command, Waker};
+
+/// The longest a socket read or write blocks before the job looks at its commands again:
+/// this bounds how long Cancel takes.
+const SLICE: Duration = Duration::from_millis(20);
+/// Bytes asked for per read. Large enough that a fast local server is not held back.
+const READ_CHUNK: usize = 64 * 1024;
+/// A reply head longer than this is not parsed (the bytes are still kept and shown).
+const MAX_HEAD: usize = 64 * 1024;
+
+/// What the worker does after a job.
+pub(super) enum After {
+    Idle,
+    /// A command arrived that ended the job (a new fetch); run it next.
+    Then(Command),
+    Exit,
+}
+
+/// Why a job stopped early, apart from its own failures.
+enum Interrupt {
+    Cancelled,
+    Replaced(Command),
+    Exit,
+}
+
+enum Stop {
+    Failed(FetchError),
+    Interrupted(Interrupt),
+}
+
+impl From<FetchError> for Stop {
+    fn from(error: FetchError) -> Self {
+        Self::Failed(error)
+    }
+}
+
+type StepResult<T> = Result<T, Stop>;
+
+struct Run<'a> {
+    id: JobId,
+    job: &'a Job,
+    inbox: &'a Receiver<Command>,
+    events: &'a Sender<Event>,
+    wake: &'a Waker,
+    clock: Clock,
+    phases: PhaseRecorder,
+    received: u64,
+}
+
+pub(super) fn run(id: JobId, job: &Job, inbox: &Receiver<Command>, events: &Sender<Event>, wake: &Waker) -> After {
+    let mut run =
+        Run { id, job, inbox, events, wake, clock: Clock::start(), phases: PhaseRecorder::new(), received: 0 };
+    let outcome = run.all_steps();
+    let (error, after) = match outcome {
+        Ok(()) => (None, After::Idle),
+        Err(Stop::Failed(error)) => (Some(error), After::Idle),
+        Err(Stop::Interrupted(interrupt)) => (
+            Some(FetchError::Cancelled),
+            match interrupt {
+                Interrupt::Cancelled => After::Idle,
+                Interrupt::Replaced(command) => After::Then(command),
+                Interrupt::Exit => After::Exit,
+            },
+        ),
+    };
+    let now = run.clock.elapsed();
+    let summary = Summary { received: run.received, timings: run.phases.finish(now), error };
+    match run.emit(EventKind::Finished(summary)) {
+        Ok(()) => after,
+        Err(_) => After::Exit,
+    }
+}
+
+impl Run<'_> {
+    fn all_steps(&mut self) -> StepResult<()> {
+        let job = self.job;
+        self.emit(EventKind::Started {
+            host: job.target.host.clone(),
+            port: job.target.port,
+            request: Arc::from(job.request.as_slice()),
+        })?;
+        let socket = self.step(Step::Socket, Self::open_socket)?;
+        let addresses = self.step(Step::Resolve, Self::resolve)?;
+        let mut stream = self.step(Step::Connect, |run| run.connect(socket, &addresses))?;
+        self.step(Step::Send, |run| run.send(&mut stream))?;
+        self.step(Step::Receive, |run| run.receive(&mut stream))
+    }
+
+    /// Runs one step between its `StepStarted` and `StepDone` events, pausing first in step-through mode.
+    fn step<T>(&mut self, step: Step, body: impl FnOnce(&mut Self) -> StepResult<T>) -> StepResult<T> {
+        if self.job.step_through {
+            self.pause_before(step)?;
+        }
+        let phase = match step {
+            Step::Socket => Phase::Socket,
+            Step::Resolve => Phase::Resolve,
+            Step::Connect => Phase::Connect,
+            Step::Send => Phase::Send,
+            Step::Receive => Phase::Wait,
+        };
+        let started = self.clock.elapsed();
+        self.phases.enter(phase, started);
+        self.emit(EventKind::StepStarted(step))?;
+        let value = body(self)?;
+        let took = self.clock.elapsed().saturating_sub(started);
+        self.emit(EventKind::StepDone { step, took })?;
+        Ok(value)
+    }
+
+    fn pause_before(&mut self, step: Step) -> StepResult<()> {
+        self.clock.pause();
+        self.emit(EventKind::Paused { next: step })?;
+        loop {
+            let command = self.inbox.recv().map_err(|_| Stop::Interrupted(Interrupt::Exit))?;
+            if matches!(command, Command::Next(id) if id == self.id) {
+                self.clock.resume();
+                return Ok(());
+            }
+            self.obey(command)?;
+        }
+    }
+
+    /// Acts on a command that arrived mid-job: an error ends the job.
+    fn obey(&self, command: Command) -> StepResult<()> {
+        match command {
+            Command::Cancel(id) if id == self.id => Err(Stop::Interrupted(Interrupt::Cancelled)),
+            Command::Fetch(..) => Err(Stop::Interrupted(Interrupt::Replaced(command))),
+            Command::Shutdown => Err(Stop::Interrupted(Interrupt::Exit)),
+            Command::Cancel(_) | Command::Next(_) => Ok(()),
+        }
+    }
+
+    /// Looks at commands without waiting.
+    fn poll_commands(&self) -> StepResult<()> {
+        while let Ok(command) = self.inbox.try_recv() {
+            self.obey(command)?;
+        }
+        Ok(())
+    }
+
+    fn emit(&self, kind: EventKind) -> StepResult<()> {
+        let event = Event { job: self.id, at: self.clock.elapsed(), kind };
+        // Nobody reads events any more: the program is closing.
+        self.events.send(event).map_err(|_| Stop::Interrupted(Interrupt::Exit))?;
+        (self.wake)();
+        Ok(())
+    }
+
+    /// Step 1. Like the tutorial, open an IPv4 TCP socket before knowing the address.
+    fn open_socket(_: &mut Self) -> StepResult<Socket> {
+        Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))
+            .map_err(|e| FetchError::Other { step: Step::Socket.name(), detail: e.to_string() }.into())
+    }
+
+    /// Step 2. Ask the system's resolver (hosts file, then DNS) for every address of the host.
+    fn resolve(&mut self) -> StepResult<Vec<IpAddr>> {
+        let host = self.job.target.host.clone();
+        // RFC 6761: names under .invalid never resolve, so no lookup is sent for them.
+        let reserved_invalid = host.eq_ignore_ascii_case("invalid") || host.to_ascii_lowercase().ends_with(".invalid");
+        let mut addresses = if reserved_invalid {
+            Vec::new()
+        } else {
+            let port = self.job.target.port;
+            let lookup_host = host.clone();
+            let limit = self.job.connect_timeout;
+            let found = self.wait_on_side_thread("resolve", limit, move || {
+                (lookup_host.as_str(), port).to_socket_addrs().map(|a| a.map(|s| s.ip()).collect::<Vec<_>>())
+            })?;
+            match found {
+                Some(Ok(addresses)) => addresses,
+                Some(Err(_)) => Vec::new(),
+                None => return Err(FetchError::ResolveTimedOut { host, after: limit }.into()),
+            }
+        };
+        dedup_keep_order(&mut addresses);
+        if addresses.is_empty() {
+            return Err(FetchError::NameNotFound { host }.into());
+        }
+        self.emit(EventKind::Resolved { addresses: addresses.clone() })?;
+        Ok(addresses)
+    }
+
+    /// Step 3. Try each address in turn until one accepts.
+    fn connect(&mut self, socket: Socket, addresses: &[IpAddr]) -> StepResult<TcpStream> {
+        let mut spare = Some(socket);
+        let mut last_error = None;
+        for (i, ip) in addresses.iter().enumerate() {
+            let address = SocketAddr::new(*ip, self.job.target.port);
+            self.emit(EventKind::Connecting { address, attempt: i + 1, of: addresses.len() })?;
+            // A socket serves one connect attempt and one address family: reuse step 1's when it fits.
+            let socket = match spare.take() {
+                Some(s) if address.is_ipv4() => s,
+                _ => Socket::new(Domain::for_address(address), Type::STREAM, Some(Protocol::TCP))
+                    .map_err(|e| FetchError::Other { step: Step::Connect.name(), detail: e.to_string() })?,
+            };
+            let limit = self.job.connect_timeout;
+            // Connect waits a little longer than its own limit, so the OS's timeout (with its reason) comes first.
+            let outcome = self.wait_on_side_thread("connect", limit + SLICE, move || {
+                socket.connect_timeout(&address.into(), limit).map(|()| socket)
+            })?;
+            let error = match outcome {
+                Some(Ok(socket)) => {
+                    let stream = TcpStream::from(socket);
+                    let (local, remote) = (stream.local_addr(), stream.peer_addr());
+                    if let (Ok(local), Ok(remote)) = (local, remote) {
+                        self.emit(EventKind::Connected { local, remote })?;
+                    }
+                    stream
+                        .set_read_timeout(Some(SLICE))
+                        .and_then(|()| stream.set_write_timeout(Some(SLICE)))
+                        .map_err(|e| FetchError::Other { step: Step::Connect.name(), detail: e.to_string() })?;
+                    return Ok(stream);
+                }
+                Some(Err(e)) => connect_error(&e, address, limit),
+                None => FetchError::ConnectTimedOut { addr: address, after: limit },
+            };
+            self.emit(EventKind::AttemptFailed { address, error: error.clone() })?;
+            last_error = Some(error);
+        }
+        Err(last_error.unwrap_or(FetchError::NameNotFound { host: self.job.target.host.clone() }).into())
+    }
+
+    /// Step 4. Hand the whole request to the network.
+    fn send(&mut self, stream: &mut TcpStream) -> StepResult<()> {
+        let request = &self.job.request;
+        let mut written = 0;
+        let mut last_progress = Instant::now();
+        while written < request.len() {
+            match stream.write(&request[written..]) {
+                Ok(0) => return Err(FetchError::Reset { received: 0 }.into()),
+                Ok(n) => {
+                    written += n;
+                    last_progress = Instant::now();
+                }
+                Err(e) if is_slice_timeout(&e) => {}
+                Err(e) => return Err(stream_error(&e, 0, Step::Send).into()),
+            }
+            self.poll_commands()?;
+            if last_progress.elapsed() > self.job.read_timeout {
+                return Err(FetchError::ReadTimedOut { after: self.job.read_timeout }.into());
+            }
+        }
+        self.emit(EventKind::Sent { bytes: written })?;
+        Ok(())
+    }
+
+    /// Step 5. Read until the server closes, as HTTP/1.0 servers do when the reply is complete.
+    fn receive(&mut self, stream: &mut TcpStream) -> StepResult<()> {
+        let mut buf = vec![0; READ_CHUNK];
+        let mut head = HeadReader::default();
+        let mut last_progress = Instant::now();
+        loop {
+            match stream.read(&mut buf) {
+                Ok(0) if self.received == 0 => return Err(FetchError::ClosedEmpty.into()),
+                Ok(0) => return Ok(()),
+                Ok(n) => {
+                    last_progress = Instant::now();
+                    if self.received == 0 {
+                        self.phases.enter(Phase::Download, self.clock.elapsed());
+                    }
+                    let room = self.job.max_bytes.saturating_sub(self.received);
+                    let keep = n.min(usize::try_from(room).unwrap_or(usize::MAX));
+                    let chunk = buf[..keep].to_vec();
+                    if let Some(kind) = head.feed(&chunk) {
+                        self.emit(kind)?;
+                    }
+                    self.received += keep as u64;
+                    self.emit(EventKind::Received { chunk, total: self.received })?;
+                    if keep < n {
+                        return Err(FetchError::TooLarge { limit: self.job.max_bytes }.into());
+                    }
+                }
+                Err(e) if is_slice_timeout(&e) => {
+                    if last_progress.elapsed() > self.job.read_timeout {
+                        return Err(FetchError::ReadTimedOut { after: self.job.read_timeout }.into());
+                    }
+                }
+                Err(e) => return Err(stream_error(&e, self.received, Step::Receive).into()),
+            }
+            self.poll_commands()?;
+        }
+    }
+
+    /// Runs a blocking call on a named side thread and waits for it, for commands, or for `limit`.
+    /// `Ok(None)` means the limit passed; an abandoned call finishes on its own and is dropped.
+    fn wait_on_side_thread<T: Send + 'static>(
+        &self,
+        what: &str,
+        limit: Duration,
+        call: impl FnOnce() -> T + Send + 'static,
+    ) -> StepResult<Option<T>> {
+        let (done, result) = bounded(1);
+        thread::Builder::new()
+            .name(format!("{what}-job-{}", self.id))
+            .spawn(move || {
+                // The job may have stopped waiting (cancelled or timed out): then nobody needs the result.
+                let _ = done.send(call());
+            })
+            .map_err(|e| FetchError::Other { step: what_step(what), detail: e.to_string() })?;
+        let deadline = Instant::now() + limit;
+        loop {
+            select! {
+                recv(result) -> value => {
+                    return match value {
+                        Ok(value) => Ok(Some(value)),
+                        Err(_) => Err(FetchError::Other { step: what_step(what), detail: "the helper thread crashed".to_owned() }.into()),
+                    };
+                }
+                recv(self.inbox) -> command => {
+                    let command = command.map_err(|_| Stop::Interrupted(Interrupt::Exit))?;
+                    self.obey(command)?;
+                }
+                default(deadline.saturating_duration_since(Instant::now())) => return Ok(None),
+            }
+        }
+    }
+}
+
+fn what_step(what: &str) -> &'static str {
+    if what == "resolve" { Step::Resolve.name() } else { Step::Connect.name() }
+}
+
+/// Reads the reply's head once it has fully arrived.
+#[derive(Default)]
+struct HeadReader {
+    bytes: Vec<u8>,
+    done: bool,
+}
+
+impl HeadReader {
+    /// Takes the next bytes of the reply; returns an event once the head is read or found unreadable.
+    fn feed(&mut self, chunk: &[u8]) -> Option<EventKind> {
+        if self.done {
+            return None;
+        }
+        let take = chunk.len().min(MAX_HEAD + 1 - self.bytes.len());
+        self.bytes.extend_from_slice(&chunk[..take]);
+        let mut headers = [httparse::EMPTY_HEADER; 64];
+        let mut response = httparse::Response::new(&mut headers);
+        let event = match response.parse(&self.bytes) {
+            Ok(httparse::Status::Complete(head_len)) => {
+                let content_length = response
+                    .headers
+                    .iter()
+                    .find(|h| h.name.eq_ignore_ascii_case("content-length"))
+                    .and_then(|h| std::str::from_utf8(h.value).ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok());
+                EventKind::Head(ReplyHead {
+                    version: response.version.unwrap_or(0),
+                    status: response.code.unwrap_or(0),
+                    reason: response.reason.unwrap_or("").to_owned(),
+                    head_len,
+                    expected_total: content_length.map(|len| len + head_len as u64),
+                })
+            }
+            Ok(httparse::Status::Partial) if self.bytes.len() <= MAX_HEAD => return None,
+            Ok(httparse::Status::Partial) => {
+                EventKind::HeadUnreadable { reason: format!("its head is longer than {} KiB", MAX_HEAD / 1024) }
+            }
+            Err(e) => EventKind::HeadUnreadable { reason: format!("it does not start like an HTTP reply ({e})") },
+        };
+        self.done = true;
+        self.bytes = Vec::new();
+        Some(event)
+    }
+}
+
+fn dedup_keep_order(addresses: &mut Vec<IpAddr>) {
+    let mut seen = Vec::with_capacity(addresses.len());
+    addresses.retain(|a| {
+        let new = !seen.contains(a);
+        seen.push(*a);
+        new
+    });
+}
+
+/// True for the read/write timeout of one [`SLICE`], which only means "nothing yet".
+fn is_slice_timeout(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted)
+}
+
+fn connect_error(e: &io::Error, addr: SocketAddr, limit: Duration) -> FetchError {
+    match e.kind() {
+        io::ErrorKind::ConnectionRefused => FetchError::Refused { addr },
+        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => FetchError::ConnectTimedOut { addr, after: limit },
+        io::ErrorKind::NetworkUnreachable | io::ErrorKind::HostUnreachable | io::ErrorKind::AddrNotAvailable => {
+            FetchError::Unreachable { addr }
+        }
+        _ => FetchError::Other { step: Step::Connect.name(), detail: e.to_string() },
+    }
+}
+
+fn stream_error(e: &io::Error, received: u64, step: Step) -> FetchError {
+    match e.kind() {
+        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe => {
+            FetchError::Reset { received }
+        }
+        _ => FetchError::Other { step: step.name(), detail: e.to_string() },
+    }
+}

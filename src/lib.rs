@@ -1,0 +1,9 @@
+//! socket-fetch: watch a web browser's fetch happen over a raw TCP socket, step by step.
+//!
+//! [`fetch`] is the engine (no GUI): a worker thread that fetches and streams events.
+//! [`demo_server`] is a small web server for offline demonstrations and tests.
+//! [`cli`] prints the engine's events in a terminal.
+
+pub mod cli;
+pub mod demo_server;
+pub mod fetch;

@@ -1,0 +1,94 @@
+//! The terminal mode as a process: stdout byte-exact, progress on stderr, exit codes.
+#![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::process::{Command, Output, Stdio};
+use std::thread;
+use std::time::Duration;
+
+use socket_fetch::demo_server::{DemoServer, numbered_body};
+
+fn socket_fetch(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_socket-fetch")).args(args).stdin(Stdio::null()).output().expect("runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn demo_fetch_prints_the_five_steps_and_a_200_reply() {
+    let output = socket_fetch(&["fetch", "--demo"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let err = stderr(&output);
+    let lines = [
+        "# Setting up the socket",
+        "# Resolving server IP address",
+        "# Establishing connection to 127.0.0.1 at IP: 127.0.0.1 port ",
+        "# Transmitting request to server",
+        "# Retrieving data from server",
+    ];
+    let mut from = 0;
+    for line in lines {
+        let at = err[from..].find(line).unwrap_or_else(|| panic!("{line:?} missing after byte {from} in:\n{err}"));
+        from += at + line.len();
+    }
+    assert!(err.contains("time: resolve "), "{err}");
+    assert!(output.stdout.starts_with(b"HTTP/1.0 200 OK\r\n"));
+}
+
+#[test]
+fn a_refused_port_fails_with_a_plain_message() {
+    let port = common::closed_port().to_string();
+    let output = socket_fetch(&["fetch", "127.0.0.1", &port]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("the server refused the connection"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("# Try: Check the port number"));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn bad_input_exits_2_before_any_fetch() {
+    for (host, port) in [("", "80"), ("example.com", "70000"), ("example.com", "abc"), ("example.com", "0")] {
+        let output = socket_fetch(&["fetch", host, port]);
+        assert_eq!(output.status.code(), Some(2), "{host:?} {port:?}: {}", stderr(&output));
+        assert!(!stderr(&output).contains("Setting up the socket"));
+    }
+}
+
+#[test]
+fn stdout_is_byte_exact_for_a_large_numbered_body() {
+    let server = DemoServer::start(0).unwrap();
+    let port = server.addr().port().to_string();
+    let len = 3 * 1024 * 1024 + 7;
+    let output = socket_fetch(&["fetch", "127.0.0.1", &port, "--path", &format!("/bytes/{len}")]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(output.stdout.ends_with(&numbered_body(len)));
+    assert_eq!(output.stdout.len(), len + output.stdout.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4);
+}
+
+#[test]
+fn arbitrary_binary_bytes_reach_stdout_exactly_and_bytes_before_a_reset_are_kept() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let sent: Vec<u8> = (0..70_000u32).map(|i| i.wrapping_mul(2_654_435_761).to_le_bytes()[1]).collect();
+    let to_send = sent.clone();
+    thread::Builder::new()
+        .name("binary-server".into())
+        .spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            let mut buf = [0; 1024];
+            let _ = s.read(&mut buf);
+            s.write_all(&to_send).unwrap();
+            thread::sleep(Duration::from_millis(100));
+            socket2::SockRef::from(&s).set_linger(Some(Duration::ZERO)).unwrap();
+        })
+        .unwrap();
+    let output = socket_fetch(&["fetch", "127.0.0.1", &port]);
+    assert_eq!(output.stdout, sent);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("cut the connection"), "{}", stderr(&output));
+}
