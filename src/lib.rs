@@ -2,8 +2,9 @@
 //!
 //! [`fetch`] is the engine (no GUI): a worker thread that fetches and streams events.
 //! [`demo_server`] is a small web server for offline demonstrations and tests.
-//! [`cli`] prints the engine's events in a terminal.
+//! [`cli`] prints the engine's events in a terminal; [`ui`] draws them in a window.
 
 pub mod cli;
 pub mod demo_server;
 pub mod fetch;
+pub mod ui;

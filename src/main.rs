@@ -1,16 +1,34 @@
 //! Arguments only: open the window, or run the same engine in the terminal.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use socket_fetch::cli;
+use socket_fetch::{cli, ui};
 
 /// Watch a web browser's fetch happen over a raw TCP socket, step by step.
+///
+/// With no subcommand, opens the window.
 #[derive(Parser)]
 #[command(version, about)]
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Window: the host to fill in (a name, an address, or a pasted http:// URL).
+    #[arg(long)]
+    host: Option<String>,
+    /// Window: the port to fill in.
+    #[arg(long)]
+    port: Option<String>,
+    /// Window: start the built-in demo server and fill in its address.
+    #[arg(long)]
+    demo: bool,
+    /// Window: fetch as soon as the window opens.
+    #[arg(long)]
+    fetch: bool,
+    /// Window: fetch, save the window as a PNG here when the fetch has ended, and exit.
+    #[arg(long, value_name = "FILE")]
+    screenshot: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -26,12 +44,26 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    match Args::parse().command {
-        Some(Command::Fetch(args)) => cli::run_fetch(&args),
+    let args = Args::parse();
+    match args.command {
+        Some(Command::Fetch(fetch)) => cli::run_fetch(&fetch),
         Some(Command::ServeDemo { port }) => cli::serve_demo(port),
         None => {
-            eprintln!("socket-fetch: the window is not built yet; use `socket-fetch fetch --demo`.");
-            ExitCode::FAILURE
+            let options = ui::StartOptions {
+                host: args.host,
+                port: args.port,
+                demo: args.demo,
+                fetch_now: args.fetch,
+                screenshot: args.screenshot,
+            };
+            match ui::run_window(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("socket-fetch: the window could not open: {e}");
+                    eprintln!("Try: the terminal mode, `socket-fetch fetch --demo`, which needs no display.");
+                    ExitCode::FAILURE
+                }
+            }
         }
     }
 }

@@ -1,0 +1,326 @@
+//! The app: owns the form, the current fetch's view and the worker; lays out the panels.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, unbounded};
+use egui::{Key, Modifiers, RichText, Ui};
+
+use crate::demo_server::DemoServer;
+use crate::fetch::{DEFAULT_PORT, Event, FetchError, Job, Target, Worker};
+
+use super::error_card::error_card_ui;
+use super::fetch_view::FetchView;
+use super::form::{FormAction, FormFields, form_ui};
+use super::log_panel::log_ui;
+use super::reply_view::reply_ui;
+use super::steps_panel::steps_ui;
+
+const HOST_KEY: &str = "host";
+const PORT_KEY: &str = "port";
+/// How long a "Copied ..." confirmation stays.
+const NOTICE_TIME: Duration = Duration::from_secs(4);
+
+/// How the window starts (from the command line).
+#[derive(Debug, Default, Clone)]
+pub struct StartOptions {
+    pub host: Option<String>,
+    pub port: Option<String>,
+    /// Start the demo server and fill the form with its address.
+    pub demo: bool,
+    /// Fetch as soon as the window opens.
+    pub fetch_now: bool,
+    /// Save a screenshot here once the fetch has ended, then close.
+    pub screenshot: Option<PathBuf>,
+}
+
+pub struct SocketFetchApp {
+    form: FormFields,
+    view: Option<FetchView>,
+    /// A host or port that could not be used; shown instead of starting a fetch.
+    input_error: Option<FetchError>,
+    worker: Option<Worker>,
+    events_tx: Sender<Event>,
+    events: Receiver<Event>,
+    demo: Option<DemoServer>,
+    notice: Option<(String, Instant)>,
+    first_frame: bool,
+    fetch_now: bool,
+    screenshot: Option<Screenshot>,
+}
+
+/// The `--screenshot` run: wait for the fetch to end, capture, save, close.
+struct Screenshot {
+    path: PathBuf,
+    requested: bool,
+    images: Option<Receiver<Arc<egui::ColorImage>>>,
+}
+
+impl SocketFetchApp {
+    /// A new app; `storage` holds the host and port of the last run.
+    pub fn new(storage: Option<&dyn eframe::Storage>, options: StartOptions) -> Self {
+        let remembered = |key| storage.and_then(|s| s.get_string(key));
+        let (events_tx, events) = unbounded();
+        let mut app = Self {
+            form: FormFields {
+                host: options.host.or_else(|| remembered(HOST_KEY)).unwrap_or_else(|| "example.com".to_owned()),
+                port: options.port.or_else(|| remembered(PORT_KEY)).unwrap_or_else(|| DEFAULT_PORT.to_string()),
+                step_through: false,
+            },
+            view: None,
+            input_error: None,
+            worker: None,
+            events_tx,
+            events,
+            demo: None,
+            notice: None,
+            first_frame: true,
+            fetch_now: options.fetch_now || options.screenshot.is_some(),
+            screenshot: options.screenshot.map(|path| Screenshot { path, requested: false, images: None }),
+        };
+        if options.demo {
+            app.use_demo_server();
+        }
+        app
+    }
+
+    /// The current fetch, if any (for tests and benchmarks).
+    pub fn view(&self) -> Option<&FetchView> {
+        self.view.as_ref()
+    }
+
+    pub fn input_error(&self) -> Option<&FetchError> {
+        self.input_error.as_ref()
+    }
+
+    /// Draws the whole window. Used by eframe and, headless, by the tests.
+    pub fn ui(&mut self, ui: &mut Ui) {
+        for event in self.events.try_iter() {
+            if let Some(view) = &mut self.view {
+                view.apply(event);
+            }
+        }
+        let running = self.view.as_ref().is_some_and(FetchView::is_running);
+        let paused = self.view.as_ref().and_then(FetchView::paused_before).is_some();
+
+        if running && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+            self.cancel();
+        }
+        if ui.input_mut(|i| i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::C)) {
+            self.copy_reply(ui.ctx());
+        }
+
+        let mut action = FormAction::None;
+        egui::Panel::top("top").show(ui, |ui| {
+            ui.add_space(4.0);
+            ui.horizontal(|ui| {
+                ui.heading(RichText::new("socket-fetch").strong());
+                ui.label(RichText::new("how a browser fetches a page over a raw TCP socket").weak());
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    egui::widgets::global_theme_preference_buttons(ui);
+                    if ui.button("A+").on_hover_text("Larger text (Ctrl +)").clicked() {
+                        egui::gui_zoom::zoom_in(ui.ctx());
+                    }
+                    if ui.button("A−").on_hover_text("Smaller text (Ctrl −)").clicked() {
+                        egui::gui_zoom::zoom_out(ui.ctx());
+                    }
+                });
+            });
+            action = form_ui(ui, &mut self.form, running, paused, self.first_frame);
+            ui.add_space(4.0);
+        });
+        self.first_frame = false;
+        if std::mem::take(&mut self.fetch_now) {
+            action = FormAction::Fetch;
+        }
+        match action {
+            FormAction::None => {}
+            FormAction::Fetch => self.start_fetch(ui.ctx()),
+            FormAction::Cancel => self.cancel(),
+            FormAction::UseDemo => self.use_demo_server(),
+            FormAction::Next => {
+                if let (Some(worker), Some(view)) = (&self.worker, &self.view) {
+                    worker.next(view.job);
+                }
+            }
+        }
+
+        egui::Panel::left("steps").default_size(360.0).resizable(true).show(ui, |ui| {
+            ui.add_space(6.0);
+            ui.heading("Steps");
+            steps_ui(ui, self.view.as_ref());
+            ui.separator();
+            if log_ui(ui, self.view.as_ref())
+                && let Some(view) = &self.view
+            {
+                let log = view.log_text();
+                self.notice(format!("Copied the log ({} lines) to the clipboard.", view.log.len()));
+                ui.ctx().copy_text(log);
+            }
+        });
+
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            if let Some(error) = &self.input_error {
+                error_card_ui(ui, error, 0);
+                ui.add_space(6.0);
+            } else if let Some(error) = self.view.as_ref().and_then(FetchView::error) {
+                error_card_ui(ui, error, self.view.as_ref().map_or(0, FetchView::received));
+                ui.add_space(6.0);
+            }
+            self.reply_toolbar_ui(ui);
+            reply_ui(ui, self.view.as_ref().map(|v| &v.reply));
+        });
+
+        if let Some((_, since)) = &self.notice {
+            let left = NOTICE_TIME.saturating_sub(since.elapsed());
+            if left.is_zero() {
+                self.notice = None;
+            } else {
+                ui.ctx().request_repaint_after(left);
+            }
+        }
+        self.screenshot_step(ui.ctx());
+    }
+
+    fn reply_toolbar_ui(&mut self, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            ui.heading("Reply");
+            if let Some(view) = &self.view {
+                let status = view.head.as_ref().map(|h| format!("{} {} · ", h.status, h.reason)).unwrap_or_default();
+                ui.label(format!("{status}{} bytes", view.received()));
+            }
+            let has_reply = self.view.as_ref().is_some_and(|v| !v.reply.is_empty());
+            if ui
+                .add_enabled(has_reply, egui::Button::new("Copy reply"))
+                .on_hover_text("Put the whole raw reply on the clipboard (Ctrl+Shift+C)")
+                .clicked()
+            {
+                self.copy_reply(ui.ctx());
+            }
+            if let Some((text, _)) = &self.notice {
+                ui.label(RichText::new(text).color(egui::Color32::from_rgb(0x2e, 0xa0, 0x43)));
+            }
+        });
+    }
+
+    fn notice(&mut self, text: String) {
+        self.notice = Some((text, Instant::now()));
+    }
+
+    fn copy_reply(&mut self, ctx: &egui::Context) {
+        let Some(view) = self.view.as_ref().filter(|v| !v.reply.is_empty()) else { return };
+        let copied = view.reply.clipboard_text();
+        let bytes = view.received();
+        ctx.copy_text(copied.text);
+        self.notice(if copied.escaped == 0 {
+            format!("Copied {bytes} bytes to the clipboard, exactly as received.")
+        } else {
+            format!(
+                "Copied {bytes} bytes. {} of them are not text, so the clipboard got each as \\xNN instead.",
+                copied.escaped
+            )
+        });
+    }
+
+    fn start_fetch(&mut self, ctx: &egui::Context) {
+        if self.view.as_ref().is_some_and(FetchView::is_running) {
+            return; // Fetch is Cancel while running; Enter must not start a second fetch by accident
+        }
+        let target = match Target::parse(&self.form.host, &self.form.port) {
+            Ok(target) => target,
+            Err(e) => {
+                self.input_error = Some(e.into());
+                return;
+            }
+        };
+        self.input_error = None;
+        if self.worker.is_none() {
+            let ctx = ctx.clone();
+            match Worker::spawn(self.events_tx.clone(), Arc::new(move || ctx.request_repaint())) {
+                Ok(worker) => self.worker = Some(worker),
+                Err(e) => {
+                    self.input_error = Some(FetchError::Other { step: "start", detail: e.to_string() });
+                    return;
+                }
+            }
+        }
+        let Some(worker) = &mut self.worker else { return };
+        let mut job = Job::new(target.clone());
+        job.step_through = self.form.step_through;
+        let id = worker.fetch(job);
+        self.view = Some(FetchView::new(id, target.host, target.port));
+    }
+
+    fn cancel(&self) {
+        if let (Some(worker), Some(view)) = (&self.worker, &self.view) {
+            worker.cancel(view.job);
+        }
+    }
+
+    fn use_demo_server(&mut self) {
+        if self.demo.is_none() {
+            match DemoServer::start(0) {
+                Ok(server) => self.demo = Some(server),
+                Err(e) => {
+                    self.input_error =
+                        Some(FetchError::Other { step: "demo server", detail: format!("it could not start: {e}") });
+                    return;
+                }
+            }
+        }
+        if let Some(server) = &self.demo {
+            // A path typed after the host (127.0.0.1/bytes/100) is kept.
+            let path = self.form.host.find('/').map(|i| self.form.host[i..].to_owned()).unwrap_or_default();
+            let path = if self.form.host.contains("://") { String::new() } else { path };
+            self.form.host = format!("127.0.0.1{path}");
+            self.form.port = server.addr().port().to_string();
+            self.input_error = None;
+        }
+    }
+
+    fn screenshot_step(&mut self, ctx: &egui::Context) {
+        let Some(shot) = &mut self.screenshot else { return };
+        let finished = self.view.as_ref().is_some_and(|v| !v.is_running()) || self.input_error.is_some();
+        if !finished {
+            return;
+        }
+        if !shot.requested {
+            shot.requested = true;
+            let (tx, rx) = unbounded();
+            shot.images = Some(rx);
+            ctx.request_screenshot(move |image| {
+                let _ = tx.send(image);
+            });
+        }
+        if let Some(image) = shot.images.as_ref().and_then(|rx| rx.try_recv().ok()) {
+            match save_png(&shot.path, &image) {
+                Ok(()) => eprintln!("socket-fetch: saved the window to {}", shot.path.display()),
+                Err(e) => eprintln!("socket-fetch: could not save {}: {e}", shot.path.display()),
+            }
+            self.screenshot = None;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        } else {
+            // The image comes back after a rendered frame; keep frames coming until it has.
+            ctx.request_repaint_after(Duration::from_millis(16));
+        }
+    }
+}
+
+fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), image::ImageError> {
+    let [w, h] = image.size;
+    let rgba: Vec<u8> = image.pixels.iter().flat_map(egui::Color32::to_array).collect();
+    let (w, h) = (u32::try_from(w).unwrap_or(u32::MAX), u32::try_from(h).unwrap_or(u32::MAX));
+    image::save_buffer(path, &rgba, w, h, image::ExtendedColorType::Rgba8)
+}
+
+impl eframe::App for SocketFetchApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        SocketFetchApp::ui(self, ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        storage.set_string(HOST_KEY, self.form.host.clone());
+        storage.set_string(PORT_KEY, self.form.port.clone());
+    }
+}

@@ -1,0 +1,29 @@
+//! The log: time-stamped messages in plain words, selectable, with Copy log.
+
+use egui::{RichText, Ui};
+
+use super::fetch_view::FetchView;
+
+/// Draws the log; true when Copy log was clicked.
+pub fn log_ui(ui: &mut Ui, view: Option<&FetchView>) -> bool {
+    let mut copy = false;
+    ui.horizontal(|ui| {
+        ui.heading("Log");
+        if ui.add_enabled(view.is_some(), egui::Button::new("Copy log")).clicked() {
+            copy = true;
+        }
+    });
+    egui::ScrollArea::vertical().id_salt("log").stick_to_bottom(true).auto_shrink([false, false]).show(ui, |ui| {
+        if let Some(view) = view {
+            for line in &view.log {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(format!("{:>8.2} ms", line.at.as_secs_f64() * 1000.0)).monospace().weak());
+                    ui.add(egui::Label::new(&line.text).selectable(true));
+                });
+            }
+        } else {
+            ui.label(RichText::new("Press Fetch to start. Each step will be described here.").weak());
+        }
+    });
+    copy
+}

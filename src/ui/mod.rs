@@ -1,0 +1,35 @@
+//! The window: an [`eframe::App`] that sends jobs to the engine's worker and draws its events.
+//! It never waits on the network; the worker wakes it (`request_repaint`) after each event.
+
+mod app;
+mod error_card;
+mod fetch_view;
+mod form;
+mod log_panel;
+mod reply_text;
+mod reply_view;
+mod steps_panel;
+
+pub use app::{SocketFetchApp, StartOptions};
+pub use fetch_view::{FetchView, StepState};
+pub use reply_text::{ClipboardText, MAX_ROW_BYTES, Piece, ReplyText, row_pieces};
+
+/// Opens the window and runs until it is closed.
+pub fn run_window(options: StartOptions) -> eframe::Result {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("socket-fetch")
+        .with_app_id("socket-fetch")
+        .with_inner_size([1200.0, 780.0])
+        .with_min_inner_size([640.0, 420.0]);
+    match eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")) {
+        Ok(icon) => viewport = viewport.with_icon(icon),
+        // A window without its icon is still useful; say so rather than refuse to open.
+        Err(e) => eprintln!("socket-fetch: the window icon could not be read: {e}"),
+    }
+    let native_options = eframe::NativeOptions { viewport, ..Default::default() };
+    eframe::run_native(
+        "socket-fetch",
+        native_options,
+        Box::new(move |cc| Ok(Box::new(SocketFetchApp::new(cc.storage, options)))),
+    )
+}

@@ -1,0 +1,195 @@
+//! The raw reply as the window keeps it: every byte, plus an index of display rows so only the
+//! visible rows are ever laid out (a 64 MiB reply as one text widget would need gigabytes).
+
+use std::fmt::Write as _;
+
+/// A line longer than this is shown as several rows, so one huge line (a 1 MiB header, binary
+/// data without newlines) never becomes one huge widget.
+pub const MAX_ROW_BYTES: usize = 1024;
+
+#[derive(Debug, Default)]
+pub struct ReplyText {
+    bytes: Vec<u8>,
+    /// Where each display row starts. Row `i` ends where row `i + 1` starts (or at the end).
+    row_starts: Vec<usize>,
+}
+
+/// A piece of a row as it is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    Text(&'a str),
+    /// A byte that is not text (invalid UTF-8 or a control character), drawn as `\xNN`.
+    Byte(u8),
+}
+
+/// What "Copy reply" put on the clipboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClipboardText {
+    pub text: String,
+    /// Bytes that are not UTF-8 text and were written as `\xNN` instead (0: the copy is exact).
+    pub escaped: usize,
+}
+
+impl ReplyText {
+    pub fn push(&mut self, chunk: &[u8]) {
+        if self.row_starts.is_empty() {
+            self.row_starts.push(0);
+        }
+        let scan_from = self.bytes.len();
+        self.bytes.extend_from_slice(chunk);
+        let mut row_start = *self.row_starts.last().unwrap_or(&0);
+        for i in scan_from..self.bytes.len() {
+            let newline = self.bytes[i] == b'\n';
+            if newline || (i + 1 - row_start >= MAX_ROW_BYTES && !is_utf8_continuation(self.bytes.get(i + 1))) {
+                row_start = i + 1;
+                self.row_starts.push(row_start);
+            }
+        }
+        // A row start at the very end is an empty last row only once more bytes or the end arrive;
+        // keeping it is harmless (editors show the empty line after a final newline too).
+    }
+
+    /// Makes room for `more` bytes at once, when the reply announced its length.
+    pub fn reserve(&mut self, more: usize) {
+        self.bytes.reserve_exact(more);
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    pub fn row_count(&self) -> usize {
+        self.row_starts.len()
+    }
+
+    /// Row `i`'s bytes, without the newline that ends it.
+    pub fn row(&self, i: usize) -> &[u8] {
+        let start = self.row_starts[i];
+        let end = self.row_starts.get(i + 1).copied().unwrap_or(self.bytes.len());
+        let row = &self.bytes[start..end];
+        row.strip_suffix(b"\n").unwrap_or(row)
+    }
+
+    /// The whole reply for the clipboard, which holds text: exact when the reply is UTF-8,
+    /// otherwise each byte that is not text is written as `\xNN`, and counted.
+    pub fn clipboard_text(&self) -> ClipboardText {
+        if let Ok(text) = std::str::from_utf8(&self.bytes) {
+            return ClipboardText { text: text.to_owned(), escaped: 0 };
+        }
+        let mut text = String::with_capacity(self.bytes.len());
+        let mut escaped = 0;
+        for piece in utf8_pieces(&self.bytes) {
+            match piece {
+                Piece::Text(t) => text.push_str(t),
+                Piece::Byte(b) => {
+                    escaped += 1;
+                    // Writing to a String cannot fail.
+                    let _ = write!(text, "\\x{b:02X}");
+                }
+            }
+        }
+        ClipboardText { text, escaped }
+    }
+}
+
+fn is_utf8_continuation(byte: Option<&u8>) -> bool {
+    byte.is_some_and(|b| b & 0b1100_0000 == 0b1000_0000)
+}
+
+/// Splits bytes into UTF-8 text and the single bytes that are not UTF-8.
+fn utf8_pieces(mut bytes: &[u8]) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    while !bytes.is_empty() {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                pieces.push(Piece::Text(text));
+                break;
+            }
+            Err(e) => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                if !valid.is_empty() {
+                    // Checked just above: this prefix is valid UTF-8.
+                    pieces.push(Piece::Text(std::str::from_utf8(valid).unwrap_or_default()));
+                }
+                let bad = e.error_len().unwrap_or(rest.len());
+                pieces.extend(rest[..bad].iter().map(|b| Piece::Byte(*b)));
+                bytes = &rest[bad..];
+            }
+        }
+    }
+    pieces
+}
+
+/// How a row is drawn: text as it is, every byte that is not printable text as a [`Piece::Byte`]
+/// (control characters too, so a stray `\r` or NUL is visible; a tab stays a tab).
+pub fn row_pieces(row: &[u8]) -> Vec<Piece<'_>> {
+    let mut out = Vec::new();
+    for piece in utf8_pieces(row) {
+        let Piece::Text(text) = piece else {
+            out.push(piece);
+            continue;
+        };
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            if c.is_control() && c != '\t' {
+                if start < i {
+                    out.push(Piece::Text(&text[start..i]));
+                }
+                // Control characters are all one byte in UTF-8 except C1 (U+0080..U+009F, two bytes).
+                out.extend(text[i..i + c.len_utf8()].bytes().map(Piece::Byte));
+                start = i + c.len_utf8();
+            }
+        }
+        if start < text.len() {
+            out.push(Piece::Text(&text[start..]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_split_at_newlines_and_at_the_row_limit() {
+        let mut reply = ReplyText::default();
+        reply.push(b"HTTP/1.0 200 OK\r\n\r\nab");
+        reply.push(&[b'x'; MAX_ROW_BYTES + 10]);
+        assert_eq!(reply.row(0), b"HTTP/1.0 200 OK\r");
+        assert_eq!(reply.row(1), b"\r");
+        assert_eq!(reply.row(2).len(), MAX_ROW_BYTES);
+        assert_eq!(reply.row(3).len(), 12);
+        assert_eq!(reply.row_count(), 4);
+    }
+
+    #[test]
+    fn a_long_row_never_splits_a_character() {
+        let mut reply = ReplyText::default();
+        reply.push("é".repeat(MAX_ROW_BYTES).as_bytes());
+        for i in 0..reply.row_count() {
+            assert!(std::str::from_utf8(reply.row(i)).is_ok(), "row {i}");
+        }
+    }
+
+    #[test]
+    fn clipboard_is_exact_for_text_and_escapes_other_bytes() {
+        let mut reply = ReplyText::default();
+        reply.push("héllo\r\n\0".as_bytes());
+        assert_eq!(reply.clipboard_text(), ClipboardText { text: "héllo\r\n\0".into(), escaped: 0 });
+        reply.push(&[0xFF, b'a']);
+        assert_eq!(reply.clipboard_text(), ClipboardText { text: "héllo\r\n\0\\xFFa".into(), escaped: 1 });
+    }
+
+    #[test]
+    fn control_bytes_are_drawn_as_bytes() {
+        assert_eq!(
+            row_pieces(b"a\rb\xFF\tc"),
+            [Piece::Text("a"), Piece::Byte(b'\r'), Piece::Text("b"), Piece::Byte(0xFF), Piece::Text("\tc")]
+        );
+    }
+}

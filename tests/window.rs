@@ -1,0 +1,171 @@
+//! The window, driven headless with `egui_kittest` (no GPU, no display), against real servers on 127.0.0.1.
+#![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers, OutputCommand};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use socket_fetch::demo_server::{DemoServer, numbered_body};
+use socket_fetch::fetch::{FetchError, Step};
+use socket_fetch::ui::{SocketFetchApp, StartOptions, StepState};
+
+const LIMIT: Duration = Duration::from_secs(20);
+
+fn harness(host: &str, port: &str) -> Harness<'static, SocketFetchApp> {
+    let options = StartOptions { host: Some(host.to_owned()), port: Some(port.to_owned()), ..StartOptions::default() };
+    let app = SocketFetchApp::new(None, options);
+    let mut harness = Harness::builder().with_size([1200.0, 780.0]).build_ui_state(|ui, app| app.ui(ui), app);
+    harness.step();
+    harness
+}
+
+/// Steps frames (the worker's wake-up does not advance a harness) until `done`, within [`LIMIT`].
+fn step_until(harness: &mut Harness<'_, SocketFetchApp>, what: &str, done: impl Fn(&SocketFetchApp) -> bool) {
+    let start = Instant::now();
+    while !done(harness.state()) {
+        assert!(start.elapsed() < LIMIT, "gave up waiting for {what}");
+        harness.step();
+        thread::sleep(Duration::from_millis(5));
+    }
+    harness.step();
+}
+
+fn finished(app: &SocketFetchApp) -> bool {
+    app.view().is_some_and(|v| !v.is_running())
+}
+
+/// Steps a few frames (kittest feeds queued input events one frame at a time) and returns the
+/// text the first of them put on the clipboard, if any.
+fn copied_text(harness: &mut Harness<'_, SocketFetchApp>) -> Option<String> {
+    for _ in 0..5 {
+        harness.step();
+        let copied = harness.output().platform_output.commands.iter().find_map(|c| match c {
+            OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        });
+        if copied.is_some() {
+            return copied;
+        }
+    }
+    None
+}
+
+fn shows_text(harness: &Harness<'_, SocketFetchApp>, text: &str) -> bool {
+    harness
+        .query_all_by(|node| {
+            node.value().is_some_and(|v| v.contains(text)) || node.label().is_some_and(|l| l.contains(text))
+        })
+        .next()
+        .is_some()
+}
+
+/// Presses a key and gives its down and up events the frames they need.
+fn press(harness: &mut Harness<'_, SocketFetchApp>, key: Key) {
+    harness.key_press(key);
+    harness.run_steps(3);
+}
+
+fn demo_head(len: usize) -> Vec<u8> {
+    format!("HTTP/1.0 200 OK\r\nServer: socket-fetch-demo\r\nContent-Type: text/plain\r\nContent-Length: {len}\r\n\r\n")
+        .into_bytes()
+}
+
+#[test]
+fn fetch_marks_the_five_steps_done_and_shows_the_reply() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = harness("127.0.0.1", &server.addr().port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    let view = harness.state().view().unwrap();
+    for step in Step::ALL {
+        assert!(matches!(view.steps[step.index()], StepState::Done(_)), "{step:?}: {:?}", view.steps[step.index()]);
+    }
+    assert!(shows_text(&harness, "HTTP/1.0 200 OK"), "the reply's first line is on screen");
+    assert!(shows_text(&harness, "You just fetched a web page by hand."));
+}
+
+#[test]
+fn copy_reply_puts_exactly_the_raw_bytes_on_the_clipboard() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = harness("127.0.0.1/bytes/5000", &server.addr().port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    harness.get_by_label("Copy reply").click();
+    let mut expected = demo_head(5000);
+    expected.extend(numbered_body(5000));
+    assert_eq!(copied_text(&mut harness).map(String::into_bytes), Some(expected));
+    harness.step();
+    assert!(shows_text(&harness, "exactly as received"));
+}
+
+#[test]
+fn a_bad_port_shows_the_error_card_and_starts_no_fetch() {
+    let mut harness = harness("127.0.0.1", "70000");
+    harness.get_by_label("▶ Fetch").click();
+    harness.step();
+    assert!(harness.state().view().is_none(), "no fetch started");
+    assert!(matches!(harness.state().input_error(), Some(FetchError::Input(_))));
+    assert!(shows_text(&harness, "The port 70000 is too large"));
+    assert!(shows_text(&harness, "What to try:"));
+}
+
+#[test]
+fn cancel_during_a_slow_reply_stops_it_and_keeps_what_arrived() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = harness("127.0.0.1/slow", &server.addr().port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the first line of /slow", |app| {
+        app.view().is_some_and(|v| v.reply.bytes().ends_with(b"line 1 of 10\n"))
+    });
+    harness.get_by_label("⏹ Cancel").click();
+    step_until(&mut harness, "the cancel to take effect", finished);
+    let view = harness.state().view().unwrap();
+    assert_eq!(view.error(), Some(&FetchError::Cancelled));
+    assert!(view.reply.bytes().starts_with(b"HTTP/1.0 200 OK\r\n"));
+    assert!(!view.reply.bytes().ends_with(b"line 10 of 10\n"), "the reply was cut short");
+    assert!(shows_text(&harness, "You stopped the fetch."));
+    assert!(shows_text(&harness, "HTTP/1.0 200 OK"), "what arrived stays on screen");
+}
+
+#[test]
+fn enter_in_host_field_fetches() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = harness("", &server.addr().port().to_string());
+    harness.get_by_label("Host").type_text("127.0.0.1");
+    press(&mut harness, Key::Enter);
+    assert!(harness.state().view().is_some(), "Enter started a fetch");
+    step_until(&mut harness, "the fetch to end", finished);
+    assert!(harness.state().view().unwrap().error().is_none());
+}
+
+#[test]
+fn keyboard_only_host_tab_port_enter_then_ctrl_shift_c_copies_the_exact_reply() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = harness("", "");
+    assert!(harness.get_by_label("Host").is_focused(), "the Host field has focus at start");
+    harness.get_by_label("Host").type_text("127.0.0.1/bytes/300");
+    press(&mut harness, Key::Tab);
+    assert!(harness.get_by_label("Port").is_focused(), "Tab moves to Port");
+    harness.get_by_label("Port").type_text(&server.addr().port().to_string());
+    press(&mut harness, Key::Enter);
+    step_until(&mut harness, "the fetch to end", finished);
+    // Only the key-down: a queued key-up would run one more frame and replace the output to look in.
+    let modifiers = Modifiers::COMMAND | Modifiers::SHIFT;
+    harness.event(egui::Event::Key { key: Key::C, physical_key: None, pressed: true, repeat: false, modifiers });
+    let mut expected = demo_head(300);
+    expected.extend(numbered_body(300));
+    assert_eq!(copied_text(&mut harness).map(String::into_bytes), Some(expected));
+}
+
+#[test]
+fn escape_cancels_a_running_fetch() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = harness("127.0.0.1/slow", &server.addr().port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the reply to start", |app| app.view().is_some_and(|v| !v.reply.is_empty()));
+    press(&mut harness, Key::Escape);
+    step_until(&mut harness, "the cancel to take effect", finished);
+    assert_eq!(harness.state().view().unwrap().error(), Some(&FetchError::Cancelled));
+}
