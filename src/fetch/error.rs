@@ -61,6 +61,10 @@ pub enum FetchError {
     #[error("The server hung up without sending a single byte.")]
     ClosedEmpty,
     #[error(
+        "The server hung up before the reply was complete: its head announced {expected} bytes, but only {received} arrived."
+    )]
+    Truncated { expected: u64, received: u64 },
+    #[error(
         "The reply is larger than the {limit}-byte limit: the first {limit} bytes are kept, the rest was not read."
     )]
     TooLarge { limit: u64 },
@@ -92,6 +96,9 @@ impl FetchError {
             Self::Reset { .. } => "The server program may have crashed or been restarted. Try again in a moment.",
             Self::ClosedEmpty => {
                 "The program on that port may not speak HTTP, or it refused this request. Check the port."
+            }
+            Self::Truncated { .. } => {
+                "The server program may have stopped mid-reply, or the connection dropped. Try again."
             }
             Self::TooLarge { .. } => "Raise the size limit to read the whole reply.",
             Self::Cancelled => "Press Fetch to start again.",

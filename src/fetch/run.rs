@@ -268,10 +268,19 @@ impl Run<'_> {
         let mut buf = vec![0; READ_CHUNK];
         let mut head = HeadReader::default();
         let mut last_progress = Instant::now();
+        // The whole reply's size when its head announced one: a close before then cut the reply short.
+        let mut expected = None;
         loop {
             match stream.read(&mut buf) {
                 Ok(0) if self.received == 0 => return Err(FetchError::ClosedEmpty.into()),
-                Ok(0) => return Ok(()),
+                Ok(0) => {
+                    return match expected {
+                        Some(expected) if self.received < expected => {
+                            Err(FetchError::Truncated { expected, received: self.received }.into())
+                        }
+                        _ => Ok(()),
+                    };
+                }
                 Ok(n) => {
                     last_progress = Instant::now();
                     if self.received == 0 {
@@ -281,6 +290,11 @@ impl Run<'_> {
                     let keep = n.min(usize::try_from(room).unwrap_or(usize::MAX));
                     let chunk = buf[..keep].to_vec();
                     if let Some(kind) = head.feed(&chunk) {
+                        if let EventKind::Head(head) = &kind {
+                            // Replies to GET with these codes have no body, whatever their head says.
+                            let bodiless = matches!(head.status, 100..=199 | 204 | 304);
+                            expected = head.expected_total.filter(|_| !bodiless);
+                        }
                         self.emit(kind)?;
                     }
                     self.received += keep as u64;
