@@ -25,9 +25,7 @@ pub enum InputError {
     BadIpv4(String),
     #[error("\"{0}\" is not a name that can be written in the plain letters the internet's phone book uses.")]
     BadInternationalName(String),
-    #[error(
-        "This tool speaks plain http; \"{0}://\" needs encryption (TLS), which would hide the bytes this tool shows."
-    )]
+    #[error("{}", unsupported_scheme(.0))]
     UnsupportedScheme(String),
     #[error("The port is empty: type a number from 1 to 65535 (web servers use 80).")]
     EmptyPort,
@@ -37,6 +35,17 @@ pub enum InputError {
     PortZero,
     #[error("The port {0} is too large: ports go from 1 to 65535.")]
     PortTooLarge(String),
+}
+
+/// Only https (and wss) are refused for their encryption; other schemes are simply not http.
+fn unsupported_scheme(scheme: &str) -> String {
+    if scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("wss") {
+        format!(
+            "This tool speaks plain http; \"{scheme}://\" needs encryption (TLS), which would hide the bytes this tool shows."
+        )
+    } else {
+        format!("This tool speaks plain http; \"{scheme}://\" is another way of talking, which it does not speak.")
+    }
 }
 
 /// How a fetch ended badly. Every variant reads as a full sentence.

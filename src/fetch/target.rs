@@ -36,7 +36,7 @@ impl Target {
         if rest.contains(char::is_whitespace) {
             return Err(InputError::HostHasSpace(rest.to_owned()));
         }
-        if let Some((scheme, after)) = rest.split_once("://") {
+        if let Some((scheme, after)) = split_scheme(rest) {
             if !scheme.eq_ignore_ascii_case("http") {
                 return Err(InputError::UnsupportedScheme(scheme.to_owned()));
             }
@@ -53,7 +53,7 @@ impl Target {
         };
         // user:password@ never belongs in a raw fetch's Host header.
         let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
-        let (host, port_in_host) = split_port(authority);
+        let (host, port_in_host) = split_port(authority)?;
         let port = match port_in_host {
             Some(p) => parse_port(p)?,
             None if port_field.trim().is_empty() => DEFAULT_PORT,
@@ -69,18 +69,40 @@ impl Target {
     }
 }
 
+/// Splits `scheme://rest`. `http:/host` and `http:host`, a slash or two short, are read as browsers
+/// read them (rather than as a host called "http" with an empty port); `http:8080` stays a host and port.
+fn split_scheme(text: &str) -> Option<(&str, &str)> {
+    if let Some(found) = text.split_once("://") {
+        return Some(found);
+    }
+    let (scheme, after) = text.split_once(':')?;
+    let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
+    let is_port = !after.is_empty() && after.bytes().all(|b| b.is_ascii_digit());
+    (web && !is_port).then(|| (scheme, after.trim_start_matches('/')))
+}
+
 /// Splits `host:port`, `[v6]:port` and `[v6]`; a bare IPv6 address (many colons) has no port.
-fn split_port(authority: &str) -> (&str, Option<&str>) {
-    if let Some(inner) = authority.strip_prefix('[') {
-        return match inner.split_once(']') {
-            Some((host, after)) => (host, after.strip_prefix(':')),
+/// An empty port (`host:`) is no port, as in a URL; text after `[v6]` other than `:port` is refused.
+fn split_port(authority: &str) -> Result<(&str, Option<&str>), InputError> {
+    let (host, port) = if let Some(inner) = authority.strip_prefix('[') {
+        match inner.split_once(']') {
+            Some((host, "")) => (host, None),
+            Some((host, after)) => {
+                let Some(port) = after.strip_prefix(':') else {
+                    let bad = after.chars().next().unwrap_or(']');
+                    return Err(InputError::HostBadChar { host: authority.to_owned(), bad });
+                };
+                (host, Some(port))
+            }
             None => (authority, None),
-        };
-    }
-    match authority.split_once(':') {
-        Some((host, port)) if !port.contains(':') => (host, Some(port)),
-        _ => (authority, None),
-    }
+        }
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) if !port.contains(':') => (host, Some(port)),
+            _ => (authority, None),
+        }
+    };
+    Ok((host, port.filter(|p| !p.is_empty())))
 }
 
 /// Parses a port: a whole number from 1 to 65535, surrounding spaces ignored.
