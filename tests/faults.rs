@@ -33,6 +33,7 @@ const STALLED_REQUEST: usize = 16 * 1024 * 1024;
 
 const MID_BODY_HEAD: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Length: 1000\r\n\r\n";
 const MID_BODY_SENT: &[u8] = b"only the first part of the body";
+const STALL_REPLY: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Length: 100\r\n\r\nthe start, then nothing";
 const RESET_REPLY: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Length: 5000\r\n\r\nhalf of it, then a reset";
 /// 20 bytes, sent one at a time.
 const TRICKLE_REPLY: &[u8] = b"HTTP/1.0 200 OK\r\n\r\nx";
@@ -47,6 +48,8 @@ enum Fault {
     AcceptNeverRead,
     /// Reads the request and never answers.
     ReadNeverAnswer,
+    /// Sends part of a reply, then goes silent with the connection open.
+    StallMidReply,
     /// Announces a 1000-byte body, sends part of it, and closes.
     CloseMidBody,
     /// Sends part of a reply, then resets the connection (`SO_LINGER` 0).
@@ -67,10 +70,11 @@ enum Fault {
     HalfClose,
 }
 
-const FAULTS: [Fault; 12] = [
+const FAULTS: [Fault; 13] = [
     Fault::Refuse,
     Fault::AcceptNeverRead,
     Fault::ReadNeverAnswer,
+    Fault::StallMidReply,
     Fault::CloseMidBody,
     Fault::ResetMidStream,
     Fault::Trickle,
@@ -96,7 +100,9 @@ impl Fault {
         let sent = log.written.len() as u64;
         match self {
             Self::Refuse => Some(FetchError::Refused { addr }),
-            Self::AcceptNeverRead | Self::ReadNeverAnswer => Some(FetchError::ReadTimedOut { after: READ_TIMEOUT }),
+            Self::AcceptNeverRead | Self::ReadNeverAnswer | Self::StallMidReply => {
+                Some(FetchError::ReadTimedOut { after: READ_TIMEOUT })
+            }
             Self::CloseMidBody => {
                 Some(FetchError::Truncated { expected: MID_BODY_HEAD.len() as u64 + 1000, received: sent })
             }
@@ -127,7 +133,8 @@ impl Fault {
             Self::Refuse | Self::AcceptNeverRead | Self::ReadNeverAnswer | Self::CloseWithoutByte => HeadSeen::None,
             Self::Garbage => HeadSeen::Unreadable("it does not start like an HTTP reply"),
             Self::HugeHeader => HeadSeen::Unreadable("its head is longer than 64 KiB"),
-            Self::CloseMidBody
+            Self::StallMidReply
+            | Self::CloseMidBody
             | Self::ResetMidStream
             | Self::Trickle
             | Self::Endless
@@ -211,6 +218,10 @@ fn serve(fault: Fault, listener: &TcpListener, stopped: &Receiver<()>) -> Server
     match fault {
         Fault::Refuse | Fault::CloseWithoutByte | Fault::AnswerBeforeRequest => {}
         Fault::AcceptNeverRead | Fault::ReadNeverAnswer => hold(stopped),
+        Fault::StallMidReply => {
+            send(&mut stream, &mut log, STALL_REPLY);
+            hold(stopped);
+        }
         Fault::CloseMidBody => {
             send(&mut stream, &mut log, MID_BODY_HEAD);
             send(&mut stream, &mut log, MID_BODY_SENT);

@@ -70,7 +70,7 @@ pub enum FetchError {
     #[error("The server hung up without sending a single byte.")]
     ClosedEmpty,
     #[error(
-        "The server hung up before the reply was complete: its head announced {expected} bytes, but only {received} arrived."
+        "The server hung up before the end of the reply: {received} of its {expected} bytes arrived (its head gave the length)."
     )]
     Truncated { expected: u64, received: u64 },
     #[error(
