@@ -1,6 +1,6 @@
 //! Terminal mode: the tutorial's progress lines on stderr, the raw reply on stdout, byte-exact.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, IsTerminal as _, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,6 +9,7 @@ use crossbeam_channel::bounded;
 
 use crate::demo_server::DemoServer;
 use crate::fetch::{self, EventKind, FetchError, Job, Phase, Step, Summary, Target, Worker};
+use crate::teach::step_text;
 
 /// Exit code when the fetch failed (the server, the network, or a cancel).
 pub const EXIT_FAILED: u8 = 1;
@@ -108,8 +109,11 @@ fn stream_job(job: Job) -> ExitCode {
     for event in &events {
         match event.kind {
             EventKind::Paused { next } => {
-                eprint!("# Next: {}. Press Enter to go on.", next.tutorial_line());
+                eprint!("# {}\n#   Press Enter to go on. ", step_text(next).next);
                 if wait_for_enter(&mut stdin) {
+                    if !stdin.is_terminal() {
+                        eprintln!(); // a terminal echoes the Enter; piped input does not
+                    }
                     worker.next(id);
                 } else {
                     eprintln!("\n# The input was closed, so the fetch stops before this step.");

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use socket_fetch::fetch::Step;
 use socket_fetch::{cli, ui};
 
 /// Watch a web browser's fetch happen over a raw TCP socket, step by step.
@@ -29,6 +30,16 @@ struct Args {
     /// Window: fetch, save the window as a PNG here when the fetch has ended, and exit.
     #[arg(long, value_name = "FILE")]
     screenshot: Option<PathBuf>,
+    /// Window: tick "Pause before each step".
+    #[arg(long)]
+    step_through: bool,
+    /// Window, with --screenshot and --step-through: take it while paused before this step
+    /// (1 = socket ... 5 = receive), pressing Next up to there.
+    #[arg(long, value_name = "STEP", value_parser = clap::value_parser!(u8).range(1..=5))]
+    pause_at: Option<u8>,
+    /// Window: the tab to show beside the steps.
+    #[arg(long, value_enum)]
+    tab: Option<ui::Tab>,
 }
 
 #[derive(Subcommand)]
@@ -55,6 +66,9 @@ fn main() -> ExitCode {
                 demo: args.demo,
                 fetch_now: args.fetch,
                 screenshot: args.screenshot,
+                step_through: args.step_through || args.pause_at.is_some(),
+                pause_at: args.pause_at.map(|n| Step::ALL[usize::from(n) - 1]),
+                tab: args.tab,
             };
             match ui::run_window(options) {
                 Ok(()) => ExitCode::SUCCESS,

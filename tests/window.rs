@@ -9,12 +9,16 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use socket_fetch::demo_server::{DemoServer, numbered_body};
 use socket_fetch::fetch::{FetchError, Step};
+use socket_fetch::teach::{Language, marked_lines, step_text};
 use socket_fetch::ui::{SocketFetchApp, StartOptions, StepState};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
 fn harness(host: &str, port: &str) -> Harness<'static, SocketFetchApp> {
-    let options = StartOptions { host: Some(host.to_owned()), port: Some(port.to_owned()), ..StartOptions::default() };
+    harness_with(StartOptions { host: Some(host.to_owned()), port: Some(port.to_owned()), ..StartOptions::default() })
+}
+
+fn harness_with(options: StartOptions) -> Harness<'static, SocketFetchApp> {
     let app = SocketFetchApp::new(None, options);
     let mut harness = Harness::builder().with_size([1200.0, 780.0]).build_ui_state(|ui, app| app.ui(ui), app);
     harness.step();
@@ -168,4 +172,106 @@ fn escape_cancels_a_running_fetch() {
     press(&mut harness, Key::Escape);
     step_until(&mut harness, "the cancel to take effect", finished);
     assert_eq!(harness.state().view().unwrap().error(), Some(&FetchError::Cancelled));
+}
+
+/// A harness with "Pause before each step" ticked, fetching from `server`.
+fn step_through_harness(server: &DemoServer) -> Harness<'static, SocketFetchApp> {
+    harness_with(StartOptions {
+        host: Some("127.0.0.1".to_owned()),
+        port: Some(server.addr().port().to_string()),
+        step_through: true,
+        ..StartOptions::default()
+    })
+}
+
+fn paused_before(step: Step) -> impl Fn(&SocketFetchApp) -> bool {
+    move |app| app.view().and_then(socket_fetch::ui::FetchView::paused_before) == Some(step)
+}
+
+#[test]
+fn with_step_through_each_next_advances_exactly_one_step_and_explains_it() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = step_through_harness(&server);
+    harness.get_by_label("▶ Fetch").click();
+    for step in Step::ALL {
+        step_until(&mut harness, &format!("the pause before {step:?}"), paused_before(step));
+        let view = harness.state().view().unwrap();
+        for other in Step::ALL {
+            let state = view.steps[other.index()];
+            let expected_ok = match other.cmp(&step) {
+                std::cmp::Ordering::Less => matches!(state, StepState::Done(_)),
+                std::cmp::Ordering::Equal => state == StepState::Paused,
+                std::cmp::Ordering::Greater => state == StepState::Waiting,
+            };
+            assert!(expected_ok, "paused before {step:?}, {other:?} is {state:?}");
+        }
+        assert!(shows_text(&harness, step_text(step).next), "the about-to-happen text of {step:?}");
+        assert!(shows_text(&harness, step_text(step).title), "the title of {step:?}");
+        harness.get_by_label("⏭ Next step").click();
+    }
+    step_until(&mut harness, "the fetch to end", finished);
+    assert!(harness.state().view().unwrap().error().is_none());
+    assert!(shows_text(&harness, "The reply has arrived"));
+}
+
+#[test]
+fn cancel_while_paused_ends_cleanly_and_the_next_fetch_works() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = step_through_harness(&server);
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the pause before the socket", paused_before(Step::Socket));
+    harness.get_by_label("⏭ Next step").click();
+    step_until(&mut harness, "the pause before the lookup", paused_before(Step::Resolve));
+    harness.get_by_label("⏹ Cancel").click();
+    step_until(&mut harness, "the cancel", finished);
+    assert_eq!(harness.state().view().unwrap().error(), Some(&FetchError::Cancelled));
+    assert!(shows_text(&harness, "You stopped the fetch."));
+    // Untick step-through and fetch again: it runs to the end.
+    harness.get_by_label("Pause before each step").click();
+    harness.step();
+    let first_job = harness.state().view().unwrap().job;
+    harness.get_by_label("▶ Fetch").click();
+    harness.step();
+    assert_ne!(harness.state().view().unwrap().job, first_job, "a second fetch started");
+    step_until(&mut harness, "the second fetch", finished);
+    let view = harness.state().view().unwrap();
+    assert!(view.error().is_none(), "{:?}", view.error());
+    assert!(view.reply.bytes().starts_with(b"HTTP/1.0 200 OK"));
+}
+
+#[test]
+fn the_code_panel_highlights_the_lines_of_the_current_step() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = step_through_harness(&server);
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the pause before the socket", paused_before(Step::Socket));
+    harness.get_by_label("Code").click();
+    harness.step();
+    for step in [Step::Socket, Step::Resolve, Step::Connect] {
+        step_until(&mut harness, &format!("the pause before {step:?}"), paused_before(step));
+        for language in [Language::Python, Language::Rust] {
+            harness.get_by_label(language.name()).click();
+            harness.run_steps(2);
+            let lines: Vec<String> = marked_lines(language, step).iter().map(|i| (i + 1).to_string()).collect();
+            assert!(!lines.is_empty());
+            let expected = format!("{} (highlighted)", lines.join(", "));
+            assert!(shows_text(&harness, &expected), "{language:?} {step:?}: expected {expected:?}");
+            let first = language.source().lines().nth(marked_lines(language, step)[0]).unwrap().trim();
+            assert!(shows_text(&harness, first), "the highlighted line itself is on screen: {first:?}");
+        }
+        harness.get_by_label("⏭ Next step").click();
+    }
+}
+
+#[test]
+fn the_timing_tab_shows_the_phases_after_a_fetch() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = harness("127.0.0.1", &server.addr().port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    harness.get_by_label("Timing").click();
+    harness.run_steps(2);
+    for figure in ["time_namelookup", "time_connect", "time_starttransfer", "time_total"] {
+        assert!(shows_text(&harness, figure), "{figure}");
+    }
 }

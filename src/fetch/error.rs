@@ -110,7 +110,7 @@ impl FetchError {
                 "The server program may have stopped mid-reply, or the connection dropped. Try again."
             }
             Self::TooLarge { .. } => "Raise the size limit to read the whole reply.",
-            Self::Cancelled => "Press Fetch to start again.",
+            Self::Cancelled => "Start the fetch again when you are ready.",
             Self::Other { .. } => "Try again; if it keeps failing, copy the log into a bug report.",
         }
     }

@@ -8,17 +8,23 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 use egui::{Key, Modifiers, RichText, Ui};
 
 use crate::demo_server::DemoServer;
-use crate::fetch::{DEFAULT_PORT, Event, FetchError, Job, Target, Worker};
+use crate::fetch::{DEFAULT_PORT, Event, FetchError, Job, Step, Target, Worker};
+use crate::teach::Language;
 
+use super::code_panel::code_ui;
 use super::error_card::error_card_ui;
+use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
 use super::form::{FormAction, FormFields, form_ui};
+use super::format;
 use super::log_panel::log_ui;
 use super::reply_view::reply_ui;
 use super::steps_panel::steps_ui;
+use super::waterfall::waterfall_ui;
 
 const HOST_KEY: &str = "host";
 const PORT_KEY: &str = "port";
+const TEACHING_KEY: &str = "teaching";
 /// How long a "Copied ..." confirmation stays.
 const NOTICE_TIME: Duration = Duration::from_secs(4);
 
@@ -31,12 +37,31 @@ pub struct StartOptions {
     pub demo: bool,
     /// Fetch as soon as the window opens.
     pub fetch_now: bool,
-    /// Save a screenshot here once the fetch has ended, then close.
+    /// Save a screenshot here once the fetch has ended (or is paused before `pause_at`), then close.
     pub screenshot: Option<PathBuf>,
+    /// Tick "Pause before each step"; with a screenshot, Next is pressed for you up to `pause_at`.
+    pub step_through: bool,
+    /// With a screenshot: take it while paused before this step.
+    pub pause_at: Option<Step>,
+    /// The central tab to show: reply (default), timing or code.
+    pub tab: Option<Tab>,
+}
+
+/// The central panel's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Tab {
+    Reply,
+    Timing,
+    Code,
 }
 
 pub struct SocketFetchApp {
     form: FormFields,
+    /// Show the panel that explains each step (on by default: the first person to see the app
+    /// is often a learner).
+    teaching: bool,
+    tab: Tab,
+    code_language: Language,
     view: Option<FetchView>,
     /// A host or port that could not be used; shown instead of starting a fetch.
     input_error: Option<FetchError>,
@@ -53,6 +78,7 @@ pub struct SocketFetchApp {
 /// The `--screenshot` run: wait for the fetch to end, capture, save, close.
 struct Screenshot {
     path: PathBuf,
+    pause_at: Option<Step>,
     requested: bool,
     images: Option<Receiver<Arc<egui::ColorImage>>>,
 }
@@ -62,12 +88,16 @@ impl SocketFetchApp {
     pub fn new(storage: Option<&dyn eframe::Storage>, options: StartOptions) -> Self {
         let remembered = |key| storage.and_then(|s| s.get_string(key));
         let (events_tx, events) = unbounded();
+        let host_given = options.host.is_some();
         let mut app = Self {
             form: FormFields {
                 host: options.host.or_else(|| remembered(HOST_KEY)).unwrap_or_else(|| "example.com".to_owned()),
                 port: options.port.or_else(|| remembered(PORT_KEY)).unwrap_or_else(|| DEFAULT_PORT.to_string()),
-                step_through: false,
+                step_through: options.step_through,
             },
+            teaching: remembered(TEACHING_KEY).is_none_or(|v| v == "true"),
+            tab: options.tab.unwrap_or(Tab::Reply),
+            code_language: Language::default(),
             view: None,
             input_error: None,
             worker: None,
@@ -77,9 +107,18 @@ impl SocketFetchApp {
             notice: None,
             first_frame: true,
             fetch_now: options.fetch_now || options.screenshot.is_some(),
-            screenshot: options.screenshot.map(|path| Screenshot { path, requested: false, images: None }),
+            screenshot: options.screenshot.map(|path| Screenshot {
+                path,
+                pause_at: options.pause_at,
+                requested: false,
+                images: None,
+            }),
         };
         if options.demo {
+            if !host_given {
+                // A path remembered from an earlier run must not follow into a fresh demo.
+                app.form.host.clear();
+            }
             app.use_demo_server();
         }
         app
@@ -119,6 +158,8 @@ impl SocketFetchApp {
                 ui.label(RichText::new("how a browser fetches a page over a raw TCP socket").weak());
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     egui::widgets::global_theme_preference_buttons(ui);
+                    ui.toggle_value(&mut self.teaching, "🎓 Explain")
+                        .on_hover_text("Show or hide the panel that explains each step in plain words");
                     if ui.button("A+").on_hover_text("Larger text (Ctrl +)").clicked() {
                         egui::gui_zoom::zoom_in(ui.ctx());
                     }
@@ -160,6 +201,14 @@ impl SocketFetchApp {
             }
         });
 
+        if self.teaching {
+            egui::Panel::right("explain").default_size(380.0).resizable(true).show(ui, |ui| {
+                egui::ScrollArea::vertical().id_salt("explain").show(ui, |ui| {
+                    explain_ui(ui, self.view.as_ref());
+                });
+            });
+        }
+
         egui::CentralPanel::default_margins().show(ui, |ui| {
             if let Some(error) = &self.input_error {
                 error_card_ui(ui, error, 0);
@@ -168,8 +217,23 @@ impl SocketFetchApp {
                 error_card_ui(ui, error, self.view.as_ref().map_or(0, FetchView::received));
                 ui.add_space(6.0);
             }
-            self.reply_toolbar_ui(ui);
-            reply_ui(ui, self.view.as_ref().map(|v| &v.reply));
+            ui.horizontal(|ui| {
+                for (tab, name) in [(Tab::Reply, "Reply"), (Tab::Timing, "Timing"), (Tab::Code, "Code")] {
+                    ui.selectable_value(&mut self.tab, tab, RichText::new(name).size(16.0));
+                }
+            });
+            ui.separator();
+            match self.tab {
+                Tab::Reply => {
+                    self.reply_toolbar_ui(ui);
+                    reply_ui(ui, self.view.as_ref().map(|v| &v.reply));
+                }
+                Tab::Timing => {
+                    let timings = self.view.as_ref().and_then(|v| v.summary.as_ref()).map(|s| &s.timings);
+                    waterfall_ui(ui, timings);
+                }
+                Tab::Code => code_ui(ui, &mut self.code_language, self.view.as_ref().and_then(FetchView::current_step)),
+            }
         });
 
         if let Some((_, since)) = &self.notice {
@@ -188,7 +252,7 @@ impl SocketFetchApp {
             ui.heading("Reply");
             if let Some(view) = &self.view {
                 let status = view.head.as_ref().map(|h| format!("{} {} · ", h.status, h.reason)).unwrap_or_default();
-                ui.label(format!("{status}{} bytes", view.received()));
+                ui.label(format!("{status}{}", format::bytes(view.received())));
             }
             let has_reply = self.view.as_ref().is_some_and(|v| !v.reply.is_empty());
             if ui
@@ -214,11 +278,12 @@ impl SocketFetchApp {
         let bytes = view.received();
         ctx.copy_text(copied.text);
         self.notice(if copied.escaped == 0 {
-            format!("Copied {bytes} bytes to the clipboard, exactly as received.")
+            format!("Copied {} to the clipboard, exactly as received.", format::bytes(bytes))
         } else {
             format!(
-                "Copied {bytes} bytes. {} of them are not text, so the clipboard got each as \\xNN instead.",
-                copied.escaped
+                "Copied {}. {} of them are not text, so the clipboard got each as \\xNN instead.",
+                format::bytes(bytes),
+                format::count(copied.escaped as u64)
             )
         });
     }
@@ -281,8 +346,14 @@ impl SocketFetchApp {
 
     fn screenshot_step(&mut self, ctx: &egui::Context) {
         let Some(shot) = &mut self.screenshot else { return };
+        let paused = self.view.as_ref().and_then(FetchView::paused_before);
+        if let (Some(at), Some(paused), Some(worker), Some(view)) = (shot.pause_at, paused, &self.worker, &self.view)
+            && paused < at
+        {
+            worker.next(view.job);
+        }
         let finished = self.view.as_ref().is_some_and(|v| !v.is_running()) || self.input_error.is_some();
-        if !finished {
+        if !finished && (paused.is_none() || paused != shot.pause_at) {
             return;
         }
         if !shot.requested {
@@ -322,5 +393,6 @@ impl eframe::App for SocketFetchApp {
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         storage.set_string(HOST_KEY, self.form.host.clone());
         storage.set_string(PORT_KEY, self.form.port.clone());
+        storage.set_string(TEACHING_KEY, self.teaching.to_string());
     }
 }

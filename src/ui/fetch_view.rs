@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::fetch::{Event, EventKind, FetchError, JobId, ReplyHead, Step, Summary};
 
+use super::format;
 use super::reply_text::ReplyText;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,12 +144,12 @@ impl FetchView {
             }
             EventKind::Sent { bytes } => {
                 self.sent = Some(bytes);
-                Some(format!("Sent the request: {bytes} bytes."))
+                Some(format!("Sent the request: {}.", format::bytes(bytes as u64)))
             }
             EventKind::Head(head) => {
                 let length = head.expected_total.map_or_else(
                     || " It does not say how long it is, so the end comes when the server hangs up.".to_owned(),
-                    |total| format!(" It announces {total} bytes in all."),
+                    |total| format!(" It announces {} in all.", format::bytes(total)),
                 );
                 if let Some(total) = head.expected_total {
                     // Room for the whole reply at once, so a large one is not copied as it grows;
@@ -182,11 +183,14 @@ impl FetchView {
                 }
                 let text = match &summary.error {
                     None => format!(
-                        "The server hung up: the reply is complete, {} bytes in {:.2} ms.",
-                        summary.received,
+                        "The server hung up: the reply is complete, {} in {:.2} ms.",
+                        format::bytes(summary.received),
                         summary.timings.total.as_secs_f64() * 1000.0
                     ),
-                    Some(error) => format!("Stopped: {error} {} bytes arrived before that.", summary.received),
+                    Some(error) if summary.received > 0 => {
+                        format!("Stopped: {error} {} had arrived; they are kept.", format::bytes(summary.received))
+                    }
+                    Some(error) => format!("Stopped: {error}"),
                 };
                 self.summary = Some(summary);
                 Some(text)

@@ -2,15 +2,20 @@
 //! It never waits on the network; the worker wakes it (`request_repaint`) after each event.
 
 mod app;
+mod code_panel;
 mod error_card;
+mod explain_panel;
 mod fetch_view;
 mod form;
+mod format;
 mod log_panel;
+mod pictures;
 mod reply_text;
 mod reply_view;
 mod steps_panel;
+mod waterfall;
 
-pub use app::{SocketFetchApp, StartOptions};
+pub use app::{SocketFetchApp, StartOptions, Tab};
 pub use fetch_view::{FetchView, StepState};
 pub use reply_text::{ClipboardText, MAX_ROW_BYTES, Piece, ReplyText, row_pieces};
 

@@ -6,6 +6,7 @@ use crate::cli::ms;
 use crate::fetch::Step;
 
 use super::fetch_view::{FetchView, StepState};
+use super::format;
 
 const DONE: Color32 = Color32::from_rgb(0x2e, 0xa0, 0x43);
 
@@ -66,20 +67,20 @@ fn details_ui(ui: &mut Ui, view: &FetchView, step: Step, state: StepState) {
         }
         Step::Send => {
             if let Some(bytes) = view.sent {
-                ui.label(format!("{bytes} bytes sent"));
+                ui.label(format!("{} sent", format::bytes(bytes as u64)));
             }
         }
         Step::Receive if matches!(state, StepState::Running | StepState::Done(_) | StepState::Failed) => {
             let received = view.received();
             match view.head.as_ref().and_then(|h| h.expected_total) {
                 Some(total) if total > 0 => {
-                    ui.label(format!("{received} of {total} bytes received"));
+                    ui.label(format!("{} of {} received", format::count(received), format::bytes(total)));
                     ui.add(
                         egui::ProgressBar::new(received as f32 / total as f32).desired_width(220.0).show_percentage(),
                     );
                 }
                 _ => {
-                    ui.label(format!("{received} bytes received"));
+                    ui.label(format!("{} received", format::bytes(received)));
                 }
             }
             if let Some(head) = &view.head {

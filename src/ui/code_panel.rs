@@ -1,0 +1,40 @@
+//! The code panel: the tutorial's program (Python, or the same in Rust), with the lines of the
+//! current step highlighted.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::fetch::Step;
+use crate::teach::{Language, marked_lines};
+
+const HIGHLIGHT: Color32 = Color32::from_rgb(0xe9, 0x8f, 0x2e);
+
+pub fn code_ui(ui: &mut Ui, language: &mut Language, current: Option<Step>) {
+    ui.horizontal(|ui| {
+        for choice in Language::ALL {
+            ui.selectable_value(language, choice, choice.name());
+        }
+        ui.label(RichText::new(format!("{} · run it with: {}", language.file_name(), language.run_command())).weak());
+    });
+    let marked = current.map(|step| marked_lines(*language, step)).unwrap_or_default();
+    if let Some(step) = current {
+        let numbers: Vec<String> = marked.iter().map(|i| (i + 1).to_string()).collect();
+        let (which, does) = if numbers.len() == 1 { ("Line", "does") } else { ("Lines", "do") };
+        let step_number = step.index() + 1;
+        ui.label(format!("{which} {} (highlighted) {does} step {step_number}, the one under way.", numbers.join(", ")));
+    }
+    let source = language.source();
+    let digits = source.lines().count().to_string().len();
+    egui::ScrollArea::both().id_salt("code").auto_shrink([false, false]).show(ui, |ui| {
+        for (i, line) in source.lines().enumerate() {
+            let lit = marked.contains(&i);
+            let mut text = RichText::new(format!("{:>digits$}  {line}", i + 1)).monospace();
+            if lit {
+                text = text.background_color(HIGHLIGHT.gamma_multiply(0.35)).strong();
+            }
+            let response = ui.add(egui::Label::new(text).selectable(true).extend());
+            if lit && marked.first() == Some(&i) {
+                response.scroll_to_me(Some(egui::Align::Center));
+            }
+        }
+    });
+}

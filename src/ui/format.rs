@@ -1,0 +1,41 @@
+//! Numbers as people read them.
+
+/// `67108962` → `67,108,962`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A byte count with its unit, and the size in KiB/MiB when that helps: `67,108,962 bytes (64.0 MiB)`.
+pub fn bytes(n: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let unit = if n == 1 { "byte" } else { "bytes" };
+    let n_f = n as f64;
+    if n_f >= KIB * KIB {
+        format!("{} {unit} ({:.1} MiB)", count(n), n_f / KIB / KIB)
+    } else if n_f >= 10.0 * KIB {
+        format!("{} {unit} ({:.0} KiB)", count(n), n_f / KIB)
+    } else {
+        format!("{} {unit}", count(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_get_thousands_separators() {
+        assert_eq!(super::count(0), "0");
+        assert_eq!(super::count(999), "999");
+        assert_eq!(super::count(1000), "1,000");
+        assert_eq!(super::count(67_108_962), "67,108,962");
+        assert_eq!(super::bytes(1), "1 byte");
+        assert_eq!(super::bytes(67_108_864), "67,108,864 bytes (64.0 MiB)");
+    }
+}
