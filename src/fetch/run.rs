@@ -98,6 +98,9 @@ impl Run<'_> {
             port: job.target.port,
             request: Arc::from(job.request.as_slice()),
         })?;
+        // The fetch's clock starts at step 1: handing the Started event over (and waking a window)
+        // is the program's own work, and a busy machine can make it take milliseconds.
+        self.clock = Clock::start();
         let socket = self.step(Step::Socket, Self::open_socket)?;
         let addresses = self.step(Step::Resolve, Self::resolve)?;
         let mut stream = self.step(Step::Connect, |run| run.connect(socket, &addresses))?;
