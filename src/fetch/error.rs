@@ -65,6 +65,8 @@ pub enum FetchError {
     Unreachable { addr: SocketAddr },
     #[error("The server was connected but went silent: no data came for {} s.", after.as_secs_f32())]
     ReadTimedOut { after: Duration },
+    #[error("The server stopped taking in the request: nothing more could be sent for {} s.", after.as_secs_f32())]
+    SendTimedOut { after: Duration },
     #[error("The server cut the connection abruptly (a \"reset\") after sending {received} bytes.")]
     Reset { received: u64 },
     #[error("The server hung up without sending a single byte.")]
@@ -99,6 +101,9 @@ impl FetchError {
                 "The computer may be switched off, or a firewall may drop the call. Check the address, or raise the connect timeout."
             }
             Self::Unreachable { .. } => "Check that this computer is on a network and that the address is right.",
+            Self::SendTimedOut { .. } => {
+                "The server may be overloaded, or not reading at all. Try again, or send a shorter request."
+            }
             Self::ReadTimedOut { .. } => {
                 "The server may be stuck, or may not speak HTTP on this port. Try again, or raise the read timeout."
             }

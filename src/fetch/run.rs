@@ -259,7 +259,7 @@ impl Run<'_> {
             }
             self.poll_commands()?;
             if last_progress.elapsed() > self.job.read_timeout {
-                return Err(FetchError::ReadTimedOut { after: self.job.read_timeout }.into());
+                return Err(FetchError::SendTimedOut { after: self.job.read_timeout }.into());
             }
         }
         self.emit(EventKind::Sent { bytes: written })?;

@@ -9,9 +9,8 @@ use egui::{Key, Modifiers, RichText, Ui};
 
 use crate::demo_server::DemoServer;
 use crate::fetch::{DEFAULT_PORT, Event, FetchError, Job, Step, Target, Worker};
-use crate::teach::Language;
 
-use super::code_panel::code_ui;
+use super::code_panel::{CodePanel, code_ui};
 use super::error_card::error_card_ui;
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
@@ -61,7 +60,7 @@ pub struct SocketFetchApp {
     /// is often a learner).
     teaching: bool,
     tab: Tab,
-    code_language: Language,
+    code: CodePanel,
     view: Option<FetchView>,
     /// A host or port that could not be used; shown instead of starting a fetch.
     input_error: Option<FetchError>,
@@ -78,6 +77,8 @@ pub struct SocketFetchApp {
 /// The `--screenshot` run: wait for the fetch to end, capture, save, close.
 struct Screenshot {
     path: PathBuf,
+    /// Frames still to draw once the moment has come, so scrolling and layout can settle first.
+    settle_frames: u8,
     pause_at: Option<Step>,
     requested: bool,
     images: Option<Receiver<Arc<egui::ColorImage>>>,
@@ -97,7 +98,7 @@ impl SocketFetchApp {
             },
             teaching: remembered(TEACHING_KEY).is_none_or(|v| v == "true"),
             tab: options.tab.unwrap_or(Tab::Reply),
-            code_language: Language::default(),
+            code: CodePanel::default(),
             view: None,
             input_error: None,
             worker: None,
@@ -109,6 +110,7 @@ impl SocketFetchApp {
             fetch_now: options.fetch_now || options.screenshot.is_some(),
             screenshot: options.screenshot.map(|path| Screenshot {
                 path,
+                settle_frames: 3,
                 pause_at: options.pause_at,
                 requested: false,
                 images: None,
@@ -232,7 +234,7 @@ impl SocketFetchApp {
                     let timings = self.view.as_ref().and_then(|v| v.summary.as_ref()).map(|s| &s.timings);
                     waterfall_ui(ui, timings);
                 }
-                Tab::Code => code_ui(ui, &mut self.code_language, self.view.as_ref().and_then(FetchView::current_step)),
+                Tab::Code => code_ui(ui, &mut self.code, self.view.as_ref().and_then(FetchView::current_step)),
             }
         });
 
@@ -354,6 +356,11 @@ impl SocketFetchApp {
         }
         let finished = self.view.as_ref().is_some_and(|v| !v.is_running()) || self.input_error.is_some();
         if !finished && (paused.is_none() || paused != shot.pause_at) {
+            return;
+        }
+        if shot.settle_frames > 0 {
+            shot.settle_frames -= 1;
+            ctx.request_repaint();
             return;
         }
         if !shot.requested {

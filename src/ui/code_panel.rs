@@ -8,7 +8,16 @@ use crate::teach::{Language, marked_lines};
 
 const HIGHLIGHT: Color32 = Color32::from_rgb(0xe9, 0x8f, 0x2e);
 
-pub fn code_ui(ui: &mut Ui, language: &mut Language, current: Option<Step>) {
+/// What the panel shows and where it last scrolled to.
+#[derive(Debug, Default)]
+pub struct CodePanel {
+    pub language: Language,
+    /// Scroll to a step's lines once, when it becomes current, so the reader can scroll freely after.
+    scrolled_to: Option<(Language, Step)>,
+}
+
+pub fn code_ui(ui: &mut Ui, panel: &mut CodePanel, current: Option<Step>) {
+    let language = &mut panel.language;
     ui.horizontal(|ui| {
         for choice in Language::ALL {
             ui.selectable_value(language, choice, choice.name());
@@ -32,8 +41,9 @@ pub fn code_ui(ui: &mut Ui, language: &mut Language, current: Option<Step>) {
                 text = text.background_color(HIGHLIGHT.gamma_multiply(0.35)).strong();
             }
             let response = ui.add(egui::Label::new(text).selectable(true).extend());
-            if lit && marked.first() == Some(&i) {
+            if lit && marked.first() == Some(&i) && panel.scrolled_to != current.map(|s| (*language, s)) {
                 response.scroll_to_me(Some(egui::Align::Center));
+                panel.scrolled_to = current.map(|s| (*language, s));
             }
         }
     });
