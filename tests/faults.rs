@@ -102,8 +102,9 @@ impl Fault {
         match self {
             Self::Refuse => Some(FetchError::Refused { addr }),
             Self::AcceptNeverRead if big_request => Some(FetchError::SendTimedOut { after: READ_TIMEOUT }),
-            Self::AcceptNeverRead => Some(FetchError::ReadTimedOut { after: READ_TIMEOUT }),
-            Self::ReadNeverAnswer | Self::StallMidReply => Some(FetchError::ReadTimedOut { after: READ_TIMEOUT }),
+            Self::AcceptNeverRead | Self::ReadNeverAnswer | Self::StallMidReply => {
+                Some(FetchError::ReadTimedOut { after: READ_TIMEOUT })
+            }
             Self::CloseMidBody => {
                 Some(FetchError::Truncated { expected: MID_BODY_HEAD.len() as u64 + 1000, received: sent })
             }
