@@ -69,6 +69,7 @@ fn main() -> ExitCode {
                 step_through: args.step_through || args.pause_at.is_some(),
                 pause_at: args.pause_at.map(|n| Step::ALL[usize::from(n) - 1]),
                 tab: args.tab,
+                limits: None,
             };
             match ui::run_window(options) {
                 Ok(()) => ExitCode::SUCCESS,

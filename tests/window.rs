@@ -10,7 +10,7 @@ use egui_kittest::kittest::Queryable;
 use socket_fetch::demo_server::{DemoServer, numbered_body};
 use socket_fetch::fetch::{FetchError, Step};
 use socket_fetch::teach::{Language, marked_lines, step_text};
-use socket_fetch::ui::{SocketFetchApp, StartOptions, StepState};
+use socket_fetch::ui::{Limits, SocketFetchApp, StartOptions, StepState};
 
 const LIMIT: Duration = Duration::from_secs(20);
 
@@ -274,4 +274,23 @@ fn the_timing_tab_shows_the_phases_after_a_fetch() {
     for figure in ["time_namelookup", "time_connect", "time_starttransfer", "time_total"] {
         assert!(shows_text(&harness, figure), "{figure}");
     }
+}
+
+#[test]
+fn the_limits_set_in_the_window_cut_a_large_reply_and_say_so() {
+    let server = DemoServer::start(0).unwrap();
+    let limits = Limits { max_mib: 1, ..Limits::default() };
+    let mut harness = harness_with(StartOptions {
+        host: Some("127.0.0.1/bytes/3000000".to_owned()),
+        port: Some(server.addr().port().to_string()),
+        limits: Some(limits),
+        ..StartOptions::default()
+    });
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    let view = harness.state().view().unwrap();
+    assert_eq!(view.error(), Some(&FetchError::TooLarge { limit: 1024 * 1024 }));
+    assert_eq!(view.reply.bytes().len(), 1024 * 1024);
+    assert!(shows_text(&harness, "the first 1048576 bytes are kept"));
+    assert!(shows_text(&harness, "Raise the size limit"));
 }

@@ -14,7 +14,7 @@ use super::code_panel::{CodePanel, code_ui};
 use super::error_card::error_card_ui;
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
-use super::form::{FormAction, FormFields, form_ui};
+use super::form::{FormAction, FormFields, Limits, form_ui};
 use super::format;
 use super::log_panel::log_ui;
 use super::reply_view::reply_ui;
@@ -44,6 +44,8 @@ pub struct StartOptions {
     pub pause_at: Option<Step>,
     /// The central tab to show: reply (default), timing or code.
     pub tab: Option<Tab>,
+    /// Timeouts and size limit, instead of the defaults.
+    pub limits: Option<Limits>,
 }
 
 /// The central panel's tabs.
@@ -95,6 +97,7 @@ impl SocketFetchApp {
                 host: options.host.or_else(|| remembered(HOST_KEY)).unwrap_or_else(|| "example.com".to_owned()),
                 port: options.port.or_else(|| remembered(PORT_KEY)).unwrap_or_else(|| DEFAULT_PORT.to_string()),
                 step_through: options.step_through,
+                limits: options.limits.unwrap_or_default(),
             },
             teaching: remembered(TEACHING_KEY).is_none_or(|v| v == "true"),
             tab: options.tab.unwrap_or(Tab::Reply),
@@ -315,6 +318,10 @@ impl SocketFetchApp {
         let Some(worker) = &mut self.worker else { return };
         let mut job = Job::new(target.clone());
         job.step_through = self.form.step_through;
+        let limits = self.form.limits;
+        job.connect_timeout = Duration::from_secs_f64(limits.connect_timeout_s);
+        job.read_timeout = Duration::from_secs_f64(limits.read_timeout_s);
+        job.max_bytes = limits.max_mib * 1024 * 1024;
         let id = worker.fetch(job);
         self.view = Some(FetchView::new(id, target.host, target.port));
     }

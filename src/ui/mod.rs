@@ -17,6 +17,7 @@ mod waterfall;
 
 pub use app::{SocketFetchApp, StartOptions, Tab};
 pub use fetch_view::{FetchView, StepState};
+pub use form::Limits;
 pub use reply_text::{ClipboardText, MAX_ROW_BYTES, Piece, ReplyText, row_pieces};
 
 /// Opens the window and runs until it is closed.
