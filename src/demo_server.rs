@@ -12,6 +12,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use crate::fetch::Step;
+use crate::teach::step_text;
+
 /// A client that stays silent or stops reading this long is dropped, so no connection thread lingers.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest request head the server reads.
@@ -91,6 +94,7 @@ fn serve(mut stream: TcpStream) -> io::Result<()> {
     match route {
         "/" => {
             let page = include_str!("../assets/demo_page.html")
+                .replace("{steps}", &steps_html())
                 .replace("{client}", &client.to_string())
                 .replace("{path}", &html_escape(&path));
             respond(&mut stream, "200 OK", "text/html; charset=utf-8", page.as_bytes())
@@ -189,6 +193,18 @@ fn fill_numbered(out: &mut Vec<u8>, offset: u64, count: usize) {
         skip = 0;
         line_no += 1;
     }
+}
+
+/// The five steps in the same plain words the window and the terminal use.
+fn steps_html() -> String {
+    Step::ALL
+        .iter()
+        .map(|step| {
+            let text = step_text(*step);
+            format!("<li><b>{}.</b> {}</li>", html_escape(text.title), html_escape(text.explanation))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn html_escape(text: &str) -> String {

@@ -69,6 +69,10 @@ fn events_arrive_in_the_tutorials_order() {
     let reply = String::from_utf8(reply_bytes(&events)).unwrap();
     assert!(reply.starts_with("HTTP/1.0 200 OK\r\n"), "{reply}");
     assert!(reply.contains("You just fetched a web page by hand."));
+    for step in Step::ALL {
+        let title = socket_fetch::teach::step_text(step).title;
+        assert!(reply.contains(&format!("<b>{title}.</b>")), "the page explains {step:?} in the window's words");
+    }
 }
 
 #[test]

@@ -92,3 +92,44 @@ fn arbitrary_binary_bytes_reach_stdout_exactly_and_bytes_before_a_reset_are_kept
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("cut the connection"), "{}", stderr(&output));
 }
+
+/// Runs `socket-fetch fetch --demo --step` with `input` on stdin.
+fn step_mode(input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socket-fetch"))
+        .args(["fetch", "--demo", "--step"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(input).unwrap();
+    drop(stdin); // closed: no more Enter presses will come
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn step_mode_with_enter_fed_on_stdin_completes_and_says_what_comes_next() {
+    let output = step_mode(b"\n\n\n\n\n");
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(output.stdout.starts_with(b"HTTP/1.0 200 OK\r\n"));
+    for step in socket_fetch::fetch::Step::ALL {
+        let next = socket_fetch::teach::step_text(step).next;
+        assert!(err.contains(next), "{step:?}: {next:?} missing from:\n{err}");
+    }
+    assert_eq!(err.matches("Press Enter to go on.").count(), 5);
+}
+
+#[test]
+fn step_mode_with_stdin_closed_stops_cleanly_with_a_message() {
+    let started = std::time::Instant::now();
+    let output = step_mode(b"\n\n");
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("The input was closed, so the fetch stops before this step."), "{err}");
+    assert!(!err.contains("# Establishing connection"), "no step after the input closed:\n{err}");
+    assert!(err.contains("# Resolving server IP address"), "the two steps Enter was given for ran:\n{err}");
+    assert!(output.stdout.is_empty());
+    assert!(started.elapsed() < Duration::from_secs(10), "no hang");
+}
