@@ -30,8 +30,12 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>) {
         reply.row_count(),
         |ui, rows| {
             for i in rows {
-                let job = row_job(i, digits, reply.row(i), &font, colors);
-                ui.add(egui::Label::new(job).selectable(true).extend());
+                ui.horizontal(|ui| {
+                    // The line number is its own label, left out of what a selection copies.
+                    let number = RichText::new(format!("{:>digits$} ", i + 1)).font(font.clone()).color(colors.number);
+                    ui.add(egui::Label::new(number).selectable(false));
+                    ui.add(egui::Label::new(row_job(reply.row(i), &font, colors)).selectable(true).extend());
+                });
             }
         },
     );
@@ -44,13 +48,12 @@ struct RowColors {
     number: Color32,
 }
 
-fn row_job(index: usize, digits: usize, row: &[u8], font: &FontId, colors: RowColors) -> LayoutJob {
+fn row_job(row: &[u8], font: &FontId, colors: RowColors) -> LayoutJob {
     let mut job = LayoutJob::default();
     let plain = TextFormat::simple(font.clone(), colors.text);
     let number = TextFormat::simple(font.clone(), colors.number);
     let byte =
         TextFormat { background: colors.byte.gamma_multiply(0.15), ..TextFormat::simple(font.clone(), colors.byte) };
-    job.append(&format!("{:>digits$}  ", index + 1), 0.0, number.clone());
     for piece in row_pieces(row) {
         match piece {
             Piece::Text(text) => job.append(text, 0.0, plain.clone()),
