@@ -122,11 +122,13 @@ fn text(node: &Node) -> Option<&str> {
     node.label().or_else(|| node.value())
 }
 
-/// The reply's row number in a row label (`   1234  text`, numbers right-aligned to `digits`).
+/// The reply's row number in a row's label: the number right-aligned to `digits`, then either
+/// nothing but spaces (a label of its own) or two spaces and the row's text (one label per row).
 fn row_number(node: &Node, digits: usize) -> Option<u64> {
     let t = text(node)?;
-    let number = t.get(..digits)?;
-    if !t[digits..].starts_with("  ") || !number.bytes().all(|b| b == b' ' || b.is_ascii_digit()) {
+    let (number, rest) = (t.get(..digits)?, t.get(digits..)?);
+    let own_label = rest.bytes().all(|b| b == b' ');
+    if !(own_label || rest.starts_with("  ")) || !number.bytes().all(|b| b == b' ' || b.is_ascii_digit()) {
         return None;
     }
     number.trim_start().parse().ok()
