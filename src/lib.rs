@@ -3,10 +3,12 @@
 //! [`fetch`] is the engine (no GUI): a worker thread that fetches and streams events.
 //! [`demo_server`] is a small web server for offline demonstrations and tests.
 //! [`teach`] holds teaching mode's plain-word texts and the tutorial's programs (no GUI).
+//! [`format`] writes numbers as people read them.
 //! [`cli`] prints the engine's events in a terminal; [`ui`] draws them in a window.
 
 pub mod cli;
 pub mod demo_server;
 pub mod fetch;
+pub mod format;
 pub mod teach;
 pub mod ui;

@@ -291,6 +291,6 @@ fn the_limits_set_in_the_window_cut_a_large_reply_and_say_so() {
     let view = harness.state().view().unwrap();
     assert_eq!(view.error(), Some(&FetchError::TooLarge { limit: 1024 * 1024 }));
     assert_eq!(view.reply.bytes().len(), 1024 * 1024);
-    assert!(shows_text(&harness, "the first 1048576 bytes are kept"));
+    assert!(shows_text(&harness, "the first 1,048,576 bytes are kept"));
     assert!(shows_text(&harness, "Raise the size limit"));
 }

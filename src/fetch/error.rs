@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+use crate::format::count;
+
 /// Why the host or port a person typed cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum InputError {
@@ -67,16 +69,19 @@ pub enum FetchError {
     ReadTimedOut { after: Duration },
     #[error("The server stopped taking in the request: nothing more could be sent for {} s.", after.as_secs_f32())]
     SendTimedOut { after: Duration },
-    #[error("The server cut the connection abruptly (a \"reset\") after sending {received} bytes.")]
+    #[error("The server cut the connection abruptly (a \"reset\") after sending {} bytes.", count(*.received))]
     Reset { received: u64 },
     #[error("The server hung up without sending a single byte.")]
     ClosedEmpty,
     #[error(
-        "The server hung up before the end of the reply: {received} of its {expected} bytes arrived (its head gave the length)."
+        "The server hung up before the end of the reply: {} of its {} bytes arrived (its head gave the length).",
+        count(*.received),
+        count(*.expected)
     )]
     Truncated { expected: u64, received: u64 },
     #[error(
-        "The reply is larger than the {limit}-byte limit: the first {limit} bytes are kept, the rest was not read."
+        "The reply is larger than the limit of {} bytes: the first {0} bytes are kept, the rest was not read.",
+        count(*.limit)
     )]
     TooLarge { limit: u64 },
     #[error("You stopped the fetch.")]

@@ -15,15 +15,17 @@ use super::error_card::error_card_ui;
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
 use super::form::{FormAction, FormFields, Limits, form_ui};
-use super::format;
 use super::log_panel::log_ui;
 use super::reply_view::reply_ui;
 use super::steps_panel::steps_ui;
 use super::waterfall::waterfall_ui;
+use crate::format;
 
 const HOST_KEY: &str = "host";
 const PORT_KEY: &str = "port";
 const TEACHING_KEY: &str = "teaching";
+/// The most time a frame spends taking in the worker's events.
+const EVENT_TIME_PER_FRAME: Duration = Duration::from_millis(8);
 /// How long a "Copied ..." confirmation stays.
 const NOTICE_TIME: Duration = Duration::from_secs(4);
 
@@ -140,9 +142,16 @@ impl SocketFetchApp {
 
     /// Draws the whole window. Used by eframe and, headless, by the tests.
     pub fn ui(&mut self, ui: &mut Ui) {
-        for event in self.events.try_iter() {
+        // A fast server can queue a whole large reply between two frames: take in what fits in a
+        // few milliseconds and the rest on the next frames, so the window never stalls.
+        let deadline = Instant::now() + EVENT_TIME_PER_FRAME;
+        while let Ok(event) = self.events.try_recv() {
             if let Some(view) = &mut self.view {
                 view.apply(event);
+            }
+            if Instant::now() > deadline {
+                ui.ctx().request_repaint();
+                break;
             }
         }
         let running = self.view.as_ref().is_some_and(FetchView::is_running);

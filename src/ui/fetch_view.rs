@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use crate::fetch::{Event, EventKind, FetchError, JobId, ReplyHead, Step, Summary};
 
-use super::format;
 use super::reply_text::ReplyText;
+use crate::format;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepState {

@@ -7,7 +7,6 @@ mod error_card;
 mod explain_panel;
 mod fetch_view;
 mod form;
-mod format;
 mod log_panel;
 mod pictures;
 mod reply_text;

