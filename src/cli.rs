@@ -18,7 +18,7 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 
 /// How many events may wait for the terminal: the worker waits when the terminal falls behind,
 /// so memory stays flat however large the reply.
-const EVENT_QUEUE: usize = 16;
+const EVENT_QUEUE: usize = 4;
 
 #[derive(Debug, clap::Args)]
 pub struct FetchArgs {

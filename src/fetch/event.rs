@@ -4,6 +4,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::chunk::Chunk;
 use super::error::FetchError;
 use super::job::JobId;
 use super::timing::Timings;
@@ -108,7 +109,7 @@ pub enum EventKind {
     },
     /// More of the reply arrived; `total` counts every byte so far.
     Received {
-        chunk: Vec<u8>,
+        chunk: Chunk,
         total: u64,
     },
     /// The reply's head has arrived and was read.

@@ -1,5 +1,6 @@
 //! The fetch engine: no GUI here. A [`Worker`] thread takes [`Job`]s and reports [`Event`]s.
 
+mod chunk;
 mod error;
 mod event;
 mod job;
@@ -8,6 +9,7 @@ mod target;
 mod timing;
 mod worker;
 
+pub use chunk::Chunk;
 pub use error::{FetchError, InputError};
 pub use event::{Event, EventKind, ReplyHead, Step, Summary};
 pub use job::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_READ_TIMEOUT, Job, JobId, default_request};

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, bounded, select};
 use socket2::{Domain, Protocol, Socket, Type};
 
+use super::chunk::BufferPool;
 use super::error::FetchError;
 use super::event::{Event, EventKind, ReplyHead, Step, Summary};
 use super::job::{Job, JobId};
@@ -22,8 +23,6 @@ use super::worker::{Command, Waker};
 /// The longest a socket read or write blocks before the job looks at its commands again:
 /// this bounds how long Cancel takes.
 const SLICE: Duration = Duration::from_millis(20);
-/// Bytes asked for per read. Large enough that a fast local server is not held back.
-const READ_CHUNK: usize = 64 * 1024;
 /// A reply head longer than this is not parsed (the bytes are still kept and shown).
 const MAX_HEAD: usize = 64 * 1024;
 
@@ -61,14 +60,31 @@ struct Run<'a> {
     inbox: &'a Receiver<Command>,
     events: &'a Sender<Event>,
     wake: &'a Waker,
+    buffers: &'a BufferPool,
     clock: Clock,
     phases: PhaseRecorder,
     received: u64,
 }
 
-pub(super) fn run(id: JobId, job: &Job, inbox: &Receiver<Command>, events: &Sender<Event>, wake: &Waker) -> After {
-    let mut run =
-        Run { id, job, inbox, events, wake, clock: Clock::start(), phases: PhaseRecorder::new(), received: 0 };
+/// Where a job's events go: the channel, the wake-up call after each, and the read buffers.
+pub(super) struct Outbox<'a> {
+    pub events: &'a Sender<Event>,
+    pub wake: &'a Waker,
+    pub buffers: &'a BufferPool,
+}
+
+pub(super) fn run(id: JobId, job: &Job, inbox: &Receiver<Command>, out: &Outbox<'_>) -> After {
+    let mut run = Run {
+        id,
+        job,
+        inbox,
+        events: out.events,
+        wake: out.wake,
+        buffers: out.buffers,
+        clock: Clock::start(),
+        phases: PhaseRecorder::new(),
+        received: 0,
+    };
     let outcome = run.all_steps();
     let (error, after) = match outcome {
         Ok(()) => (None, After::Idle),
@@ -268,36 +284,24 @@ impl Run<'_> {
 
     /// Step 5. Read until the server closes, as HTTP/1.0 servers do when the reply is complete.
     fn receive(&mut self, stream: &mut TcpStream) -> StepResult<()> {
-        let mut buf = vec![0; READ_CHUNK];
-        let mut head = HeadReader::default();
+        let mut reply = ReplyReader::default();
         let mut last_progress = Instant::now();
-        // The whole reply's size when its head announced one: a close before then cut the reply short.
-        let mut expected = None;
+        let mut spare = None;
         loop {
-            match stream.read(&mut buf) {
-                Ok(0) if self.received == 0 => return Err(FetchError::ClosedEmpty.into()),
-                Ok(0) => {
-                    return match expected {
-                        Some(expected) if self.received < expected => {
-                            Err(FetchError::Truncated { expected, received: self.received }.into())
-                        }
-                        _ => Ok(()),
-                    };
-                }
+            let mut buf = spare.take().unwrap_or_else(|| self.buffers.take());
+            // One byte more than the limit allows tells whether the reply goes past it.
+            let room = self.job.max_bytes.saturating_sub(self.received);
+            let want = buf.len().min(usize::try_from(room.saturating_add(1)).unwrap_or(usize::MAX));
+            match stream.read(&mut buf[..want]) {
+                Ok(0) => return reply.at_close(self.received),
                 Ok(n) => {
                     last_progress = Instant::now();
                     if self.received == 0 {
                         self.phases.enter(Phase::Download, self.clock.elapsed());
                     }
-                    let room = self.job.max_bytes.saturating_sub(self.received);
                     let keep = n.min(usize::try_from(room).unwrap_or(usize::MAX));
-                    let chunk = buf[..keep].to_vec();
-                    if let Some(kind) = head.feed(&chunk) {
-                        if let EventKind::Head(head) = &kind {
-                            // Replies to GET with these codes have no body, whatever their head says.
-                            let bodiless = matches!(head.status, 100..=199 | 204 | 304);
-                            expected = head.expected_total.filter(|_| !bodiless);
-                        }
+                    let chunk = self.buffers.chunk(buf, keep, &mut spare);
+                    if let Some(kind) = reply.feed(&chunk) {
                         self.emit(kind)?;
                     }
                     self.received += keep as u64;
@@ -307,6 +311,7 @@ impl Run<'_> {
                     }
                 }
                 Err(e) if is_slice_timeout(&e) => {
+                    spare = Some(buf);
                     if last_progress.elapsed() > self.job.read_timeout {
                         return Err(FetchError::ReadTimedOut { after: self.job.read_timeout }.into());
                     }
@@ -354,6 +359,35 @@ impl Run<'_> {
 
 fn what_step(what: &str) -> &'static str {
     if what == "resolve" { Step::Resolve.name() } else { Step::Connect.name() }
+}
+
+/// Follows the reply's head: its events, and the length it announced.
+#[derive(Default)]
+struct ReplyReader {
+    head: HeadReader,
+    /// The whole reply's size when its head announced one: a close before then cut the reply short.
+    expected: Option<u64>,
+}
+
+impl ReplyReader {
+    fn feed(&mut self, chunk: &[u8]) -> Option<EventKind> {
+        let kind = self.head.feed(chunk)?;
+        if let EventKind::Head(head) = &kind {
+            // Replies to GET with these codes have no body, whatever their head says.
+            let bodiless = matches!(head.status, 100..=199 | 204 | 304);
+            self.expected = head.expected_total.filter(|_| !bodiless);
+        }
+        Some(kind)
+    }
+
+    /// How the fetch ends when the server closes after `received` bytes.
+    fn at_close(&self, received: u64) -> StepResult<()> {
+        match self.expected {
+            _ if received == 0 => Err(FetchError::ClosedEmpty.into()),
+            Some(expected) if received < expected => Err(FetchError::Truncated { expected, received }.into()),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// Reads the reply's head once it has fully arrived.

@@ -5,9 +5,10 @@ use std::thread::{self, JoinHandle};
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
+use super::chunk::BufferPool;
 use super::event::Event;
 use super::job::{Job, JobId};
-use super::run::{self, After};
+use super::run::{self, After, Outbox};
 
 /// Called after each event is sent, so a window can wake up and draw it.
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
@@ -75,6 +76,8 @@ impl Drop for Worker {
 }
 
 fn worker_loop(inbox: &Receiver<Command>, events: &Sender<Event>, wake: &Waker) {
+    let buffers = BufferPool::new();
+    let out = Outbox { events, wake, buffers: &buffers };
     let mut next = None;
     loop {
         let command = match next.take() {
@@ -85,7 +88,7 @@ fn worker_loop(inbox: &Receiver<Command>, events: &Sender<Event>, wake: &Waker) 
             },
         };
         match command {
-            Command::Fetch(id, job) => match run::run(id, &job, inbox, events, wake) {
+            Command::Fetch(id, job) => match run::run(id, &job, inbox, &out) {
                 After::Idle => {}
                 After::Then(command) => next = Some(command),
                 After::Exit => return,

@@ -47,7 +47,7 @@ pub fn reply_bytes(events: &[Event]) -> Vec<u8> {
     events
         .iter()
         .filter_map(|e| match &e.kind {
-            EventKind::Received { chunk, .. } => Some(chunk.as_slice()),
+            EventKind::Received { chunk, .. } => Some(&chunk[..]),
             _ => None,
         })
         .flatten()
