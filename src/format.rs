@@ -27,6 +27,19 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// A byte count short enough for a picture's label: `1,708 bytes`, `48 KiB`, `64.0 MiB`.
+pub fn short_bytes(n: u64) -> String {
+    const KIB: f64 = 1024.0;
+    let n_f = n as f64;
+    if n_f >= KIB * KIB {
+        format!("{:.1} MiB", n_f / KIB / KIB)
+    } else if n_f >= 10.0 * KIB {
+        format!("{:.0} KiB", n_f / KIB)
+    } else {
+        format!("{} bytes", count(n))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -37,5 +50,7 @@ mod tests {
         assert_eq!(super::count(67_108_962), "67,108,962");
         assert_eq!(super::bytes(1), "1 byte");
         assert_eq!(super::bytes(67_108_864), "67,108,864 bytes (64.0 MiB)");
+        assert_eq!(super::short_bytes(1708), "1,708 bytes");
+        assert_eq!(super::short_bytes(67_108_962), "64.0 MiB");
     }
 }

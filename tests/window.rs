@@ -294,3 +294,16 @@ fn the_limits_set_in_the_window_cut_a_large_reply_and_say_so() {
     assert!(shows_text(&harness, "the first 1,048,576 bytes are kept"));
     assert!(shows_text(&harness, "Raise the size limit"));
 }
+
+#[test]
+fn a_refused_fetch_is_explained_as_a_phone_call_at_its_step() {
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut harness = harness("127.0.0.1", &port.to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    let error = harness.state().view().unwrap().error().cloned().unwrap();
+    assert!(matches!(error, FetchError::Refused { .. }), "{error:?}");
+    assert!(shows_text(&harness, socket_fetch::teach::failure_story(&error)));
+    assert!(shows_text(&harness, &format!("At step 3: {}.", step_text(Step::Connect).title)));
+}

@@ -1,7 +1,7 @@
 //! Every plain-word text of teaching mode: the steps, the glossary, the parts of the request and of
 //! the reply, and the status codes. Written to be read aloud to someone who has never programmed.
 
-use crate::fetch::Step;
+use crate::fetch::{FetchError, Step};
 
 /// What to show beside one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -194,6 +194,31 @@ pub fn status_meaning(code: u16) -> &'static str {
             5 => "A problem at the server: something went wrong on its side. Try again later.",
             _ => "This number is not a status code that the rules of the web define.",
         },
+    }
+}
+
+/// A failure told as a phone call, for an audience that has never programmed. The error's own
+/// message says what happened; this says what it is like.
+pub fn failure_story(error: &FetchError) -> &'static str {
+    match error {
+        FetchError::Input(_) => "The address is not written in a way a computer can use, so no call was made.",
+        FetchError::NameNotFound { .. } => {
+            "Like looking for a name that is not in the phone book: there is no number to call."
+        }
+        FetchError::ResolveTimedOut { .. } => "Like asking directory enquiries and never hearing back.",
+        FetchError::Refused { .. } => {
+            "Like calling a building where nobody works at that extension: the call is turned away at once."
+        }
+        FetchError::ConnectTimedOut { .. } => "Like letting a phone ring and ring: nobody picks up.",
+        FetchError::Unreachable { .. } => "Like dialling a number the phone network has no way to reach.",
+        FetchError::ReadTimedOut { .. } => "Like a call where the other side has gone quiet and says nothing more.",
+        FetchError::SendTimedOut { .. } => "Like talking into a phone while the other side never listens.",
+        FetchError::Reset { .. } => "Like the other side slamming the phone down in the middle of a sentence.",
+        FetchError::ClosedEmpty => "Like someone picking up the phone and hanging up without a word.",
+        FetchError::Truncated { .. } => "The server said how long its answer would be, then hung up halfway.",
+        FetchError::TooLarge { .. } => "The answer was longer than we agreed to write down, so we stopped listening.",
+        FetchError::Cancelled => "You hung up before the call was over.",
+        FetchError::Other { .. } => "Something unusual went wrong on this computer; the message says what.",
     }
 }
 

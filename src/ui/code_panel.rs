@@ -33,18 +33,22 @@ pub fn code_ui(ui: &mut Ui, panel: &mut CodePanel, current: Option<Step>) {
     }
     let source = language.source();
     let digits = source.lines().count().to_string().len();
-    egui::ScrollArea::both().id_salt("code").auto_shrink([false, false]).show(ui, |ui| {
+    let mut area = egui::ScrollArea::both().id_salt("code").auto_shrink([false, false]);
+    // Bring the step's first line to the middle, once, moving only up or down: a sideways
+    // scroll would hide the start of every line.
+    if let Some(first) = marked.first().filter(|_| panel.scrolled_to != current.map(|s| (*language, s))) {
+        let row = ui.text_style_height(&egui::TextStyle::Monospace) + ui.spacing().item_spacing.y;
+        let offset = (*first as f32 * row - ui.available_height() / 2.0).max(0.0);
+        area = area.vertical_scroll_offset(offset);
+        panel.scrolled_to = current.map(|s| (*language, s));
+    }
+    area.show(ui, |ui| {
         for (i, line) in source.lines().enumerate() {
-            let lit = marked.contains(&i);
             let mut text = RichText::new(format!("{:>digits$}  {line}", i + 1)).monospace();
-            if lit {
+            if marked.contains(&i) {
                 text = text.background_color(HIGHLIGHT.gamma_multiply(0.35)).strong();
             }
-            let response = ui.add(egui::Label::new(text).selectable(true).extend());
-            if lit && marked.first() == Some(&i) && panel.scrolled_to != current.map(|s| (*language, s)) {
-                response.scroll_to_me(Some(egui::Align::Center));
-                panel.scrolled_to = current.map(|s| (*language, s));
-            }
+            ui.add(egui::Label::new(text).selectable(true).extend());
         }
     });
 }

@@ -4,7 +4,9 @@
 use egui::{Color32, RichText, Ui};
 
 use crate::fetch::Step;
-use crate::teach::{Layer, REPLY_PARTS, REQUEST_PARTS, define, layer_at_work, layer_note, status_meaning, step_text};
+use crate::teach::{
+    Layer, REPLY_PARTS, REQUEST_PARTS, define, failure_story, layer_at_work, layer_note, status_meaning, step_text,
+};
 
 use super::fetch_view::FetchView;
 use super::pictures::{layers_ui, wire_ui};
@@ -34,7 +36,7 @@ pub fn explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
     wire_ui(ui, view);
     ui.add_space(10.0);
     ui.label(RichText::new("The layers at work").strong());
-    let active = current.map(layer_at_work);
+    let active = current.or_else(|| view.and_then(FetchView::failed_step)).map(layer_at_work);
     let layers: Vec<(&str, &str)> = Layer::ALL.iter().map(|l| (l.name(), short_role(*l))).collect();
     layers_ui(ui, &layers, active.and_then(|a| Layer::ALL.iter().position(|l| *l == a)));
     if let (Some(step), Some(layer)) = (current, active) {
@@ -87,9 +89,13 @@ fn step_explanation_ui(ui: &mut Ui, step: Step, paused: bool) {
 
 /// After the fetch: what the reply's parts are and what its status code means.
 fn ending_ui(ui: &mut Ui, view: &FetchView) {
-    if view.error().is_some() {
+    if let Some(error) = view.error() {
         ui.heading("The fetch stopped");
-        ui.label(RichText::new("The card beside the reply says why, and what to try next.").size(16.0));
+        if let Some(step) = view.failed_step() {
+            ui.label(RichText::new(format!("At step {}: {}.", step.index() + 1, step_text(step).title)).weak());
+        }
+        ui.label(RichText::new(failure_story(error)).size(16.0));
+        ui.label(RichText::new("The card beside the reply says what happened, and what to try next.").weak());
         return;
     }
     ui.heading("The reply has arrived");

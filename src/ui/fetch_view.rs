@@ -85,6 +85,11 @@ impl FetchView {
         Step::ALL.into_iter().find(|s| self.steps[s.index()] == StepState::Paused)
     }
 
+    /// The step at which the fetch failed or was stopped.
+    pub fn failed_step(&self) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| self.steps[s.index()] == StepState::Failed)
+    }
+
     /// The step that is running now, or that the fetch is paused before.
     pub fn current_step(&self) -> Option<Step> {
         Step::ALL.into_iter().find(|s| matches!(self.steps[s.index()], StepState::Running | StepState::Paused))

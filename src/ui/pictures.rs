@@ -91,7 +91,7 @@ pub fn wire_ui(ui: &mut Ui, view: Option<&FetchView>) {
         painter.text(
             label_at(0.5) - vec2(0.0, 14.0),
             Align2::CENTER_BOTTOM,
-            format!("request, {sent} bytes ▶"),
+            format!("request, {} ▶", crate::format::short_bytes(sent as u64)),
             FontId::proportional(13.0),
             REQUEST,
         );
@@ -100,7 +100,7 @@ pub fn wire_ui(ui: &mut Ui, view: Option<&FetchView>) {
         painter.text(
             label_at(0.5) + vec2(0.0, 14.0),
             Align2::CENTER_TOP,
-            format!("◀ reply, {} bytes", v.received()),
+            format!("◀ reply, {}", crate::format::short_bytes(v.received())),
             FontId::proportional(13.0),
             REPLY,
         );
