@@ -71,7 +71,16 @@ fn main() -> ExitCode {
                 tab: args.tab,
                 limits: None,
             };
+            let screenshot = options.screenshot.clone();
+            if let Some(path) = &screenshot {
+                // A file left from an earlier run must not pass for this run's screenshot.
+                let _ = std::fs::remove_file(path);
+            }
             match ui::run_window(options) {
+                Ok(()) if screenshot.as_ref().is_some_and(|path| !path.exists()) => {
+                    eprintln!("socket-fetch: the window closed without saving the screenshot.");
+                    ExitCode::FAILURE
+                }
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("socket-fetch: the window could not open: {e}");
