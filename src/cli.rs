@@ -2,18 +2,23 @@
 
 use std::io::{self, BufRead, IsTerminal as _, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
-use crossbeam_channel::unbounded;
+use crossbeam_channel::bounded;
 
 use crate::demo_server::DemoServer;
-use crate::fetch::{self, Command, EventKind, FetchError, Job, JobId, Phase, Step, Summary, Target, fetch_here};
+use crate::fetch::{self, EventKind, FetchError, Job, Phase, Step, Summary, Target, Worker};
 use crate::teach::step_text;
 
 /// Exit code when the fetch failed (the server, the network, or a cancel).
 pub const EXIT_FAILED: u8 = 1;
 /// Exit code when the host or port cannot be used; nothing was sent.
 pub const EXIT_BAD_INPUT: u8 = 2;
+
+/// How many events may wait for the terminal: the worker waits when the terminal falls behind,
+/// so memory stays flat however large the reply.
+const EVENT_QUEUE: usize = 4;
 
 #[derive(Debug, clap::Args)]
 pub struct FetchArgs {
@@ -78,7 +83,7 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
     job.read_timeout = seconds(args.read_timeout);
     job.max_bytes = args.max_bytes.unwrap_or(u64::MAX);
     job.step_through = args.step;
-    let code = stream_job(&job);
+    let code = stream_job(job);
     drop(demo);
     code
 }
@@ -87,18 +92,21 @@ fn seconds(value: f64) -> Duration {
     Duration::try_from_secs_f64(value).unwrap_or(fetch::DEFAULT_READ_TIMEOUT)
 }
 
-/// The job's id in terminal mode, which runs one job.
-const JOB: JobId = 1;
-
-fn stream_job(job: &Job) -> ExitCode {
-    // Next and Cancel, sent from the event handler below and read by the job between its waits.
-    let (commands, inbox) = unbounded();
+fn stream_job(job: Job) -> ExitCode {
+    let (events_tx, events) = bounded(EVENT_QUEUE);
+    let mut worker = match Worker::spawn(events_tx, Arc::new(|| {})) {
+        Ok(worker) => worker,
+        Err(e) => {
+            eprintln!("# Could not start the worker thread: {e}");
+            return ExitCode::from(EXIT_FAILED);
+        }
+    };
+    let host = job.target.host.clone();
+    let id = worker.fetch(job);
     let mut out = raw_stdout();
     let mut stdout_open = true;
     let mut stdin = io::stdin().lock();
-    let mut summary = None;
-    // One thread reads the socket and writes stdout, so a large reply is not handed between threads.
-    fetch_here(JOB, job, &inbox, |event| {
+    for event in &events {
         match event.kind {
             EventKind::Paused { next } => {
                 eprint!("# {}\n#   Press Enter to go on. ", step_text(next).next);
@@ -106,31 +114,28 @@ fn stream_job(job: &Job) -> ExitCode {
                     if !stdin.is_terminal() {
                         eprintln!(); // a terminal echoes the Enter; piped input does not
                     }
-                    let _ = commands.send(Command::Next(JOB));
+                    worker.next(id);
                 } else {
                     eprintln!("\n# The input was closed, so the fetch stops before this step.");
-                    let _ = commands.send(Command::Cancel(JOB));
+                    worker.cancel(id);
                 }
             }
             EventKind::Received { chunk, .. } if stdout_open => {
                 if out.write_all(&chunk).is_err() {
                     // The reader went away (`| head`): stop fetching what nobody reads.
                     stdout_open = false;
-                    let _ = commands.send(Command::Cancel(JOB));
+                    worker.cancel(id);
                 }
             }
-            EventKind::Finished(end) => summary = Some(end),
-            kind => progress_line(&job.target.host, &kind),
+            EventKind::Finished(summary) => {
+                let _ = out.flush();
+                return finish(&summary);
+            }
+            kind => progress_line(&host, &kind),
         }
-        true
-    });
-    let _ = out.flush();
-    if let Some(summary) = summary {
-        finish(&summary)
-    } else {
-        eprintln!("# The fetch ended without a summary.");
-        ExitCode::from(EXIT_FAILED)
     }
+    eprintln!("# The worker stopped without finishing the fetch.");
+    ExitCode::from(EXIT_FAILED)
 }
 
 /// Stdout without Rust's line buffering, which would split binary replies at every newline.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, bounded, select};
+use crossbeam_channel::{Receiver, Sender, bounded, select};
 use socket2::{Domain, Protocol, Socket, Type};
 
 use super::chunk::BufferPool;
@@ -18,7 +18,7 @@ use super::error::FetchError;
 use super::event::{Event, EventKind, ReplyHead, Step, Summary};
 use super::job::{Job, JobId};
 use super::timing::{Clock, Phase, PhaseRecorder};
-use super::worker::Command;
+use super::worker::{Command, Waker};
 
 /// The longest a socket read or write blocks before the job looks at its commands again:
 /// this bounds how long Cancel takes.
@@ -58,22 +58,33 @@ struct Run<'a> {
     id: JobId,
     job: &'a Job,
     inbox: &'a Receiver<Command>,
-    deliver: &'a mut dyn FnMut(Event) -> bool,
+    events: &'a Sender<Event>,
+    wake: &'a Waker,
     buffers: &'a BufferPool,
     clock: Clock,
     phases: PhaseRecorder,
     received: u64,
 }
 
-/// Where a job's events go: `deliver` takes each one (false: nobody reads them any more).
+/// Where a job's events go: the channel, the wake-up call after each, and the read buffers.
 pub(super) struct Outbox<'a> {
-    pub deliver: &'a mut dyn FnMut(Event) -> bool,
+    pub events: &'a Sender<Event>,
+    pub wake: &'a Waker,
     pub buffers: &'a BufferPool,
 }
 
-pub(super) fn run(id: JobId, job: &Job, inbox: &Receiver<Command>, Outbox { deliver, buffers }: Outbox<'_>) -> After {
-    let mut run =
-        Run { id, job, inbox, deliver, buffers, clock: Clock::start(), phases: PhaseRecorder::new(), received: 0 };
+pub(super) fn run(id: JobId, job: &Job, inbox: &Receiver<Command>, out: &Outbox<'_>) -> After {
+    let mut run = Run {
+        id,
+        job,
+        inbox,
+        events: out.events,
+        wake: out.wake,
+        buffers: out.buffers,
+        clock: Clock::start(),
+        phases: PhaseRecorder::new(),
+        received: 0,
+    };
     let outcome = run.all_steps();
     let (error, after) = match outcome {
         Ok(()) => (None, After::Idle),
@@ -165,14 +176,12 @@ impl Run<'_> {
         Ok(())
     }
 
-    fn emit(&mut self, kind: EventKind) -> StepResult<()> {
+    fn emit(&self, kind: EventKind) -> StepResult<()> {
         let event = Event { job: self.id, at: self.clock.elapsed(), kind };
-        if (self.deliver)(event) {
-            Ok(())
-        } else {
-            // Nobody reads events any more: the program is closing.
-            Err(Stop::Interrupted(Interrupt::Exit))
-        }
+        // Nobody reads events any more: the program is closing.
+        self.events.send(event).map_err(|_| Stop::Interrupted(Interrupt::Exit))?;
+        (self.wake)();
+        Ok(())
     }
 
     /// Step 1. Like the tutorial, open an IPv4 TCP socket before knowing the address.
@@ -458,14 +467,4 @@ fn stream_error(e: &io::Error, received: u64, step: Step) -> FetchError {
         }
         _ => FetchError::Other { step: step.name(), detail: e.to_string() },
     }
-}
-
-/// Runs one job on the calling thread, as the worker thread does: `on_event` gets each event as it
-/// happens (returning false stops the job), and the job looks at `commands` between its waits, so
-/// Next and Cancel can be sent there, from inside `on_event` too. The terminal uses this: reading
-/// and writing on one thread, as curl does, with no hand-over between threads per read.
-pub fn fetch_here(id: JobId, job: &Job, commands: &Receiver<Command>, mut on_event: impl FnMut(Event) -> bool) {
-    let buffers = BufferPool::new();
-    // What comes after the job (a queued command, the end of the program) is the caller's business.
-    let _ = run(id, job, commands, Outbox { deliver: &mut on_event, buffers: &buffers });
 }

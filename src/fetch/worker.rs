@@ -77,13 +77,7 @@ impl Drop for Worker {
 
 fn worker_loop(inbox: &Receiver<Command>, events: &Sender<Event>, wake: &Waker) {
     let buffers = BufferPool::new();
-    let mut deliver = |event| match events.send(event) {
-        Ok(()) => {
-            wake();
-            true
-        }
-        Err(_) => false,
-    };
+    let out = Outbox { events, wake, buffers: &buffers };
     let mut next = None;
     loop {
         let command = match next.take() {
@@ -94,13 +88,11 @@ fn worker_loop(inbox: &Receiver<Command>, events: &Sender<Event>, wake: &Waker) 
             },
         };
         match command {
-            Command::Fetch(id, job) => {
-                match run::run(id, &job, inbox, Outbox { deliver: &mut deliver, buffers: &buffers }) {
-                    After::Idle => {}
-                    After::Then(command) => next = Some(command),
-                    After::Exit => return,
-                }
-            }
+            Command::Fetch(id, job) => match run::run(id, &job, inbox, &out) {
+                After::Idle => {}
+                After::Then(command) => next = Some(command),
+                After::Exit => return,
+            },
             // Cancel or Next for a job that already ended: nothing to do.
             Command::Cancel(_) | Command::Next(_) => {}
             Command::Shutdown => return,
