@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::io::{ErrorKind, Read, Write};
+use std::io::{ErrorKind, Write};
 use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -141,14 +141,7 @@ fn serve_requests(listener: TcpListener, count: usize) -> thread::JoinHandle<Vec
 fn answer(mut stream: TcpStream) -> Vec<u8> {
     stream.set_nonblocking(false).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    let mut request = Vec::new();
-    let mut buf = [0; 4096];
-    while !request.ends_with(b"\r\n\r\n") && request.len() < 64 * 1024 {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => request.extend_from_slice(&buf[..n]),
-        }
-    }
+    let request = common::read_request(&mut stream);
     stream.write_all(REPLY).unwrap();
     request
 }

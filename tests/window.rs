@@ -1,75 +1,17 @@
 //! The window, driven headless with `egui_kittest` (no GPU, no display), against real servers on 127.0.0.1.
 #![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
 
-use std::thread;
-use std::time::{Duration, Instant};
+#[path = "common/window_harness.rs"]
+mod window_harness;
 
-use egui::{Key, Modifiers, OutputCommand};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use socket_fetch::demo_server::{DemoServer, numbered_body};
 use socket_fetch::fetch::{FetchError, Step};
 use socket_fetch::teach::{Language, marked_lines, step_text};
 use socket_fetch::ui::{Limits, SocketFetchApp, StartOptions, StepState};
-
-const LIMIT: Duration = Duration::from_secs(20);
-
-fn harness(host: &str, port: &str) -> Harness<'static, SocketFetchApp> {
-    harness_with(StartOptions { host: Some(host.to_owned()), port: Some(port.to_owned()), ..StartOptions::default() })
-}
-
-fn harness_with(options: StartOptions) -> Harness<'static, SocketFetchApp> {
-    let app = SocketFetchApp::new(None, options);
-    let mut harness = Harness::builder().with_size([1200.0, 780.0]).build_ui_state(|ui, app| app.ui(ui), app);
-    harness.step();
-    harness
-}
-
-/// Steps frames (the worker's wake-up does not advance a harness) until `done`, within [`LIMIT`].
-fn step_until(harness: &mut Harness<'_, SocketFetchApp>, what: &str, done: impl Fn(&SocketFetchApp) -> bool) {
-    let start = Instant::now();
-    while !done(harness.state()) {
-        assert!(start.elapsed() < LIMIT, "gave up waiting for {what}");
-        harness.step();
-        thread::sleep(Duration::from_millis(5));
-    }
-    harness.step();
-}
-
-fn finished(app: &SocketFetchApp) -> bool {
-    app.view().is_some_and(|v| !v.is_running())
-}
-
-/// Steps a few frames (kittest feeds queued input events one frame at a time) and returns the
-/// text the first of them put on the clipboard, if any.
-fn copied_text(harness: &mut Harness<'_, SocketFetchApp>) -> Option<String> {
-    for _ in 0..5 {
-        harness.step();
-        let copied = harness.output().platform_output.commands.iter().find_map(|c| match c {
-            OutputCommand::CopyText(text) => Some(text.clone()),
-            _ => None,
-        });
-        if copied.is_some() {
-            return copied;
-        }
-    }
-    None
-}
-
-fn shows_text(harness: &Harness<'_, SocketFetchApp>, text: &str) -> bool {
-    harness
-        .query_all_by(|node| {
-            node.value().is_some_and(|v| v.contains(text)) || node.label().is_some_and(|l| l.contains(text))
-        })
-        .next()
-        .is_some()
-}
-
-/// Presses a key and gives its down and up events the frames they need.
-fn press(harness: &mut Harness<'_, SocketFetchApp>, key: Key) {
-    harness.key_press(key);
-    harness.run_steps(3);
-}
+use window_harness::{copied_text, finished, harness, harness_with, press, shows_text, step_until};
 
 fn demo_head(len: usize) -> Vec<u8> {
     format!("HTTP/1.0 200 OK\r\nServer: socket-fetch-demo\r\nContent-Type: text/plain\r\nContent-Length: {len}\r\n\r\n")

@@ -7,9 +7,8 @@
 mod common;
 #[path = "common/fault_server.rs"]
 mod fault_server;
-
-use std::thread;
-use std::time::{Duration, Instant};
+#[path = "common/window_harness.rs"]
+mod window_harness;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
@@ -18,9 +17,8 @@ use fault_server::{FAULTS, Fault, FaultServer, READ_TIMEOUT, assert_same_bytes};
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::fetch::{FetchError, InputError, Target, default_request};
 use socket_fetch::ui::{Limits, SocketFetchApp, StartOptions};
+use window_harness::{finished, harness_with, shows_text, step_until};
 
-/// No wait for the window lasts longer than this.
-const LIMIT: Duration = Duration::from_secs(20);
 /// The window's size limit here, in MiB: the endless server is cut there, while the 1 MiB head of
 /// `Fault::HugeHeader` (just over 1 MiB in all) still fits.
 const WINDOW_MAX_MIB: u64 = 2;
@@ -35,34 +33,7 @@ fn harness() -> Harness<'static, SocketFetchApp> {
         limits: Some(limits),
         ..StartOptions::default()
     };
-    let app = SocketFetchApp::new(None, options);
-    let mut harness = Harness::builder().with_size([1200.0, 780.0]).build_ui_state(|ui, app| app.ui(ui), app);
-    harness.step();
-    harness
-}
-
-/// Steps frames (the worker's wake-up does not advance a harness) until `done`, within [`LIMIT`].
-fn step_until(harness: &mut Harness<'_, SocketFetchApp>, what: &str, done: impl Fn(&SocketFetchApp) -> bool) {
-    let start = Instant::now();
-    while !done(harness.state()) {
-        assert!(start.elapsed() < LIMIT, "gave up waiting for {what}");
-        harness.step();
-        thread::sleep(Duration::from_millis(5));
-    }
-    harness.step();
-}
-
-fn finished(app: &SocketFetchApp) -> bool {
-    app.view().is_some_and(|v| !v.is_running())
-}
-
-fn shows_text(harness: &Harness<'_, SocketFetchApp>, text: &str) -> bool {
-    harness
-        .query_all_by(|node| {
-            node.value().is_some_and(|v| v.contains(text)) || node.label().is_some_and(|l| l.contains(text))
-        })
-        .next()
-        .is_some()
+    harness_with(options)
 }
 
 /// Replaces the text of the field labelled `label` the way a person does: click in, select all, delete, type.

@@ -190,7 +190,7 @@ pub fn serve(fault: Fault, listener: &TcpListener, stopped: &Receiver<()>) -> Se
         send(&mut stream, &mut log, EARLY_REPLY);
     }
     if fault.reads_request() {
-        log.request = read_request(&mut stream);
+        log.request = crate::common::read_request(&mut stream);
     }
     match fault {
         Fault::Refuse | Fault::CloseWithoutByte | Fault::AnswerBeforeRequest => {}
@@ -279,19 +279,6 @@ fn send(stream: &mut TcpStream, log: &mut ServerLog, bytes: &[u8]) -> bool {
         }
     }
     true
-}
-
-/// Reads up to the blank line that ends a request head.
-fn read_request(stream: &mut TcpStream) -> Vec<u8> {
-    let mut request = Vec::new();
-    let mut buf = [0; 4096];
-    while !request.ends_with(b"\r\n\r\n") && request.len() < 64 * 1024 {
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => request.extend_from_slice(&buf[..n]),
-        }
-    }
-    request
 }
 
 /// Reads (and drops) until the client closes; false when it does not within the limits.

@@ -1,7 +1,8 @@
 //! Helpers shared by the integration tests: run a job on a real worker and collect its events.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
-use std::net::{SocketAddr, TcpListener};
+use std::io::Read;
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -66,4 +67,17 @@ pub fn summary(events: &[Event]) -> &Summary {
 pub fn closed_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.local_addr().expect("addr").port()
+}
+
+/// Reads up to the blank line that ends a request head.
+pub fn read_request(stream: &mut TcpStream) -> Vec<u8> {
+    let mut request = Vec::new();
+    let mut buf = [0; 4096];
+    while !request.ends_with(b"\r\n\r\n") && request.len() < 64 * 1024 {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => request.extend_from_slice(&buf[..n]),
+        }
+    }
+    request
 }

@@ -1,0 +1,70 @@
+//! Helpers for driving the window headless with `egui_kittest`, shared by the window test files.
+#![allow(dead_code)] // each test file uses a different part of this module
+
+use std::thread;
+use std::time::{Duration, Instant};
+
+use egui::{Key, OutputCommand};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use socket_fetch::ui::{SocketFetchApp, StartOptions};
+
+/// No wait for the window lasts longer than this.
+pub const LIMIT: Duration = Duration::from_secs(20);
+
+pub fn harness(host: &str, port: &str) -> Harness<'static, SocketFetchApp> {
+    harness_with(StartOptions { host: Some(host.to_owned()), port: Some(port.to_owned()), ..StartOptions::default() })
+}
+
+pub fn harness_with(options: StartOptions) -> Harness<'static, SocketFetchApp> {
+    let app = SocketFetchApp::new(None, options);
+    let mut harness = Harness::builder().with_size([1200.0, 780.0]).build_ui_state(|ui, app| app.ui(ui), app);
+    harness.step();
+    harness
+}
+
+/// Steps frames (the worker's wake-up does not advance a harness) until `done`, within [`LIMIT`].
+pub fn step_until(harness: &mut Harness<'_, SocketFetchApp>, what: &str, done: impl Fn(&SocketFetchApp) -> bool) {
+    let start = Instant::now();
+    while !done(harness.state()) {
+        assert!(start.elapsed() < LIMIT, "gave up waiting for {what}");
+        harness.step();
+        thread::sleep(Duration::from_millis(5));
+    }
+    harness.step();
+}
+
+pub fn finished(app: &SocketFetchApp) -> bool {
+    app.view().is_some_and(|v| !v.is_running())
+}
+
+/// Steps a few frames (kittest feeds queued input events one frame at a time) and returns the
+/// text the first of them put on the clipboard, if any.
+pub fn copied_text(harness: &mut Harness<'_, SocketFetchApp>) -> Option<String> {
+    for _ in 0..5 {
+        harness.step();
+        let copied = harness.output().platform_output.commands.iter().find_map(|c| match c {
+            OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        });
+        if copied.is_some() {
+            return copied;
+        }
+    }
+    None
+}
+
+pub fn shows_text(harness: &Harness<'_, SocketFetchApp>, text: &str) -> bool {
+    harness
+        .query_all_by(|node| {
+            node.value().is_some_and(|v| v.contains(text)) || node.label().is_some_and(|l| l.contains(text))
+        })
+        .next()
+        .is_some()
+}
+
+/// Presses a key and gives its down and up events the frames they need.
+pub fn press(harness: &mut Harness<'_, SocketFetchApp>, key: Key) {
+    harness.key_press(key);
+    harness.run_steps(3);
+}
