@@ -40,6 +40,10 @@ struct Args {
     /// Window: the tab to show beside the steps.
     #[arg(long, value_enum)]
     tab: Option<ui::Tab>,
+    /// Window: light or dark (a light theme often reads better on a projector); by default the
+    /// system's, or the one picked last time.
+    #[arg(long, value_enum)]
+    theme: Option<ui::Theme>,
 }
 
 #[derive(Subcommand)]
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
                 pause_at: args.pause_at.map(|n| Step::ALL[usize::from(n) - 1]),
                 tab: args.tab,
                 limits: None,
+                theme: args.theme,
             };
             let screenshot = options.screenshot.clone();
             if let Some(path) = &screenshot {

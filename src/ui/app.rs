@@ -48,6 +48,16 @@ pub struct StartOptions {
     pub tab: Option<Tab>,
     /// Timeouts and size limit, instead of the defaults.
     pub limits: Option<Limits>,
+    /// Light or dark, instead of following the system (or the choice remembered from last time).
+    pub theme: Option<Theme>,
+}
+
+/// A theme chosen on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Theme {
+    Light,
+    Dark,
+    System,
 }
 
 /// The central panel's tabs.
@@ -75,6 +85,7 @@ pub struct SocketFetchApp {
     notice: Option<(String, Instant)>,
     first_frame: bool,
     fetch_now: bool,
+    theme: Option<Theme>,
     screenshot: Option<Screenshot>,
 }
 
@@ -112,6 +123,7 @@ impl SocketFetchApp {
             demo: None,
             notice: None,
             first_frame: true,
+            theme: options.theme,
             fetch_now: options.fetch_now || options.screenshot.is_some(),
             screenshot: options.screenshot.map(|path| Screenshot {
                 path,
@@ -164,6 +176,13 @@ impl SocketFetchApp {
             self.copy_reply(ui.ctx());
         }
 
+        if let Some(theme) = self.theme.take() {
+            ui.ctx().set_theme(match theme {
+                Theme::Light => egui::ThemePreference::Light,
+                Theme::Dark => egui::ThemePreference::Dark,
+                Theme::System => egui::ThemePreference::System,
+            });
+        }
         let mut action = FormAction::None;
         egui::Panel::top("top").show(ui, |ui| {
             ui.add_space(4.0);

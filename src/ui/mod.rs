@@ -14,7 +14,7 @@ mod reply_view;
 mod steps_panel;
 mod waterfall;
 
-pub use app::{SocketFetchApp, StartOptions, Tab};
+pub use app::{SocketFetchApp, StartOptions, Tab, Theme};
 pub use fetch_view::{FetchView, StepState};
 pub use form::Limits;
 pub use reply_text::{ClipboardText, MAX_ROW_BYTES, Piece, ReplyText, row_pieces};
