@@ -249,3 +249,74 @@ fn a_refused_fetch_is_explained_as_a_phone_call_at_its_step() {
     assert!(shows_text(&harness, socket_fetch::teach::failure_story(&error)));
     assert!(shows_text(&harness, &format!("At step 3: {}.", step_text(Step::Connect).title)));
 }
+
+/// Sends one pointer event and gives it its frame.
+fn pointer(harness: &mut Harness<'_, SocketFetchApp>, event: egui::Event) {
+    harness.event(event);
+    harness.step();
+}
+
+fn button(pos: egui::Pos2, pressed: bool) -> egui::Event {
+    egui::Event::PointerButton { pos, button: egui::PointerButton::Primary, pressed, modifiers: Modifiers::NONE }
+}
+
+/// The on-screen rectangle of reply row `number`, which starts with `text`, if it is laid out.
+fn row_rect(harness: &Harness<'_, SocketFetchApp>, number: usize, text: &str) -> Option<egui::Rect> {
+    let row = format!("{number}  {text}");
+    let is_row = |t: &str| t.trim_start().starts_with(&row);
+    harness
+        .query_by(|node| node.value().is_some_and(|v| is_row(&v)) || node.label().is_some_and(|l| is_row(&l)))
+        .map(|node| node.rect())
+}
+
+#[test]
+fn dragging_across_rows_then_ctrl_c_copies_exactly_the_selected_bytes() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = harness("127.0.0.1/bytes/2000", &server.addr().port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    // From the very start of the first row (left of its text) to past the end of the fourth.
+    let from = row_rect(&harness, 1, "HTTP/1.0 200 OK").unwrap().left_center();
+    let to = row_rect(&harness, 4, "Content-Length: 2000").unwrap().right_center() + egui::vec2(200.0, 0.0);
+    pointer(&mut harness, egui::Event::PointerMoved(from));
+    pointer(&mut harness, button(from, true));
+    pointer(&mut harness, egui::Event::PointerMoved(to));
+    pointer(&mut harness, button(to, false));
+    harness.event(egui::Event::Copy);
+    let head = demo_head(2000);
+    let end = head.windows(22).position(|w| w == b"Content-Length: 2000\r\n").unwrap() + 21;
+    assert_eq!(copied_text(&mut harness).map(String::into_bytes), Some(head[..end].to_vec()));
+}
+
+#[test]
+fn a_selection_can_run_past_the_rows_on_screen() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = harness("127.0.0.1/bytes/200000", &server.addr().port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    let from = row_rect(&harness, 1, "HTTP/1.0 200 OK").unwrap().left_center();
+    pointer(&mut harness, egui::Event::PointerMoved(from));
+    pointer(&mut harness, button(from, true));
+    // With the button held, the wheel moves the view far below the first screen of rows.
+    for _ in 0..20 {
+        pointer(
+            &mut harness,
+            egui::Event::MouseWheel {
+                unit: egui::MouseWheelUnit::Point,
+                delta: egui::vec2(0.0, -400.0),
+                phase: egui::TouchPhase::Move,
+                source: egui::MouseWheelSource::Unknown,
+                modifiers: Modifiers::NONE,
+            },
+        );
+    }
+    pointer(&mut harness, egui::Event::PointerMoved(from + egui::vec2(0.0, 40.0)));
+    pointer(&mut harness, button(from + egui::vec2(0.0, 40.0), false));
+    assert!(row_rect(&harness, 1, "HTTP/1.0 200 OK").is_none(), "the first row has scrolled out of view");
+    harness.event(egui::Event::Copy);
+    let copied = copied_text(&mut harness).unwrap().into_bytes();
+    let mut whole = demo_head(200_000);
+    whole.extend(numbered_body(200_000));
+    assert!(copied.len() > 20 * 64, "the selection spans many rows: {} bytes", copied.len());
+    assert_eq!(copied[..], whole[..copied.len()], "and is exactly the reply's first bytes");
+}

@@ -16,7 +16,7 @@ use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
 use super::form::{FormAction, FormFields, Limits, form_ui};
 use super::log_panel::log_ui;
-use super::reply_view::reply_ui;
+use super::reply_view::{ReplySelection, reply_ui};
 use super::steps_panel::steps_ui;
 use super::waterfall::waterfall_ui;
 use crate::format;
@@ -75,6 +75,8 @@ pub struct SocketFetchApp {
     teaching: bool,
     tab: Tab,
     code: CodePanel,
+    /// What is selected in the reply, as byte offsets.
+    selection: ReplySelection,
     view: Option<FetchView>,
     /// A host or port that could not be used; shown instead of starting a fetch.
     input_error: Option<FetchError>,
@@ -115,6 +117,7 @@ impl SocketFetchApp {
             teaching: remembered(TEACHING_KEY).is_none_or(|v| v == "true"),
             tab: options.tab.unwrap_or(Tab::Reply),
             code: CodePanel::default(),
+            selection: ReplySelection::default(),
             view: None,
             input_error: None,
             worker: None,
@@ -259,7 +262,12 @@ impl SocketFetchApp {
             match self.tab {
                 Tab::Reply => {
                     self.reply_toolbar_ui(ui);
-                    reply_ui(ui, self.view.as_ref().map(|v| &v.reply));
+                    let reply = self.view.as_ref().map(|v| &v.reply);
+                    if let (Some(range), Some(reply)) = (reply_ui(ui, reply, &mut self.selection), reply) {
+                        let copied = reply.clipboard_text_of(range.clone());
+                        ui.ctx().copy_text(copied.text);
+                        self.notice(format!("Copied the {} selected.", format::bytes(range.len() as u64)));
+                    }
                 }
                 Tab::Timing => {
                     let timings = self.view.as_ref().and_then(|v| v.summary.as_ref()).map(|s| &s.timings);
@@ -352,6 +360,7 @@ impl SocketFetchApp {
         job.max_bytes = limits.max_mib * 1024 * 1024;
         let id = worker.fetch(job);
         self.view = Some(FetchView::new(id, target.host, target.port));
+        self.selection = ReplySelection::default();
     }
 
     fn cancel(&self) {

@@ -83,6 +83,11 @@ impl ReplyText {
         self.row_starts.len()
     }
 
+    /// Where row `i` starts in [`Self::bytes`].
+    pub fn row_start(&self, i: usize) -> usize {
+        self.row_starts[i]
+    }
+
     /// Row `i`'s bytes, without the newline that ends it.
     pub fn row(&self, i: usize) -> &[u8] {
         let start = self.row_starts[i];
@@ -94,23 +99,33 @@ impl ReplyText {
     /// The whole reply for the clipboard, which holds text: exact when the reply is UTF-8,
     /// otherwise each byte that is not text is written as `\xNN`, and counted.
     pub fn clipboard_text(&self) -> ClipboardText {
-        if let Ok(text) = std::str::from_utf8(&self.bytes) {
-            return ClipboardText { text: text.to_owned(), escaped: 0 };
-        }
-        let mut text = String::with_capacity(self.bytes.len());
-        let mut escaped = 0;
-        for piece in utf8_pieces(&self.bytes) {
-            match piece {
-                Piece::Text(t) => text.push_str(t),
-                Piece::Byte(b) => {
-                    escaped += 1;
-                    // Writing to a String cannot fail.
-                    let _ = write!(text, "\\x{b:02X}");
-                }
+        clipboard_text(&self.bytes)
+    }
+
+    /// Like [`Self::clipboard_text`], for the bytes in `range` (a selection).
+    pub fn clipboard_text_of(&self, range: std::ops::Range<usize>) -> ClipboardText {
+        clipboard_text(&self.bytes[range.start.min(self.bytes.len())..range.end.min(self.bytes.len())])
+    }
+}
+
+/// Bytes as clipboard text: exact when they are UTF-8, otherwise each byte that is not text as `\xNN`.
+fn clipboard_text(bytes: &[u8]) -> ClipboardText {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return ClipboardText { text: text.to_owned(), escaped: 0 };
+    }
+    let mut text = String::with_capacity(bytes.len());
+    let mut escaped = 0;
+    for piece in utf8_pieces(bytes) {
+        match piece {
+            Piece::Text(t) => text.push_str(t),
+            Piece::Byte(b) => {
+                escaped += 1;
+                // Writing to a String cannot fail.
+                let _ = write!(text, "\\x{b:02X}");
             }
         }
-        ClipboardText { text, escaped }
     }
+    ClipboardText { text, escaped }
 }
 
 fn is_utf8_continuation(byte: u8) -> bool {
