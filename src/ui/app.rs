@@ -97,7 +97,7 @@ struct Screenshot {
     /// Frames still to draw once the moment has come, so scrolling and layout can settle first.
     settle_frames: u8,
     pause_at: Option<Step>,
-    requested: bool,
+    /// Where the image arrives, once it has been asked for.
     images: Option<Receiver<Arc<egui::ColorImage>>>,
 }
 
@@ -132,7 +132,6 @@ impl SocketFetchApp {
                 path,
                 settle_frames: 3,
                 pause_at: options.pause_at,
-                requested: false,
                 images: None,
             }),
         };
@@ -407,8 +406,7 @@ impl SocketFetchApp {
             ctx.request_repaint();
             return;
         }
-        if !shot.requested {
-            shot.requested = true;
+        if shot.images.is_none() {
             let (tx, rx) = unbounded();
             shot.images = Some(rx);
             ctx.request_screenshot(move |image| {
