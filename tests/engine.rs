@@ -289,3 +289,21 @@ fn invalid_input_is_refused_in_plain_words() {
         assert_eq!(Target::parse(host, port), Err(expected), "{host:?} {port:?}");
     }
 }
+
+#[test]
+fn a_slow_event_reader_does_not_make_the_steps_look_slow() {
+    let server = DemoServer::start(0).unwrap();
+    let (tx, events) = crossbeam_channel::unbounded();
+    // A reader that takes 20 ms to wake up for every event, like a window busy drawing.
+    let slow_wake = std::sync::Arc::new(|| thread::sleep(Duration::from_millis(20)));
+    let mut worker = socket_fetch::fetch::Worker::spawn(tx, slow_wake).unwrap();
+    worker.fetch(job_for(server.addr(), "/"));
+    let seen = collect_until_finished(&events);
+    let timings = &summary(&seen).timings;
+    for phase in [Phase::Socket, Phase::Resolve, Phase::Send] {
+        let took = timings.get(phase).unwrap();
+        assert!(took < Duration::from_millis(15), "{phase:?} took {took:?}: the reporting was counted");
+    }
+    let sum: Duration = timings.phases.iter().map(|(_, d)| *d).sum();
+    assert!(timings.total.abs_diff(sum) < Duration::from_millis(1), "phases {sum:?}, total {:?}", timings.total);
+}

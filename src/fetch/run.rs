@@ -176,12 +176,24 @@ impl Run<'_> {
         Ok(())
     }
 
-    fn emit(&self, kind: EventKind) -> StepResult<()> {
+    fn emit(&mut self, kind: EventKind) -> StepResult<()> {
+        // Reporting a step is the program's own work, not the network's: the clock stops meanwhile,
+        // so a window busy drawing does not make "set up the socket" look slow. Reply bytes are the
+        // exception: a reader that falls behind really does slow the download.
+        let reporting = !matches!(kind, EventKind::Received { .. }) && !self.clock.is_paused();
         let event = Event { job: self.id, at: self.clock.elapsed(), kind };
+        if reporting {
+            self.clock.pause();
+        }
         // Nobody reads events any more: the program is closing.
-        self.events.send(event).map_err(|_| Stop::Interrupted(Interrupt::Exit))?;
-        (self.wake)();
-        Ok(())
+        let sent = self.events.send(event).map_err(|_| Stop::Interrupted(Interrupt::Exit));
+        if sent.is_ok() {
+            (self.wake)();
+        }
+        if reporting {
+            self.clock.resume();
+        }
+        sent
     }
 
     /// Step 1. Like the tutorial, open an IPv4 TCP socket before knowing the address.

@@ -67,6 +67,10 @@ impl Clock {
         now.duration_since(self.start).saturating_sub(self.paused_total)
     }
 
+    pub fn is_paused(&self) -> bool {
+        self.paused_since.is_some()
+    }
+
     pub fn pause(&mut self) {
         self.paused_since.get_or_insert_with(Instant::now);
     }
