@@ -18,7 +18,7 @@ pub struct Chunk {
 
 impl Chunk {
     /// A chunk that owns its bytes outright (nothing goes back to a worker).
-    pub fn from_vec(bytes: Vec<u8>) -> Self {
+    fn from_vec(bytes: Vec<u8>) -> Self {
         Self { len: bytes.len(), buf: bytes, home: None }
     }
 }
@@ -59,7 +59,7 @@ pub(super) struct BufferPool {
 }
 
 /// Bytes per read buffer: a read takes all the socket holds, up to this.
-pub(super) const BUFFER_BYTES: usize = 1024 * 1024;
+const BUFFER_BYTES: usize = 1024 * 1024;
 /// Spare buffers kept; the rest are freed. With a bounded event queue this bounds memory too.
 const SPARE_BUFFERS: usize = 8;
 /// A read smaller than this is copied out, so its large buffer can serve the next read.

@@ -124,9 +124,4 @@ impl FetchError {
             Self::Other { .. } => "Try again; if it keeps failing, copy the log into a bug report.",
         }
     }
-
-    /// True for the errors a person caused by typing, which are reported before any fetch starts.
-    pub fn is_input(&self) -> bool {
-        matches!(self, Self::Input(_))
-    }
 }

@@ -16,6 +16,7 @@ use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
 use super::form::{FormAction, FormFields, Limits, form_ui};
 use super::log_panel::log_ui;
+use super::palette;
 use super::reply_view::{ReplySelection, reply_ui};
 use super::steps_panel::steps_ui;
 use super::waterfall::waterfall_ui;
@@ -215,11 +216,7 @@ impl SocketFetchApp {
             FormAction::Fetch => self.start_fetch(ui.ctx()),
             FormAction::Cancel => self.cancel(),
             FormAction::UseDemo => self.use_demo_server(),
-            FormAction::Next => {
-                if let (Some(worker), Some(view)) = (&self.worker, &self.view) {
-                    worker.next(view.job);
-                }
-            }
+            FormAction::Next => self.next_step(),
         }
 
         egui::Panel::left("steps").default_size(360.0).resizable(true).show(ui, |ui| {
@@ -303,7 +300,7 @@ impl SocketFetchApp {
                 self.copy_reply(ui.ctx());
             }
             if let Some((text, _)) = &self.notice {
-                ui.label(RichText::new(text).color(egui::Color32::from_rgb(0x2e, 0xa0, 0x43)));
+                ui.label(RichText::new(text).color(palette::GOOD));
             }
         });
     }
@@ -368,6 +365,13 @@ impl SocketFetchApp {
         }
     }
 
+    /// Step-through mode: run the step the fetch is paused before.
+    fn next_step(&self) {
+        if let (Some(worker), Some(view)) = (&self.worker, &self.view) {
+            worker.next(view.job);
+        }
+    }
+
     fn use_demo_server(&mut self) {
         if self.demo.is_none() {
             match DemoServer::start(0) {
@@ -390,13 +394,14 @@ impl SocketFetchApp {
     }
 
     fn screenshot_step(&mut self, ctx: &egui::Context) {
-        let Some(shot) = &mut self.screenshot else { return };
         let paused = self.view.as_ref().and_then(FetchView::paused_before);
-        if let (Some(at), Some(paused), Some(worker), Some(view)) = (shot.pause_at, paused, &self.worker, &self.view)
+        let pause_at = self.screenshot.as_ref().and_then(|shot| shot.pause_at);
+        if let (Some(at), Some(paused)) = (pause_at, paused)
             && paused < at
         {
-            worker.next(view.job);
+            self.next_step();
         }
+        let Some(shot) = &mut self.screenshot else { return };
         let finished = self.view.as_ref().is_some_and(|v| !v.is_running()) || self.input_error.is_some();
         if !finished && (paused.is_none() || paused != shot.pause_at) {
             return;

@@ -1,12 +1,12 @@
 //! The code panel: the tutorial's program (Python, or the same in Rust), with the lines of the
 //! current step highlighted.
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 use crate::fetch::Step;
 use crate::teach::{Language, marked_lines};
 
-const HIGHLIGHT: Color32 = Color32::from_rgb(0xe9, 0x8f, 0x2e);
+use super::palette;
 
 /// What the panel shows and where it last scrolled to.
 #[derive(Debug, Default)]
@@ -46,7 +46,7 @@ pub fn code_ui(ui: &mut Ui, panel: &mut CodePanel, current: Option<Step>) {
         for (i, line) in source.lines().enumerate() {
             let mut text = RichText::new(format!("{:>digits$}  {line}", i + 1)).monospace();
             if marked.contains(&i) {
-                text = text.background_color(HIGHLIGHT.gamma_multiply(0.35)).strong();
+                text = text.background_color(palette::NOW.gamma_multiply(0.35)).strong();
             }
             ui.add(egui::Label::new(text).selectable(true).extend());
         }

@@ -1,7 +1,7 @@
 //! Teaching mode's panel: what the current step does, in plain words, with the client–server and
 //! layer pictures, and the meaning of every technical word it uses.
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 use crate::fetch::Step;
 use crate::teach::{
@@ -9,9 +9,8 @@ use crate::teach::{
 };
 
 use super::fetch_view::FetchView;
+use super::palette;
 use super::pictures::{layers_ui, wire_ui};
-
-const NEXT: Color32 = Color32::from_rgb(0xe9, 0x8f, 0x2e);
 
 pub fn explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
     ui.add_space(6.0);
@@ -77,8 +76,8 @@ fn step_explanation_ui(ui: &mut Ui, step: Step, paused: bool) {
     ui.label(RichText::new(format!("Step {} of 5", step.index() + 1)).weak());
     ui.heading(RichText::new(text.title).strong());
     if paused {
-        egui::Frame::group(ui.style()).stroke((1.5, NEXT)).show(ui, |ui| {
-            ui.label(RichText::new("About to happen").strong().color(NEXT));
+        egui::Frame::group(ui.style()).stroke((1.5, palette::NOW)).show(ui, |ui| {
+            ui.label(RichText::new("About to happen").strong().color(palette::NOW));
             ui.label(RichText::new(text.next).size(16.0));
             ui.label(RichText::new("Press \"Next step\" to run it.").weak());
         });

@@ -8,6 +8,7 @@ mod explain_panel;
 mod fetch_view;
 mod form;
 mod log_panel;
+mod palette;
 mod pictures;
 mod reply_text;
 mod reply_view;
@@ -17,7 +18,7 @@ mod waterfall;
 pub use app::{SocketFetchApp, StartOptions, Tab, Theme};
 pub use fetch_view::{FetchView, StepState};
 pub use form::Limits;
-pub use reply_text::{ClipboardText, MAX_ROW_BYTES, Piece, ReplyText, row_pieces};
+pub use reply_text::ReplyText;
 
 /// Opens the window and runs until it is closed.
 pub fn run_window(options: StartOptions) -> eframe::Result {

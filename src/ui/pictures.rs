@@ -6,10 +6,7 @@ use egui::{Align2, Color32, CornerRadius, FontId, Rect, Sense, Stroke, Ui, pos2,
 use crate::fetch::Step;
 
 use super::fetch_view::{FetchView, StepState};
-
-const LIT: Color32 = Color32::from_rgb(0xe9, 0x8f, 0x2e);
-const REQUEST: Color32 = Color32::from_rgb(0x3a, 0x86, 0xdf);
-const REPLY: Color32 = Color32::from_rgb(0x2e, 0xa0, 0x43);
+use super::palette::{GOOD, NOW, REQUEST};
 
 /// The layers, top (application) to bottom (link); `active` is lit.
 pub fn layers_ui(ui: &mut Ui, layers: &[(&str, &str)], active: Option<usize>) {
@@ -21,7 +18,7 @@ pub fn layers_ui(ui: &mut Ui, layers: &[(&str, &str)], active: Option<usize>) {
     for (i, (name, what)) in layers.iter().enumerate() {
         let r = Rect::from_min_size(pos2(rect.left(), rect.top() + row * i as f32), vec2(width, row - 4.0));
         let lit = active == Some(i);
-        let fill = if lit { LIT } else { visuals.faint_bg_color };
+        let fill = if lit { NOW } else { visuals.faint_bg_color };
         painter.rect(
             r,
             CornerRadius::same(4),
@@ -81,7 +78,7 @@ pub fn wire_ui(ui: &mut Ui, view: Option<&FetchView>) {
     if connected {
         painter.line_segment([a, b], Stroke::new(3.0, visuals.text_color()));
     } else {
-        let dash = if calling { LIT } else { visuals.weak_text_color() };
+        let dash = if calling { NOW } else { visuals.weak_text_color() };
         painter.add(egui::Shape::dashed_line(&[a, b], Stroke::new(2.0, dash), 6.0, 6.0));
     }
     let sending = state(Step::Send) == StepState::Running;
@@ -102,18 +99,18 @@ pub fn wire_ui(ui: &mut Ui, view: Option<&FetchView>) {
             Align2::CENTER_TOP,
             format!("◀ reply, {}", crate::format::short_bytes(v.received())),
             FontId::proportional(13.0),
-            REPLY,
+            GOOD,
         );
     }
     if sending || receiving || calling {
         #[expect(clippy::cast_possible_truncation, reason = "an animation's phase needs no precision")]
         let time = (ui.input(|i| i.time) % 3600.0) as f32;
         let color = if receiving {
-            REPLY
+            GOOD
         } else if sending {
             REQUEST
         } else {
-            LIT
+            NOW
         };
         for k in 0..4 {
             let t = (time * 0.8 + k as f32 / 4.0).fract();

@@ -1,14 +1,13 @@
 //! The five steps with their state, details and time, live.
 
-use egui::{Color32, RichText, Ui};
+use egui::{RichText, Ui};
 
 use crate::cli::ms;
 use crate::fetch::Step;
 
 use super::fetch_view::{FetchView, StepState};
+use super::palette;
 use crate::format;
-
-const DONE: Color32 = Color32::from_rgb(0x2e, 0xa0, 0x43);
 
 /// The plain-words title of a step.
 pub fn step_title(step: Step) -> &'static str {
@@ -29,7 +28,7 @@ pub fn steps_ui(ui: &mut Ui, view: Option<&FetchView>) {
                 StepState::Waiting => ui.label(RichText::new("○").size(18.0).weak()),
                 StepState::Paused => ui.label(RichText::new("⏸").size(18.0)),
                 StepState::Running => ui.add(egui::Spinner::new().size(18.0)),
-                StepState::Done(_) => ui.label(RichText::new("✔").size(18.0).color(DONE)),
+                StepState::Done(_) => ui.label(RichText::new("✔").size(18.0).color(palette::GOOD)),
                 StepState::Failed => ui.label(RichText::new("✖").size(18.0).color(ui.visuals().error_fg_color)),
             };
             let title = RichText::new(format!("{}. {}", step.index() + 1, step_title(step))).size(16.0);
