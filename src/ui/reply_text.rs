@@ -20,6 +20,9 @@ pub enum Piece<'a> {
     Text(&'a str),
     /// A byte that is not text (invalid UTF-8 or a control character), drawn as `\xNN`.
     Byte(u8),
+    /// A character that draws as nothing or rearranges the text around it (zero-width, bidi
+    /// overrides, byte order mark, line separators), drawn as `\u{XXXX}` so it cannot hide.
+    Invisible(char),
 }
 
 /// What "Copy reply" put on the clipboard.
@@ -118,6 +121,8 @@ fn clipboard_text(bytes: &[u8]) -> ClipboardText {
     for piece in utf8_pieces(bytes) {
         match piece {
             Piece::Text(t) => text.push_str(t),
+            // Valid text, copied as it came: only what is not UTF-8 needs another form.
+            Piece::Invisible(c) => text.push(c),
             Piece::Byte(b) => {
                 escaped += 1;
                 // Writing to a String cannot fail.
@@ -157,7 +162,8 @@ fn utf8_pieces(mut bytes: &[u8]) -> Vec<Piece<'_>> {
 }
 
 /// How a row is drawn: text as it is, every byte that is not printable text as a [`Piece::Byte`]
-/// (control characters too, so a stray `\r` or NUL is visible; a tab stays a tab).
+/// (control characters too, so a stray `\r` or NUL is visible; a tab stays a tab), and every
+/// invisible formatting character as a [`Piece::Invisible`].
 pub fn row_pieces(row: &[u8]) -> Vec<Piece<'_>> {
     let mut out = Vec::new();
     for piece in utf8_pieces(row) {
@@ -167,12 +173,17 @@ pub fn row_pieces(row: &[u8]) -> Vec<Piece<'_>> {
         };
         let mut start = 0;
         for (i, c) in text.char_indices() {
-            if c.is_control() && c != '\t' {
+            let control = c.is_control() && c != '\t';
+            if control || is_invisible_format(c) {
                 if start < i {
                     out.push(Piece::Text(&text[start..i]));
                 }
-                // Control characters are all one byte in UTF-8 except C1 (U+0080..U+009F, two bytes).
-                out.extend(text[i..i + c.len_utf8()].bytes().map(Piece::Byte));
+                if control {
+                    // Control characters are all one byte in UTF-8 except C1 (U+0080..U+009F, two bytes).
+                    out.extend(text[i..i + c.len_utf8()].bytes().map(Piece::Byte));
+                } else {
+                    out.push(Piece::Invisible(c));
+                }
                 start = i + c.len_utf8();
             }
         }
@@ -181,6 +192,36 @@ pub fn row_pieces(row: &[u8]) -> Vec<Piece<'_>> {
         }
     }
     out
+}
+
+/// Unicode's format characters (category Cf) and the line and paragraph separators: they draw as
+/// nothing, join or reorder their neighbours (U+202E turns the text after it around), so a reply
+/// could hide or disguise its bytes with them.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}'
+            | '\u{600}'..='\u{605}'
+            | '\u{61C}'
+            | '\u{6DD}'
+            | '\u{70F}'
+            | '\u{890}'..='\u{891}'
+            | '\u{8E2}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{110BD}'
+            | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}'
+            | '\u{E0020}'..='\u{E007F}'
+    )
 }
 
 #[cfg(test)]
@@ -243,6 +284,21 @@ mod tests {
         assert_eq!(
             row_pieces(b"a\rb\xFF\tc"),
             [Piece::Text("a"), Piece::Byte(b'\r'), Piece::Text("b"), Piece::Byte(0xFF), Piece::Text("\tc")]
+        );
+    }
+
+    #[test]
+    fn invisible_formatting_is_drawn_as_code_points() {
+        assert_eq!(
+            row_pieces("a\u{202E}b\u{200B}\u{FEFF}é".as_bytes()),
+            [
+                Piece::Text("a"),
+                Piece::Invisible('\u{202E}'),
+                Piece::Text("b"),
+                Piece::Invisible('\u{200B}'),
+                Piece::Invisible('\u{FEFF}'),
+                Piece::Text("é")
+            ]
         );
     }
 }

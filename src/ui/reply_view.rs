@@ -183,6 +183,12 @@ fn row_layout(row: &[u8], start: usize, font: &FontId, colors: RowColors) -> (La
                 job.append(&shown, 0.0, format.clone());
                 at += 1;
             }
+            Piece::Invisible(c) => {
+                let shown = format!("\\u{{{:04X}}}", u32::from(c));
+                byte_of_char.extend(std::iter::repeat_n(at, shown.chars().count()));
+                job.append(&shown, 0.0, byte.clone());
+                at += c.len_utf8();
+            }
         }
     }
     byte_of_char.push(at);
