@@ -25,6 +25,14 @@ pub enum Piece<'a> {
     Invisible(char),
 }
 
+/// One display row: its number, where it starts in the reply, and its bytes without the newline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row<'a> {
+    pub index: usize,
+    pub start: usize,
+    pub bytes: &'a [u8],
+}
+
 /// What "Copy reply" put on the clipboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClipboardText {
@@ -97,6 +105,17 @@ impl ReplyText {
         let end = self.row_starts.get(i + 1).copied().unwrap_or(self.bytes.len());
         let row = &self.bytes[start..end];
         row.strip_suffix(b"\n").unwrap_or(row)
+    }
+
+    /// The rows in `range` (clamped to the rows there are), in order: what one screen draws.
+    pub fn rows(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Row<'_>> {
+        let end = range.end.min(self.row_count());
+        (range.start.min(end)..end).map(|index| Row { index, start: self.row_start(index), bytes: self.row(index) })
+    }
+
+    /// The row that holds byte `offset` (the last row for an offset at or past the end).
+    pub fn row_of_byte(&self, offset: usize) -> usize {
+        self.row_starts.partition_point(|start| *start <= offset).saturating_sub(1)
     }
 
     /// The whole reply for the clipboard, which holds text: exact when the reply is UTF-8,
@@ -259,6 +278,19 @@ mod tests {
             assert_eq!(parts.row_starts, whole.row_starts, "chunks of {chunk_size}");
         }
         assert!((0..whole.row_count()).all(|i| whole.row(i).len() <= MAX_ROW_BYTES + 3));
+    }
+
+    #[test]
+    fn rows_and_row_of_byte_agree() {
+        let mut reply = ReplyText::default();
+        reply.push(b"ab\ncd\n\nef");
+        let rows: Vec<Row<'_>> = reply.rows(1..10).collect();
+        assert_eq!(
+            rows.iter().map(|r| (r.index, r.start, r.bytes)).collect::<Vec<_>>(),
+            [(1, 3, &b"cd"[..]), (2, 6, &b""[..]), (3, 7, &b"ef"[..])]
+        );
+        let by_byte: Vec<usize> = (0..=reply.bytes().len()).map(|b| reply.row_of_byte(b)).collect();
+        assert_eq!(by_byte, [0, 0, 0, 1, 1, 1, 2, 3, 3, 3]);
     }
 
     #[test]

@@ -77,8 +77,9 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, selection: &mut ReplySel
         |ui, rows| {
             let mut drawn = Vec::new();
             let mut pressed_on_row = false;
-            for i in rows {
-                let (job, byte_of_char) = row_layout(reply.row(i), reply.row_start(i), &font, colors);
+            for row in reply.rows(rows) {
+                let i = row.index;
+                let (job, byte_of_char) = row_layout(row.bytes, row.start, &font, colors);
                 let galley = ui.painter().layout_job(job);
                 let size = vec2(gutter + galley.size().x + row_height, row_height);
                 let (rect, response) = ui.allocate_exact_size(size, Sense::click_and_drag());
