@@ -7,9 +7,14 @@ use std::time::Duration;
 
 use crossbeam_channel::bounded;
 
+mod terminal_safe;
+
 use crate::demo_server::DemoServer;
-use crate::fetch::{self, EventKind, FetchError, Job, Phase, Step, Summary, Target, Worker};
+use crate::fetch::limits::{self, Wait};
+use crate::fetch::{self, EventKind, FetchError, InputError, Job, Phase, Step, Summary, Target, Worker};
+use crate::server_text::one_line;
 use crate::teach::step_text;
+use terminal_safe::TerminalSafe;
 
 /// Exit code when the fetch failed (the server, the network, or a cancel).
 pub const EXIT_FAILED: u8 = 1;
@@ -31,18 +36,20 @@ pub struct FetchArgs {
     /// Start the built-in demo server and fetch from it (HOST and PORT are then not needed).
     #[arg(long)]
     pub demo: bool,
-    /// The path to ask for in the request line.
+    /// The path to ask for in the request line. Spaces and non-ASCII letters are percent-encoded as a
+    /// browser does; control characters (line breaks, NUL, ...) are refused.
     #[arg(long)]
     pub path: Option<String>,
-    /// Seconds to wait for the name lookup and for the server to accept the connection.
-    #[arg(long, default_value_t = fetch::DEFAULT_CONNECT_TIMEOUT.as_secs_f64())]
-    pub connect_timeout: f64,
-    /// Seconds the server may stay silent before the fetch gives up.
-    #[arg(long, default_value_t = fetch::DEFAULT_READ_TIMEOUT.as_secs_f64())]
-    pub read_timeout: f64,
-    /// Stop reading after this many bytes (default: no limit; the terminal keeps nothing in memory).
-    #[arg(long)]
-    pub max_bytes: Option<u64>,
+    /// Seconds to wait for the name lookup and for the server to accept the connection
+    /// (0 = no limit, at most 86400).
+    #[arg(long, value_name = "S", default_value = "10", allow_hyphen_values = true, value_parser = |s: &str| limits::wait_from_text(Wait::Connect, s))]
+    pub connect_timeout: Duration,
+    /// Seconds the server may stay silent before the fetch gives up (0 = no limit, at most 86400).
+    #[arg(long, value_name = "S", default_value = "10", allow_hyphen_values = true, value_parser = |s: &str| limits::wait_from_text(Wait::Read, s))]
+    pub read_timeout: Duration,
+    /// Stop reading after this many bytes (default and 0: no limit; the terminal keeps nothing in memory).
+    #[arg(long, value_name = "N", default_value = "0", allow_hyphen_values = true, value_parser = limits::size_from_text)]
+    pub max_bytes: u64,
     /// Wait for Enter before each step, and say what comes next.
     #[arg(long)]
     pub step: bool,
@@ -69,27 +76,29 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
     };
     let mut target = match target {
         Ok(target) => target,
-        Err(e) => {
-            let error = FetchError::from(e);
-            eprintln!("# {error}\n# Try: {}", error.hint());
-            return ExitCode::from(EXIT_BAD_INPUT);
-        }
+        Err(e) => return bad_input(e),
     };
     if let Some(path) = &args.path {
-        target.path = if path.starts_with('/') { path.clone() } else { format!("/{path}") };
+        match fetch::parse_path(path) {
+            Ok(path) => target.path = path,
+            Err(e) => return bad_input(e),
+        }
     }
     let mut job = Job::new(target);
-    job.connect_timeout = seconds(args.connect_timeout);
-    job.read_timeout = seconds(args.read_timeout);
-    job.max_bytes = args.max_bytes.unwrap_or(u64::MAX);
+    job.connect_timeout = args.connect_timeout;
+    job.read_timeout = args.read_timeout;
+    job.max_bytes = args.max_bytes;
     job.step_through = args.step;
     let code = stream_job(job);
     drop(demo);
     code
 }
 
-fn seconds(value: f64) -> Duration {
-    Duration::try_from_secs_f64(value).unwrap_or(fetch::DEFAULT_READ_TIMEOUT)
+/// Says why the input cannot be used and what to try; nothing was sent.
+fn bad_input(e: InputError) -> ExitCode {
+    let error = FetchError::from(e);
+    eprintln!("# {error}\n# Try: {}", error.hint());
+    ExitCode::from(EXIT_BAD_INPUT)
 }
 
 fn stream_job(job: Job) -> ExitCode {
@@ -138,8 +147,21 @@ fn stream_job(job: Job) -> ExitCode {
     ExitCode::from(EXIT_FAILED)
 }
 
-/// Stdout without Rust's line buffering, which would split binary replies at every newline.
+/// Stdout without Rust's line buffering, which would split binary replies at every newline; in front
+/// of a terminal, with the bytes a terminal would obey shown escaped instead ([`TerminalSafe`]).
 fn raw_stdout() -> Box<dyn Write> {
+    let raw: Box<dyn Write> = unbuffered_stdout();
+    if io::stdout().is_terminal() {
+        Box::new(TerminalSafe::new(raw, Box::new(|| eprintln!("# {TERMINAL_NOTE}"))))
+    } else {
+        raw
+    }
+}
+
+/// Said on stderr when the first byte of a reply is shown escaped in a terminal.
+pub const TERMINAL_NOTE: &str = "Bytes of the reply that would command the terminal (escape sequences, other control bytes, bytes that are not text) are shown as \\xNN. For the raw bytes, send the reply to a file (> reply.bin) or a pipe (| xxd).";
+
+fn unbuffered_stdout() -> Box<dyn Write> {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd as _;
@@ -165,8 +187,8 @@ fn progress_line(host: &str, kind: &EventKind) {
         EventKind::AttemptFailed { error, .. } => eprintln!("#   {error}"),
         EventKind::Connected { local, .. } => eprintln!("#   connected, from {local}"),
         EventKind::Sent { bytes } => eprintln!("#   sent {bytes} bytes"),
-        EventKind::Head(head) => eprintln!("#   reply: {} {}", head.status, head.reason),
-        EventKind::HeadUnreadable { reason } => eprintln!("#   this reply is not ordinary HTTP: {reason}"),
+        EventKind::Head(head) => eprintln!("#   reply: {} {}", head.status, one_line(&head.reason)),
+        EventKind::HeadUnreadable { reason } => eprintln!("#   this reply is not ordinary HTTP: {}", one_line(reason)),
         EventKind::StepDone { step, took } => eprintln!("#   {} done in {}", step.name(), ms(*took)),
         EventKind::StepStarted(_)
         | EventKind::Started { .. }

@@ -3,12 +3,13 @@
 //! [`fetch`] is the engine (no GUI): a worker thread that fetches and streams events.
 //! [`demo_server`] is a small web server for offline demonstrations and tests.
 //! [`teach`] holds teaching mode's plain-word texts and the tutorial's programs (no GUI).
-//! [`format`] writes numbers as people read them.
+//! [`format`] writes numbers as people read them; [`server_text`] makes a server's text fit one line.
 //! [`cli`] prints the engine's events in a terminal; [`ui`] draws them in a window.
 
 pub mod cli;
 pub mod demo_server;
 pub mod fetch;
 pub mod format;
+pub mod server_text;
 pub mod teach;
 pub mod ui;

@@ -8,7 +8,9 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+use super::limits::LimitError;
 use crate::format::count;
+use crate::server_text::one_line;
 
 /// Why the host or port a person typed cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -37,6 +39,14 @@ pub enum InputError {
     PortZero,
     #[error("The port {0} is too large: ports go from 1 to 65535.")]
     PortTooLarge(String),
+    #[error(
+        "The path \"{}\" has a control character in it ({}): the request line cannot carry one, since the server would read it as the end of the line.",
+        one_line(path),
+        one_line(&bad.to_string())
+    )]
+    PathHasControl { path: String, bad: char },
+    #[error(transparent)]
+    Limit(#[from] LimitError),
 }
 
 /// Only https (and wss) are refused for their encryption; other schemes are simply not http.
@@ -94,6 +104,10 @@ impl FetchError {
     /// What to try next, in one sentence.
     pub fn hint(&self) -> &'static str {
         match self {
+            Self::Input(InputError::PathHasControl { .. }) => {
+                "Remove the control character from the path, or write it percent-encoded (%0D%0A for a line break), and fetch again."
+            }
+            Self::Input(InputError::Limit(_)) => "Correct the limit and fetch again.",
             Self::Input(_) => "Correct the host or port and fetch again.",
             Self::NameNotFound { .. } => {
                 "Check the spelling of the name. Try 127.0.0.1 or the built-in demo server to see a fetch that works."

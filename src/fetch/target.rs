@@ -5,7 +5,15 @@
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
 use super::error::InputError;
+
+/// The WHATWG URL standard's path percent-encode set: what a browser escapes in a path.
+const PATH_SET: &AsciiSet =
+    &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
+/// The WHATWG URL standard's special-query percent-encode set: what a browser escapes in an http query.
+const QUERY_SET: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>').add(b'\'');
 
 /// The longest host name DNS allows (RFC 1035), in characters.
 pub const MAX_HOST_LEN: usize = 253;
@@ -26,31 +34,32 @@ pub struct Target {
 impl Target {
     /// Reads the host and port fields. An empty port field means [`DEFAULT_PORT`].
     pub fn parse(host_field: &str, port_field: &str) -> Result<Self, InputError> {
-        let mut rest = host_field.trim();
-        if rest.is_empty() {
+        let text = host_field.trim();
+        if text.is_empty() {
             return Err(InputError::EmptyHost);
         }
-        if rest.chars().any(char::is_control) {
-            return Err(InputError::HostHasControl);
-        }
-        if rest.contains(char::is_whitespace) {
-            return Err(InputError::HostHasSpace(rest.to_owned()));
-        }
-        if let Some((scheme, after)) = split_scheme(rest) {
-            if !scheme.eq_ignore_ascii_case("http") {
-                return Err(InputError::UnsupportedScheme(scheme.to_owned()));
-            }
+        let mut rest = text;
+        let mut scheme = None;
+        if let Some((name, after)) = split_scheme(rest) {
+            scheme = Some(name);
             rest = after;
         }
         let (authority, path) = match rest.find(['/', '?', '#']) {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, ""),
         };
-        let path = match path {
-            "" => "/".to_owned(),
-            p if p.starts_with('/') => p.split('#').next().unwrap_or("/").to_owned(),
-            p => format!("/{}", p.split('#').next().unwrap_or_default()),
-        };
+        // Everything before the path names the computer; the path has rules of its own.
+        let before_path = &text[..text.len() - path.len()];
+        if before_path.chars().any(char::is_control) {
+            return Err(InputError::HostHasControl);
+        }
+        if before_path.contains(char::is_whitespace) {
+            return Err(InputError::HostHasSpace(before_path.to_owned()));
+        }
+        if let Some(scheme) = scheme.filter(|s| !s.eq_ignore_ascii_case("http")) {
+            return Err(InputError::UnsupportedScheme(scheme.to_owned()));
+        }
+        let path = if path.is_empty() { "/".to_owned() } else { parse_path(path)? };
         // user:password@ never belongs in a raw fetch's Host header.
         let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
         let (host, port_in_host) = split_port(authority)?;
@@ -103,6 +112,34 @@ fn split_port(authority: &str) -> Result<(&str, Option<&str>), InputError> {
         }
     };
     Ok((host, port.filter(|p| !p.is_empty())))
+}
+
+/// Reads the path to ask for (`--path`, or the path of a pasted URL) into the text of the request line.
+///
+/// A control character (CR, LF, NUL, tab, ...) is refused: in the request line it would end the line
+/// and let the path write headers or a second request of its own. Spaces, quotes and letters beyond
+/// ASCII are percent-encoded as a browser does (`/a b` → `/a%20b`, `/ü` → `/%C3%BC`); a `%` already
+/// there is kept, so an encoded path is sent as given. The fragment (`#...`) is the browser's own and
+/// is never sent. A missing leading `/` is added.
+pub fn parse_path(text: &str) -> Result<String, InputError> {
+    if let Some(bad) = text.chars().find(|c| c.is_control()) {
+        return Err(InputError::PathHasControl { path: text.to_owned(), bad });
+    }
+    let text = text.split('#').next().unwrap_or_default();
+    let (path, query) = match text.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (text, None),
+    };
+    let mut out = String::with_capacity(text.len() + 1);
+    if !path.starts_with('/') {
+        out.push('/');
+    }
+    out.extend(utf8_percent_encode(path, PATH_SET));
+    if let Some(query) = query {
+        out.push('?');
+        out.extend(utf8_percent_encode(query, QUERY_SET));
+    }
+    Ok(out)
 }
 
 /// Parses a port: a whole number from 1 to 65535, surrounding spaces ignored.
@@ -158,6 +195,16 @@ mod tests {
     fn url_gives_host_port_and_path() {
         let t = Target::parse("http://example.com:8080/x?y=1#frag", "80").unwrap();
         assert_eq!((t.host.as_str(), t.port, t.path.as_str()), ("example.com", 8080, "/x?y=1"));
+    }
+
+    #[test]
+    fn paths_are_encoded_as_a_browser_does_and_controls_refused() {
+        assert_eq!(parse_path("/a b c").unwrap(), "/a%20b%20c");
+        assert_eq!(parse_path("x/ü?q=a b'c#frag").unwrap(), "/x/%C3%BC?q=a%20b%27c");
+        assert_eq!(parse_path("/already%20encoded").unwrap(), "/already%20encoded");
+        let injected = "/x HTTP/1.0\r\nX-Injected: yes\r\n\r\nGET /second";
+        assert_eq!(parse_path(injected), Err(InputError::PathHasControl { path: injected.into(), bad: '\r' }));
+        assert!(matches!(parse_path("/\u{85}"), Err(InputError::PathHasControl { bad: '\u{85}', .. })));
     }
 
     #[test]

@@ -1,0 +1,63 @@
+//! Text that came from a server (a status reason, a header value) or from a paste, made fit for one
+//! line of a label or of the terminal's stderr: control characters made visible, and cut short.
+//!
+//! A server chooses this text: a 60,000-character reason phrase would otherwise size the window, and
+//! an escape sequence in it would reach the terminal. The whole text stays in the reply view (and in
+//! labels, on hover).
+
+use std::fmt::Write as _;
+
+/// How many characters of server text a label or a terminal line shows.
+pub const LINE_CHARS: usize = 80;
+
+/// `text` with each control character written as an escape (`\r`, `\x1b`, `\u{85}`), cut after
+/// [`LINE_CHARS`] characters with "…" when longer.
+pub fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(LINE_CHARS * 4));
+    for (shown, c) in text.chars().enumerate() {
+        if shown == LINE_CHARS {
+            out.push('…');
+            break;
+        }
+        push_visible(&mut out, c);
+    }
+    out
+}
+
+/// `text` whole, each control character written as an escape: for a hover text or a log.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_visible(&mut out, c);
+    }
+    out
+}
+
+fn push_visible(out: &mut String, c: char) {
+    match c {
+        '\r' => out.push_str("\\r"),
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        // Writing to a String cannot fail.
+        c if c.is_ascii_control() => drop(write!(out, "\\x{:02x}", u32::from(c))),
+        c if c.is_control() => drop(write!(out, "\\u{{{:x}}}", u32::from(c))),
+        c => out.push(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_show_and_long_text_is_cut() {
+        assert_eq!(one_line("OK"), "OK");
+        assert_eq!(one_line("a\x1b]0;title\x07\r\n\u{9b}b"), "a\\x1b]0;title\\x07\\r\\n\\u{9b}b");
+        let long = "é".repeat(60_000);
+        let shown = one_line(&long);
+        assert_eq!(shown.chars().count(), LINE_CHARS + 1);
+        assert!(shown.ends_with("é…"));
+        assert_eq!(one_line(&"x".repeat(LINE_CHARS)), "x".repeat(LINE_CHARS));
+        assert_eq!(visible("a\0b"), "a\\x00b");
+    }
+}
