@@ -187,7 +187,12 @@ fn progress_line(host: &str, kind: &EventKind) {
         EventKind::AttemptFailed { error, .. } => eprintln!("#   {error}"),
         EventKind::Connected { local, .. } => eprintln!("#   connected, from {local}"),
         EventKind::Sent { bytes } => eprintln!("#   sent {bytes} bytes"),
-        EventKind::Head(head) => eprintln!("#   reply: {} {}", head.status, one_line(&head.reason)),
+        EventKind::Head(head) => {
+            eprintln!("#   reply: {} {}", head.status, one_line(&head.reason));
+            if let Some(problem) = &head.length_problem {
+                eprintln!("#   its length cannot be used: {problem}; the reply ends when the server hangs up");
+            }
+        }
         EventKind::HeadUnreadable { reason } => eprintln!("#   this reply is not ordinary HTTP: {}", one_line(reason)),
         EventKind::StepDone { step, took } => eprintln!("#   {} done in {}", step.name(), ms(*took)),
         EventKind::StepStarted(_)

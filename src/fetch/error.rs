@@ -12,12 +12,13 @@ use super::limits::LimitError;
 use crate::format::count;
 use crate::server_text::one_line;
 
-/// Why the host or port a person typed cannot be used.
+/// Why the host, port, path or a limit a person typed cannot be used. What they typed is quoted as one
+/// line ([`one_line`]): a paste can be any length, and hold control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum InputError {
     #[error("The host is empty: type the name of a computer, such as example.com or 127.0.0.1.")]
     EmptyHost,
-    #[error("The host \"{0}\" has a space in it; names of computers never do.")]
+    #[error("The host \"{}\" has a space in it; names of computers never do.", one_line(.0))]
     HostHasSpace(String),
     #[error("The host has an invisible control character in it (perhaps from a paste).")]
     HostHasControl,
@@ -29,15 +30,15 @@ pub enum InputError {
     BadIpv4(String),
     #[error("\"{0}\" is not a name that can be written in the plain letters the internet's phone book uses.")]
     BadInternationalName(String),
-    #[error("{}", unsupported_scheme(.0))]
+    #[error("{}", unsupported_scheme(&one_line(.0)))]
     UnsupportedScheme(String),
     #[error("The port is empty: type a number from 1 to 65535 (web servers use 80).")]
     EmptyPort,
-    #[error("The port \"{0}\" is not a whole number: type a number from 1 to 65535 (web servers use 80).")]
+    #[error("The port \"{}\" is not a whole number: type a number from 1 to 65535 (web servers use 80).", one_line(.0))]
     PortNotNumber(String),
     #[error("Port 0 is reserved and no server can listen on it: type a number from 1 to 65535.")]
     PortZero,
-    #[error("The port {0} is too large: ports go from 1 to 65535.")]
+    #[error("The port {} is too large: ports go from 1 to 65535.", one_line(.0))]
     PortTooLarge(String),
     #[error(
         "The path \"{}\" has a control character in it ({}): the request line cannot carry one, since the server would read it as the end of the line.",

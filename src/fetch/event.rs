@@ -58,8 +58,12 @@ pub struct ReplyHead {
     pub reason: String,
     /// Bytes of the status line and headers, including the blank line that ends them.
     pub head_len: usize,
-    /// The whole reply's expected size (head + body) when the server gave a Content-Length.
+    /// The whole reply's expected size (head + body) when the server gave a usable Content-Length.
+    /// It is only the server's claim: more or fewer bytes may come.
     pub expected_total: Option<u64>,
+    /// Why the server's Content-Length cannot be used (several that disagree, not a number, more
+    /// than any reply can be), in plain words; the end of the reply is then when the server hangs up.
+    pub length_problem: Option<String>,
 }
 
 /// One thing that happened to one job.

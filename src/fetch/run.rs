@@ -19,6 +19,8 @@ use super::event::{Event, EventKind, ReplyHead, Step, Summary};
 use super::job::{Job, JobId};
 use super::timing::{Clock, Phase, PhaseRecorder};
 use super::worker::{Command, Waker};
+use crate::format::count;
+use crate::server_text::one_line;
 
 /// The longest a socket read or write blocks before the job looks at its commands again:
 /// this bounds how long Cancel takes.
@@ -421,18 +423,28 @@ impl HeadReader {
         let mut response = httparse::Response::new(&mut headers);
         let event = match response.parse(&self.bytes) {
             Ok(httparse::Status::Complete(head_len)) => {
-                let content_length = response
-                    .headers
-                    .iter()
-                    .find(|h| h.name.eq_ignore_ascii_case("content-length"))
-                    .and_then(|h| std::str::from_utf8(h.value).ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok());
+                let (expected_total, length_problem) = match announced_length(response.headers) {
+                    Ok(None) => (None, None),
+                    // Checked: a claim near u64::MAX must not wrap round to a small total.
+                    Ok(Some(body)) => match body.checked_add(head_len as u64) {
+                        Some(total) => (Some(total), None),
+                        None => (
+                            None,
+                            Some(format!(
+                                "its Content-Length claims {} bytes, more than any reply can be",
+                                count(body)
+                            )),
+                        ),
+                    },
+                    Err(problem) => (None, Some(problem)),
+                };
                 EventKind::Head(ReplyHead {
                     version: response.version.unwrap_or(0),
                     status: response.code.unwrap_or(0),
                     reason: response.reason.unwrap_or("").to_owned(),
                     head_len,
-                    expected_total: content_length.map(|len| len + head_len as u64),
+                    expected_total,
+                    length_problem,
                 })
             }
             Ok(httparse::Status::Partial) if self.bytes.len() <= MAX_HEAD => return None,
@@ -445,6 +457,36 @@ impl HeadReader {
         self.bytes = Vec::new();
         Some(event)
     }
+}
+
+/// The body length the head's Content-Length headers announce: `Ok(None)` when there is none, an
+/// error in plain words when they cannot be believed. Several headers, or one with a list (`5, 5`),
+/// are usable only when they all agree (RFC 9110, section 8.6).
+fn announced_length(headers: &[httparse::Header<'_>]) -> Result<Option<u64>, String> {
+    let mut claim: Option<u64> = None;
+    for header in headers.iter().filter(|h| h.name.eq_ignore_ascii_case("content-length")) {
+        let value = String::from_utf8_lossy(header.value);
+        for item in value.split(',').map(str::trim) {
+            if item.is_empty() || !item.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("its Content-Length \"{}\" is not a number of bytes", one_line(&value)));
+            }
+            // All digits: only a number past u64::MAX fails.
+            let Ok(length) = item.parse::<u64>() else {
+                return Err(format!("its Content-Length {} is more than any reply can be", one_line(item)));
+            };
+            match claim {
+                Some(earlier) if earlier != length => {
+                    return Err(format!(
+                        "it gives two different lengths ({} and {} bytes), so neither can be believed",
+                        count(earlier),
+                        count(length)
+                    ));
+                }
+                _ => claim = Some(length),
+            }
+        }
+    }
+    Ok(claim)
 }
 
 fn dedup_keep_order(addresses: &mut Vec<IpAddr>) {

@@ -21,6 +21,7 @@ use super::reply_view::{ReplySelection, reply_ui};
 use super::steps_panel::steps_ui;
 use super::waterfall::waterfall_ui;
 use crate::format;
+use crate::server_text::{one_line, visible};
 
 const HOST_KEY: &str = "host";
 const PORT_KEY: &str = "port";
@@ -289,7 +290,8 @@ impl SocketFetchApp {
             ui.heading("Reply");
             if let Some(view) = &self.view {
                 let status = view.head.as_ref().map(|h| format!("{} {} · ", h.status, h.reason)).unwrap_or_default();
-                ui.label(format!("{status}{}", format::bytes(view.received())));
+                ui.label(format!("{}{}", one_line(&status), format::bytes(view.received())))
+                    .on_hover_text(visible(&status));
             }
             let has_reply = self.view.as_ref().is_some_and(|v| !v.reply.is_empty());
             if ui
@@ -329,8 +331,10 @@ impl SocketFetchApp {
         if self.view.as_ref().is_some_and(FetchView::is_running) {
             return; // Fetch is Cancel while running; Enter must not start a second fetch by accident
         }
-        let target = match Target::parse(&self.form.host, &self.form.port) {
-            Ok(target) => target,
+        let checked = Target::parse(&self.form.host, &self.form.port)
+            .and_then(|target| Ok((target, self.form.limits.for_job()?)));
+        let (target, limits) = match checked {
+            Ok(checked) => checked,
             Err(e) => {
                 self.input_error = Some(e.into());
                 return;
@@ -350,10 +354,9 @@ impl SocketFetchApp {
         let Some(worker) = &mut self.worker else { return };
         let mut job = Job::new(target.clone());
         job.step_through = self.form.step_through;
-        let limits = self.form.limits;
-        job.connect_timeout = Duration::from_secs_f64(limits.connect_timeout_s);
-        job.read_timeout = Duration::from_secs_f64(limits.read_timeout_s);
-        job.max_bytes = limits.max_mib * 1024 * 1024;
+        job.connect_timeout = limits.connect_timeout;
+        job.read_timeout = limits.read_timeout;
+        job.max_bytes = limits.max_bytes;
         let id = worker.fetch(job);
         self.view = Some(FetchView::new(id, target.host, target.port));
         self.selection = ReplySelection::default();

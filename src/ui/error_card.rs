@@ -2,11 +2,17 @@
 
 use egui::{Color32, RichText, Ui};
 
-use crate::fetch::FetchError;
+use crate::fetch::{FetchError, InputError};
 
 pub fn error_card_ui(ui: &mut Ui, error: &FetchError, kept_bytes: u64) {
     let (title, fill) = match error {
         FetchError::Cancelled => ("Stopped", ui.visuals().faint_bg_color),
+        FetchError::Input(InputError::Limit(_)) => {
+            ("Check the limits", ui.visuals().error_fg_color.gamma_multiply(0.15))
+        }
+        FetchError::Input(InputError::PathHasControl { .. }) => {
+            ("Check the path", ui.visuals().error_fg_color.gamma_multiply(0.15))
+        }
         FetchError::Input(_) => ("Check the host and port", ui.visuals().error_fg_color.gamma_multiply(0.15)),
         _ => ("The fetch did not finish", ui.visuals().error_fg_color.gamma_multiply(0.15)),
     };

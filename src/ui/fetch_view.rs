@@ -10,6 +10,7 @@ use crate::fetch::{Event, EventKind, FetchError, JobId, ReplyHead, Step, Summary
 
 use super::reply_text::ReplyText;
 use crate::format;
+use crate::server_text::one_line;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepState {
@@ -152,22 +153,31 @@ impl FetchView {
                 Some(format!("Sent the request: {}.", format::bytes(bytes as u64)))
             }
             EventKind::Head(head) => {
-                let length = head.expected_total.map_or_else(
-                    || " It does not say how long it is, so the end comes when the server hangs up.".to_owned(),
-                    |total| format!(" It announces {} in all.", format::bytes(total)),
-                );
+                let length = match (&head.length_problem, head.expected_total) {
+                    (Some(problem), _) => {
+                        format!(" Its length cannot be used ({problem}), so the end comes when the server hangs up.")
+                    }
+                    (None, Some(total)) => format!(" It announces {} in all.", format::bytes(total)),
+                    (None, None) => {
+                        " It does not say how long it is, so the end comes when the server hangs up.".to_owned()
+                    }
+                };
                 if let Some(total) = head.expected_total {
                     // Room for the whole reply at once, so a large one is not copied as it grows;
                     // capped, since the length is only the server's word.
                     let more = total.saturating_sub(self.received()).min(crate::fetch::DEFAULT_MAX_BYTES);
                     self.reply.reserve(usize::try_from(more).unwrap_or(0));
                 }
-                let text = format!("The reply's status line says: {} {}.{length}", head.status, head.reason);
+                // The reason is the server's text: one line of it in the log, all of it in the reply view.
+                let text = format!("The reply's status line says: {} {}.{length}", head.status, one_line(&head.reason));
                 self.head = Some(head);
                 Some(text)
             }
             EventKind::HeadUnreadable { reason } => {
-                let text = format!("This reply is not ordinary HTTP: {reason}. Its bytes are shown as they came.");
+                let text = format!(
+                    "This reply is not ordinary HTTP: {}. Its bytes are shown as they came.",
+                    one_line(&reason)
+                );
                 self.head_problem = Some(reason);
                 Some(text)
             }

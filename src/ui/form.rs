@@ -1,6 +1,10 @@
 //! The form: Host, Port, Fetch/Cancel, Use demo server, and the step-through switch.
 
+use std::time::Duration;
+
 use egui::{Key, Ui};
+
+use crate::fetch::limits::{self, LimitError, Wait};
 
 /// What the person asked for this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,12 +23,33 @@ pub struct FormFields {
     pub limits: Limits,
 }
 
-/// How long to wait and how much to keep; set in the Limits menu.
+/// How long to wait and how much to keep, as set in the Limits menu; read into a job's limits by
+/// [`Limits::for_job`], with the terminal's rules (0 s is no limit).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Limits {
     pub connect_timeout_s: f64,
     pub read_timeout_s: f64,
     pub max_mib: u64,
+}
+
+/// The limits a job takes: connect timeout, read timeout, and bytes to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobLimits {
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    pub max_bytes: u64,
+}
+
+impl Limits {
+    /// The limits checked, or why one cannot be used (a value from elsewhere than the menu's
+    /// bounded fields: the command line, a test).
+    pub fn for_job(&self) -> Result<JobLimits, LimitError> {
+        Ok(JobLimits {
+            connect_timeout: limits::wait_from_seconds(Wait::Connect, self.connect_timeout_s)?,
+            read_timeout: limits::wait_from_seconds(Wait::Read, self.read_timeout_s)?,
+            max_bytes: limits::keep_from_mib(self.max_mib)?,
+        })
+    }
 }
 
 impl Default for Limits {
@@ -87,18 +112,33 @@ pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, running: bool, paused: bool
 }
 
 fn limits_ui(ui: &mut Ui, limits: &mut Limits) {
+    let max_wait = limits::MAX_WAIT.as_secs_f64();
+    // The fields cannot hold a value the engine refuses: 0 (no limit) up to one day, and a keep limit
+    // the window can hold.
     egui::Grid::new("limits").num_columns(2).show(ui, |ui| {
         ui.label("Wait for the server to answer the call");
-        ui.add(egui::DragValue::new(&mut limits.connect_timeout_s).range(0.1..=120.0).speed(0.1).suffix(" s"));
+        ui.add(wait_field(&mut limits.connect_timeout_s, max_wait));
         ui.end_row();
         ui.label("Give up when the server is silent for");
-        ui.add(egui::DragValue::new(&mut limits.read_timeout_s).range(0.1..=600.0).speed(0.1).suffix(" s"));
+        ui.add(wait_field(&mut limits.read_timeout_s, max_wait));
         ui.end_row();
         ui.label("Keep at most");
-        ui.add(egui::DragValue::new(&mut limits.max_mib).range(1..=4096).suffix(" MiB"));
+        ui.add(egui::DragValue::new(&mut limits.max_mib).range(1..=limits::MAX_KEEP_MIB).suffix(" MiB"));
         ui.end_row();
     });
+    ui.label(egui::RichText::new("A wait of 0 s means no limit.").weak());
     if ui.button("Back to the defaults").clicked() {
         *limits = Limits::default();
     }
+}
+
+fn wait_field(seconds: &mut f64, max: f64) -> egui::DragValue<'_> {
+    egui::DragValue::new(seconds)
+        .range(0.0..=max)
+        .speed(0.1)
+        .custom_formatter(|s, _| if s == 0.0 { "no limit".to_owned() } else { format!("{s} s") })
+        .custom_parser(|text| match text.trim().trim_end_matches('s').trim() {
+            "no limit" => Some(0.0),
+            number => number.parse().ok(),
+        })
 }

@@ -8,6 +8,7 @@ use crate::fetch::Step;
 use super::fetch_view::{FetchView, StepState};
 use super::palette;
 use crate::format;
+use crate::server_text::{one_line, visible};
 
 /// The plain-words title of a step.
 pub fn step_title(step: Step) -> &'static str {
@@ -73,19 +74,52 @@ fn details_ui(ui: &mut Ui, view: &FetchView, step: Step, state: StepState) {
             let received = view.received();
             match view.head.as_ref().and_then(|h| h.expected_total) {
                 Some(total) if total > 0 => {
-                    ui.label(format!("{} of {} received", format::count(received), format::bytes(total)));
-                    ui.add(
-                        egui::ProgressBar::new(received as f32 / total as f32).desired_width(220.0).show_percentage(),
-                    );
+                    ui.label(format!(
+                        "{} of the {} the server announced received",
+                        format::count(received),
+                        format::bytes(total)
+                    ));
+                    ui.add(egui::ProgressBar::new(progress(received, total)).desired_width(220.0).show_percentage());
                 }
                 _ => {
                     ui.label(format!("{} received", format::bytes(received)));
                 }
             }
             if let Some(head) = &view.head {
-                ui.label(format!("Status: {} {}", head.status, head.reason));
+                let status = format!("Status: {} {}", head.status, head.reason);
+                ui.label(one_line(&status)).on_hover_text(visible(&status));
+                if let Some(problem) = &head.length_problem {
+                    ui.label(
+                        RichText::new(format!("Its length cannot be used: {problem}."))
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                }
             }
         }
         _ => {}
+    }
+}
+
+/// How much of the announced reply has arrived, for the progress bar: never full (100 %) while less
+/// arrived than the server announced, however close, since the claim may be huge and f32 rounds.
+fn progress(received: u64, announced: u64) -> f32 {
+    if received >= announced {
+        1.0
+    } else {
+        // Below 1 at f32's precision: the bar's percentage is rounded down, so this shows 99 %.
+        #[allow(clippy::cast_possible_truncation)] // a fraction from 0 to 1
+        let fraction = (received as f64 / announced as f64).min(0.999) as f32;
+        fraction
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_claim_beyond_what_arrived_is_never_full() {
+        assert!(super::progress(68, u64::MAX - 5) < 1.0);
+        assert!(super::progress(u64::MAX - 6, u64::MAX - 5) < 1.0);
+        assert!((super::progress(50, 100) - 0.5).abs() < 1e-6);
+        assert!((super::progress(120, 100) - 1.0).abs() < f32::EPSILON);
     }
 }
