@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
 
 mod common;
+#[path = "common/window_harness.rs"]
+mod window_harness;
 
 use std::io::{ErrorKind, Write};
 use std::net::{Ipv6Addr, SocketAddr, TcpListener, TcpStream};
@@ -19,6 +21,10 @@ type Parsed = Result<(String, u16, String), InputError>;
 /// An accepted target: host, port, path.
 fn ok(host: &str, port: u16, path: &str) -> (String, u16, String) {
     (host.to_owned(), port, path.to_owned())
+}
+
+fn path_control(path: &str, bad: char) -> InputError {
+    InputError::PathHasControl { path: path.to_owned(), bad }
 }
 
 fn bad_char(host: &str, bad: char) -> InputError {
@@ -100,6 +106,12 @@ fn host_and_port_fields_give_the_right_target_or_the_exact_error() {
         ("example.com", "0080", Ok(ok("example.com", 80, "/"))),
         ("example.com", "", Ok(ok("example.com", 80, "/"))), // an empty port field means the web's port, 80
         ("example.com", "   ", Ok(ok("example.com", 80, "/"))),
+        // The path of a pasted URL: encoded as a browser does, control characters refused by name.
+        ("http://example.com/a b/ü?q=x y", "80", Ok(ok("example.com", 80, "/a%20b/%C3%BC?q=x%20y"))),
+        ("example.com/%41\"<>`{}", "80", Ok(ok("example.com", 80, "/%41%22%3C%3E%60%7B%7D"))),
+        ("example.com/x\r\nX-Injected: 1", "80", Err(path_control("/x\r\nX-Injected: 1", '\r'))),
+        ("http://example.com/\0", "80", Err(path_control("/\0", '\0'))),
+        ("exa mple.com/a b", "80", Err(InputError::HostHasSpace("exa mple.com".into()))),
     ];
     let mut wrong = Vec::new();
     for (host, port, expected) in cases {
@@ -182,4 +194,124 @@ fn an_ipv6_literal_fetches_end_to_end_over_ipv6_loopback() {
         .map(|(_, _, path)| format!("GET {path} HTTP/1.0\r\nHost: [::1]:{port}\r\n\r\n").into_bytes())
         .collect();
     assert_eq!(requests, expected);
+}
+
+/// Runs `socket-fetch ARGS` with nothing on stdin.
+fn socket_fetch(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_socket-fetch"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("the program runs")
+}
+
+#[test]
+fn a_path_with_control_characters_is_refused_before_anything_is_sent() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    for path in [
+        "/x HTTP/1.0\r\nX-Injected: yes\r\nCookie: session=stolen\r\n\r\nGET /second",
+        "/a\nb",
+        "/tab\there", // NUL cannot be an argument; the pasted URL case above has it
+        "/esc\x1b[2J",
+        "/del\x7f",
+        "/c1\u{85}",
+    ] {
+        let output = socket_fetch(&["fetch", "127.0.0.1", &port, "--path", path]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{path:?}:\n{stderr}");
+        assert!(stderr.contains("# The path \"/"), "{path:?}: the message names the path:\n{stderr}");
+        assert!(!stderr.contains("host"), "{path:?}: the message is about the path, not the host:\n{stderr}");
+        assert!(!stderr.contains("Setting up the socket"), "{path:?}: nothing was started:\n{stderr}");
+        assert!(output.stdout.is_empty());
+        assert_eq!(listener.accept().map(|_| ()).unwrap_err().kind(), ErrorKind::WouldBlock, "{path:?}: connected");
+    }
+}
+
+#[test]
+fn a_path_with_spaces_and_letters_beyond_ascii_is_sent_percent_encoded() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let handle = serve_requests(listener, 1);
+    let output = socket_fetch(&["fetch", "127.0.0.1", &port, "--path", "/a b c/ü?q=x y"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let request = handle.join().unwrap();
+    let want = format!("GET /a%20b%20c/%C3%BC?q=x%20y HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+    assert_eq!(String::from_utf8_lossy(&request[0]), want);
+}
+
+#[test]
+fn timeouts_and_the_size_limit_are_checked_where_they_enter_the_terminal() {
+    let port = common::closed_port().to_string();
+    let refused = [
+        ("--connect-timeout", "nan", "is not a number of seconds"),
+        ("--read-timeout", "NaN", "is not a number of seconds"),
+        ("--connect-timeout", "-1", "is negative"),
+        ("--read-timeout", "-0.5", "is negative"),
+        ("--read-timeout", "1e300", "is longer than one day"),
+        ("--connect-timeout", "inf", "is longer than one day"),
+        ("--connect-timeout", "86401", "is longer than one day"),
+        ("--read-timeout", "ten", "is not a number of seconds"),
+        ("--max-bytes", "-1", "is not a whole number of bytes"),
+        ("--max-bytes", "1e6", "is not a whole number of bytes"),
+    ];
+    for (option, value, says) in refused {
+        let output = socket_fetch(&["fetch", "127.0.0.1", &port, option, value]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{option} {value}:\n{stderr}");
+        assert!(stderr.contains(says), "{option} {value}: {says:?} missing from:\n{stderr}");
+        assert!(!stderr.contains("Setting up the socket"), "{option} {value}:\n{stderr}");
+    }
+    // 0 is no limit, as in curl: the fetch runs (and is refused by the closed port, not by a limit).
+    for (option, value) in
+        [("--connect-timeout", "0"), ("--read-timeout", "0"), ("--max-bytes", "0"), ("--read-timeout", "86400")]
+    {
+        let output = socket_fetch(&["fetch", "127.0.0.1", &port, option, value]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{option} {value}:\n{stderr}");
+        assert!(stderr.contains("the server refused the connection"), "{option} {value}:\n{stderr}");
+    }
+}
+
+#[test]
+fn a_read_timeout_of_0_waits_past_a_silence_and_a_max_bytes_of_0_keeps_everything() {
+    let server = socket_fetch::demo_server::DemoServer::start(0).unwrap();
+    let port = server.addr().port().to_string();
+    // /slow is silent 300 ms between lines: a 0 that meant "no time at all" would fail at once.
+    let output =
+        socket_fetch(&["fetch", "127.0.0.1", &port, "--path", "/slow", "--read-timeout", "0", "--max-bytes", "0"]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(output.stdout.ends_with(b"line 10 of 10\n"));
+}
+
+#[test]
+fn limits_the_window_cannot_use_give_a_message_not_a_panic() {
+    use socket_fetch::fetch::FetchError;
+    use socket_fetch::ui::{Limits, StartOptions};
+
+    let cases = [
+        (Limits { connect_timeout_s: -1.0, ..Limits::default() }, "is negative"),
+        (Limits { read_timeout_s: f64::NAN, ..Limits::default() }, "is not a number of seconds"),
+        (Limits { read_timeout_s: 1e300, ..Limits::default() }, "is longer than one day"),
+        (Limits { max_mib: 0, ..Limits::default() }, "cannot be used"),
+        (Limits { max_mib: 1 << 40, ..Limits::default() }, "cannot be used"),
+    ];
+    for (limits, says) in cases {
+        let options = StartOptions {
+            host: Some("127.0.0.1".to_owned()),
+            port: Some("1".to_owned()),
+            limits: Some(limits),
+            fetch_now: true,
+            ..StartOptions::default()
+        };
+        let mut harness = window_harness::harness_with(options);
+        harness.run_steps(2);
+        let app = harness.state();
+        assert!(app.view().is_none(), "{limits:?}: no fetch started");
+        let error = app.input_error().unwrap_or_else(|| panic!("{limits:?}: no message"));
+        assert!(matches!(error, FetchError::Input(InputError::Limit(_))), "{limits:?}: {error:?}");
+        assert!(error.to_string().contains(says), "{limits:?}: {error}");
+        assert!(window_harness::shows_text(&harness, "Check the limits"), "{limits:?}: the card");
+    }
 }

@@ -8,14 +8,16 @@
 mod common;
 #[path = "common/fault_server.rs"]
 mod fault_server;
+#[path = "common/window_harness.rs"]
+mod window_harness;
 
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
 
 use common::{collect_until_finished, job_for, reply_bytes, start_worker, summary};
-use fault_server::{FAULTS, Fault, FaultServer, READ_TIMEOUT, READ_TIMEOUT_ARG, assert_same_bytes};
+use fault_server::{FAULTS, Fault, FaultServer, MID_BODY_HEAD, READ_TIMEOUT, READ_TIMEOUT_ARG, assert_same_bytes};
 use socket_fetch::demo_server::{DemoServer, numbered_body};
-use socket_fetch::fetch::{Event, EventKind, Job, Target, default_request};
+use socket_fetch::fetch::{Event, EventKind, Job, ReplyHead, Target, default_request};
 
 /// The engine's request to the server that never reads: far more than the kernel buffers, so the send stalls.
 const STALLED_REQUEST: usize = 16 * 1024 * 1024;
@@ -40,7 +42,11 @@ impl Fault {
             | Self::Trickle
             | Self::Endless
             | Self::AnswerBeforeRequest
-            | Self::HalfClose => HeadSeen::Http,
+            | Self::HalfClose
+            | Self::HugeLength
+            | Self::ConflictingLengths
+            | Self::HugeReason
+            | Self::TerminalTakeover => HeadSeen::Http,
         }
     }
 
@@ -168,4 +174,86 @@ fn each_fault_in_the_terminal_gives_the_bytes_on_stdout_a_plain_message_and_the_
             assert_same_bytes(&log.request, &default_request(&target), &format!("{fault:?}: the request"));
         }
     }
+}
+
+/// The head the engine read from `fault`'s reply.
+fn head_of(fault: Fault) -> ReplyHead {
+    let server = FaultServer::start(fault);
+    let seen = common::run_job(fault.job(server.addr));
+    server.finish();
+    seen.iter()
+        .find_map(|e| match &e.kind {
+            EventKind::Head(head) => Some(head.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{fault:?}: no head read"))
+}
+
+#[test]
+fn a_content_length_is_only_a_claim_checked_before_use() {
+    // Near 2^64: no wrap round to a small total that looks complete.
+    let head = head_of(Fault::HugeLength);
+    assert_eq!(head.expected_total, None);
+    let problem = head.length_problem.unwrap();
+    assert!(problem.contains("18,446,744,073,709,551,610 bytes, more than any reply can be"), "{problem}");
+    // Two that disagree: neither is used.
+    let head = head_of(Fault::ConflictingLengths);
+    assert_eq!(head.expected_total, None);
+    assert!(head.length_problem.unwrap().contains("two different lengths (5 and 700 bytes)"));
+    // One that is fine is used, and is no problem.
+    let head = head_of(Fault::CloseMidBody);
+    assert_eq!((head.expected_total, head.length_problem), (Some(MID_BODY_HEAD.len() as u64 + 1000), None));
+
+    // The terminal says so, and never that the reply is complete by its length.
+    for (fault, problem) in
+        [(Fault::HugeLength, "more than any reply can be"), (Fault::ConflictingLengths, "two different lengths")]
+    {
+        let (output, _) = terminal_fetch(fault);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("its length cannot be used") && stderr.contains(problem), "{fault:?}:\n{stderr}");
+        assert!(!stderr.contains(" of 51 "), "{fault:?}:\n{stderr}");
+    }
+}
+
+#[test]
+fn a_huge_reason_phrase_is_one_short_line_on_stderr() {
+    let (output, log) = terminal_fetch(Fault::HugeReason);
+    assert_same_bytes(&output.stdout, &log.written, "stdout keeps the whole reason");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let longest = stderr.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest <= 200, "a stderr line of {longest} characters:\n{stderr}");
+    assert!(stderr.contains(&format!("#   reply: 200 {}…\n", "W".repeat(80))), "{stderr}");
+}
+
+/// Runs `socket-fetch fetch` against `fault`, stdout a pipe.
+fn terminal_fetch(fault: Fault) -> (std::process::Output, fault_server::ServerLog) {
+    let server = FaultServer::start(fault);
+    let port = server.addr.port().to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_socket-fetch"))
+        .args(["fetch", "127.0.0.1", &port, "--read-timeout", READ_TIMEOUT_ARG])
+        .stdin(Stdio::null())
+        .output()
+        .expect("the program runs");
+    (output, server.finish())
+}
+
+#[test]
+fn a_huge_reason_phrase_does_not_size_the_window() {
+    use egui_kittest::kittest::Queryable as _;
+
+    let server = FaultServer::start(Fault::HugeReason);
+    let mut harness = window_harness::harness("127.0.0.1", &server.addr.port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    window_harness::step_until(&mut harness, "the fetch to end", window_harness::finished);
+    harness.run_steps(3);
+    server.finish();
+    let window = harness.ctx.content_rect();
+    let copy = harness.get_by_label("Copy reply").rect();
+    assert!(window.contains_rect(copy), "Copy reply at {copy:?}, outside the window {window:?}");
+    // The log under the steps is still on screen: its Copy log button is inside the window.
+    let copy_log = harness.get_by_label("Copy log").rect();
+    assert!(window.contains_rect(copy_log), "Copy log at {copy_log:?}, outside the window {window:?}");
+    let log = harness.state().view().unwrap().log_text();
+    let longest = log.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest <= 300, "a log line of {longest} characters");
 }

@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
 
 mod common;
+#[path = "common/fault_server.rs"]
+mod fault_server;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -132,4 +134,64 @@ fn step_mode_with_stdin_closed_stops_cleanly_with_a_message() {
     assert!(err.contains("# Resolving server IP address"), "the two steps Enter was given for ran:\n{err}");
     assert!(output.stdout.is_empty());
     assert!(started.elapsed() < Duration::from_secs(10), "no hang");
+}
+
+/// Runs `socket-fetch ARGS` in a pseudo-terminal (util-linux's `script`), as a person at a terminal
+/// would; what the terminal received (stdout and stderr both).
+fn in_a_terminal(args: &[&str]) -> Vec<u8> {
+    let command = std::iter::once(env!("CARGO_BIN_EXE_socket-fetch"))
+        .chain(args.iter().copied())
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let output = Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .stdin(Stdio::null())
+        .output()
+        .expect("util-linux's `script` runs the program in a pseudo-terminal");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    output.stdout
+}
+
+#[test]
+fn a_reply_cannot_take_over_the_terminal() {
+    let server = fault_server::FaultServer::start(fault_server::Fault::TerminalTakeover);
+    let port = server.addr.port().to_string();
+    let screen = in_a_terminal(&["fetch", "127.0.0.1", &port]);
+    server.finish();
+    let text = String::from_utf8_lossy(&screen);
+    assert!(!screen.contains(&0x1b), "a raw ESC reached the terminal:\n{text}");
+    assert!(!screen.windows(2).any(|w| w == b"\xc2\x9b"), "a raw C1 CSI reached the terminal:\n{text}");
+    for shown in [
+        "\\x1b]0;title set by the server\\x07",
+        "\\x1b]52;c;c3RvbGVu\\x07",
+        "\\x1b[2J\\x1b[H\\x1b[?1049h",
+        "\\xc2\\x9b31m\\xff\\xfe\\x7fnot shown raw",
+        socket_fetch::cli::TERMINAL_NOTE,
+    ] {
+        assert!(text.contains(shown), "{shown:?} missing from:\n{text}");
+    }
+}
+
+#[test]
+fn a_character_split_between_two_packets_reaches_the_terminal_whole() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port().to_string();
+    let server = thread::Builder::new()
+        .name("split-server".into())
+        .spawn(move || {
+            let (mut s, _) = listener.accept().unwrap();
+            common::read_request(&mut s);
+            s.set_nodelay(true).unwrap();
+            s.write_all(b"HTTP/1.0 200 OK\r\n\r\nna\xc3").unwrap();
+            thread::sleep(Duration::from_millis(200));
+            s.write_all(b"\xafve caf\xc3\xa9\n").unwrap();
+        })
+        .unwrap();
+    let screen = in_a_terminal(&["fetch", "127.0.0.1", &port]);
+    server.join().unwrap();
+    let text = String::from_utf8_lossy(&screen);
+    assert!(text.contains("naïve café"), "{text}");
+    assert!(!text.contains("\\x"), "nothing was escaped:\n{text}");
+    assert!(!text.contains(socket_fetch::cli::TERMINAL_NOTE), "no note without an escape:\n{text}");
 }

@@ -290,8 +290,7 @@ impl SocketFetchApp {
             ui.heading("Reply");
             if let Some(view) = &self.view {
                 let status = view.head.as_ref().map(|h| format!("{} {} · ", h.status, h.reason)).unwrap_or_default();
-                ui.label(format!("{}{}", one_line(&status), format::bytes(view.received())))
-                    .on_hover_text(visible(&status));
+                status_label_ui(ui, &format!("{}{}", one_line(&status), format::bytes(view.received())), &status);
             }
             let has_reply = self.view.as_ref().is_some_and(|v| !v.reply.is_empty());
             if ui
@@ -452,4 +451,14 @@ impl eframe::App for SocketFetchApp {
         storage.set_string(PORT_KEY, self.form.port.clone());
         storage.set_string(TEACHING_KEY, self.teaching.to_string());
     }
+}
+
+/// The reply's status in the toolbar: the server chose the reason phrase, so the label takes at most
+/// half the row, cut with "…", and the whole text (controls made visible) shows on hover.
+fn status_label_ui(ui: &mut Ui, text: &str, full: &str) {
+    let width = ui.available_width() / 2.0;
+    ui.scope(|ui| {
+        ui.set_max_width(width);
+        ui.add(egui::Label::new(text).truncate()).on_hover_text(visible(full));
+    });
 }

@@ -34,6 +34,19 @@ pub const RESET_REPLY: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Length: 5000\r\n\r\n
 pub const TRICKLE_REPLY: &[u8] = b"HTTP/1.0 200 OK\r\n\r\nx";
 pub const EARLY_REPLY: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Length: 27\r\n\r\nsent before the request came";
 pub const HALF_CLOSE_REPLY: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Length: 22\r\n\r\nthen the server's half";
+/// 74 bytes in all, claiming a body of 2^64 - 6 bytes: added to the head's 57 bytes without a check
+/// it wraps round to 51, and "74 of 51 bytes" looks complete.
+pub const HUGE_LENGTH_REPLY: &[u8] =
+    b"HTTP/1.0 200 OK\r\nContent-Length: 18446744073709551610\r\n\r\n17 bytes of body\n";
+/// Two lengths that disagree: which one is meant cannot be known.
+pub const CONFLICTING_LENGTHS_REPLY: &[u8] =
+    b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\nContent-Length: 700\r\n\r\nfive!";
+/// The length of the reason phrase of [`Fault::HugeReason`], in characters.
+pub const HUGE_REASON_CHARS: usize = 60_000;
+/// A reply that, written raw to a terminal, sets the window title, writes the terminal's clipboard
+/// (OSC 52), clears the screen and switches to the alternate screen; also a C1 CSI and invalid UTF-8.
+pub const TERMINAL_TAKEOVER_REPLY: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n\
+\x1b]0;title set by the server\x07\x1b]52;c;c3RvbGVu\x07\x1b[2J\x1b[H\x1b[?1049h\xc2\x9b31m\xff\xfe\x7fnot shown raw\n";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
@@ -63,9 +76,17 @@ pub enum Fault {
     AnswerBeforeRequest,
     /// Sends its reply, shuts down its sending half, and keeps reading until the client closes.
     HalfClose,
+    /// Announces a `Content-Length` near 2^64 ([`HUGE_LENGTH_REPLY`]) and closes after a few bytes.
+    HugeLength,
+    /// Sends two `Content-Length` headers that disagree ([`CONFLICTING_LENGTHS_REPLY`]).
+    ConflictingLengths,
+    /// Sends a status line with a 60,000-character reason phrase.
+    HugeReason,
+    /// Sends escape sequences that would take over a terminal ([`TERMINAL_TAKEOVER_REPLY`]).
+    TerminalTakeover,
 }
 
-pub const FAULTS: [Fault; 13] = [
+pub const FAULTS: [Fault; 17] = [
     Fault::Refuse,
     Fault::AcceptNeverRead,
     Fault::ReadNeverAnswer,
@@ -79,6 +100,10 @@ pub const FAULTS: [Fault; 13] = [
     Fault::CloseWithoutByte,
     Fault::AnswerBeforeRequest,
     Fault::HalfClose,
+    Fault::HugeLength,
+    Fault::ConflictingLengths,
+    Fault::HugeReason,
+    Fault::TerminalTakeover,
 ];
 
 impl Fault {
@@ -110,7 +135,15 @@ impl Fault {
             Self::ResetMidStream => Some(FetchError::Reset { received: sent }),
             Self::Endless => Some(FetchError::TooLarge { limit }),
             Self::CloseWithoutByte => Some(FetchError::ClosedEmpty),
-            Self::Trickle | Self::Garbage | Self::HugeHeader | Self::AnswerBeforeRequest | Self::HalfClose => None,
+            Self::Trickle
+            | Self::Garbage
+            | Self::HugeHeader
+            | Self::AnswerBeforeRequest
+            | Self::HalfClose
+            | Self::HugeLength
+            | Self::ConflictingLengths
+            | Self::HugeReason
+            | Self::TerminalTakeover => None,
         }
     }
 
@@ -232,6 +265,10 @@ pub fn serve(fault: Fault, listener: &TcpListener, stopped: &Receiver<()>) -> Se
             reply.extend_from_slice(b"\r\n\r\nthe body after a huge header\n");
             send(&mut stream, &mut log, &reply);
         }
+        Fault::HugeLength => drop(send(&mut stream, &mut log, HUGE_LENGTH_REPLY)),
+        Fault::ConflictingLengths => drop(send(&mut stream, &mut log, CONFLICTING_LENGTHS_REPLY)),
+        Fault::HugeReason => drop(send(&mut stream, &mut log, &huge_reason_reply())),
+        Fault::TerminalTakeover => drop(send(&mut stream, &mut log, TERMINAL_TAKEOVER_REPLY)),
         Fault::HalfClose => {
             send(&mut stream, &mut log, HALF_CLOSE_REPLY);
             stream.shutdown(Shutdown::Write).unwrap();
@@ -239,6 +276,14 @@ pub fn serve(fault: Fault, listener: &TcpListener, stopped: &Receiver<()>) -> Se
         }
     }
     log
+}
+
+/// `HTTP/1.0 200 ` and a reason phrase of [`HUGE_REASON_CHARS`] characters, then a short body.
+pub fn huge_reason_reply() -> Vec<u8> {
+    let mut reply = b"HTTP/1.0 200 ".to_vec();
+    reply.extend(std::iter::repeat_n(b'W', HUGE_REASON_CHARS));
+    reply.extend_from_slice(b"\r\n\r\nafter a long reason\n");
+    reply
 }
 
 /// Waits for one connection, until the test says stop or [`SERVER_LIMIT`] passes.
