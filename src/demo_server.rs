@@ -8,15 +8,29 @@
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::{self, JoinHandle};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::fetch::Step;
 use crate::teach::step_text;
 
-/// A client that stays silent or stops reading this long is dropped, so no connection thread lingers.
+/// A client that stops reading this long is dropped, so no connection thread lingers.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A client's whole request head must arrive within this, however it trickles: a silent or slow
+/// client cannot hold a connection longer.
+pub const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
+/// The most connections served at once, by default; past it a client gets a short `503` at once.
+/// Well above what a classroom or a test sends, well below what the machine can hold.
+pub const MAX_CONNECTIONS: usize = 1000;
+/// What a client past the cap gets.
+const BUSY_REPLY: &[u8] =
+    b"HTTP/1.0 503 Service Unavailable\r\nServer: socket-fetch-demo\r\nContent-Length: 38\r\n\r\nToo many connections at once. Retry.\r\n";
+/// The first pause after `accept()` fails (out of file descriptors, say); it doubles up to the next.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(10);
+const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
+/// A connection thread's stack: serving needs little, and a thousand of them stay small.
+const CONNECTION_STACK: usize = 256 * 1024;
 /// The longest request head the server reads.
 const MAX_REQUEST: usize = 16 * 1024;
 /// The pause between lines of `/slow`.
@@ -35,12 +49,18 @@ pub struct DemoServer {
 impl DemoServer {
     /// Starts on 127.0.0.1 at `port`, or at a free port the system picks when `port` is 0.
     pub fn start(port: u16) -> io::Result<Self> {
+        Self::start_capped(port, MAX_CONNECTIONS)
+    }
+
+    /// [`DemoServer::start`], serving at most `max_connections` at once.
+    pub fn start_capped(port: u16, max_connections: usize) -> io::Result<Self> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
         let addr = listener.local_addr()?;
         let stopping = Arc::new(AtomicBool::new(false));
         let flag = Arc::clone(&stopping);
-        let thread =
-            thread::Builder::new().name("demo-server".to_owned()).spawn(move || accept_loop(&listener, &flag))?;
+        let thread = thread::Builder::new()
+            .name("demo-server".to_owned())
+            .spawn(move || accept_loop(&listener, &flag, max_connections))?;
         Ok(Self { addr, stopping, thread: Some(thread) })
     }
 
@@ -67,24 +87,74 @@ impl Drop for DemoServer {
     }
 }
 
-fn accept_loop(listener: &TcpListener, stopping: &AtomicBool) {
+fn accept_loop(listener: &TcpListener, stopping: &AtomicBool, max_connections: usize) {
+    let open = Arc::new(AtomicUsize::new(0));
+    // Some(pause) while accepting fails: retried less and less often, and said once, not per retry.
+    let mut backoff: Option<Duration> = None;
     for stream in listener.incoming() {
         if stopping.load(Ordering::SeqCst) {
             return;
         }
-        let Ok(stream) = stream else { continue };
-        let spawned = thread::Builder::new().name("demo-connection".to_owned()).spawn(move || {
-            // A visitor who hangs up early is no fault of the server's.
-            let _ = serve(stream);
-        });
+        let stream = match stream {
+            Ok(stream) => stream,
+            Err(e) => {
+                let pause = backoff.map_or(ACCEPT_BACKOFF, |last| (last * 2).min(ACCEPT_BACKOFF_MAX));
+                if backoff.is_none() {
+                    eprintln!(
+                        "socket-fetch demo server: cannot take a new connection ({e}); retrying, less often while it lasts"
+                    );
+                }
+                backoff = Some(pause);
+                thread::sleep(pause);
+                continue;
+            }
+        };
+        if backoff.take().is_some() {
+            eprintln!("socket-fetch demo server: taking connections again");
+        }
+        if open.load(Ordering::SeqCst) >= max_connections {
+            turn_away(&stream);
+            continue;
+        }
+        let slot = Slot::take(&open);
+        let spawned =
+            thread::Builder::new().name("demo-connection".to_owned()).stack_size(CONNECTION_STACK).spawn(move || {
+                let _slot = slot;
+                // A visitor who hangs up early is no fault of the server's.
+                let _ = serve(stream);
+            });
         if let Err(e) = spawned {
             eprintln!("socket-fetch demo server: cannot start a connection thread: {e}");
         }
     }
 }
 
+/// One of the connections being served; counted until dropped, whether its thread ran or not.
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    fn take(open: &Arc<AtomicUsize>) -> Self {
+        open.fetch_add(1, Ordering::SeqCst);
+        Self(Arc::clone(open))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Past the cap: a short `503` without waiting for the request, written only if it fits at once,
+/// so the accepting thread never waits on a client.
+fn turn_away(stream: &TcpStream) {
+    let mut stream = stream;
+    if stream.set_nonblocking(true).is_ok() {
+        let _ = stream.write(BUSY_REPLY);
+    }
+}
+
 fn serve(mut stream: TcpStream) -> io::Result<()> {
-    stream.set_read_timeout(Some(CLIENT_TIMEOUT))?;
     stream.set_write_timeout(Some(CLIENT_TIMEOUT))?;
     let client = stream.peer_addr()?;
     let Some(path) = read_request_path(&mut stream)? else {
@@ -113,11 +183,18 @@ fn serve(mut stream: TcpStream) -> io::Result<()> {
     }
 }
 
-/// Reads the request head; the path it asks for, or `None` when it is not an HTTP request.
+/// Reads the request head; the path it asks for, or `None` when it is not an HTTP request. A head
+/// that has not arrived whole within [`REQUEST_DEADLINE`] is an error: the client is dropped unanswered.
 fn read_request_path(stream: &mut TcpStream) -> io::Result<Option<String>> {
+    let deadline = Instant::now() + REQUEST_DEADLINE;
     let mut bytes = Vec::new();
     let mut buf = [0; 2048];
     while bytes.len() < MAX_REQUEST {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        stream.set_read_timeout(Some(left))?;
         let n = stream.read(&mut buf)?;
         if n == 0 {
             return Ok(None);

@@ -11,8 +11,9 @@ mod fault_server;
 #[path = "common/window_harness.rs"]
 mod window_harness;
 
-use std::net::SocketAddr;
+use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use common::{collect_until_finished, job_for, reply_bytes, start_worker, summary};
 use fault_server::{FAULTS, Fault, FaultServer, MID_BODY_HEAD, READ_TIMEOUT, READ_TIMEOUT_ARG, assert_same_bytes};
@@ -256,4 +257,153 @@ fn a_huge_reason_phrase_does_not_size_the_window() {
     let log = harness.state().view().unwrap().log_text();
     let longest = log.lines().map(|l| l.chars().count()).max().unwrap_or(0);
     assert!(longest <= 300, "a log line of {longest} characters");
+}
+
+/// `socket-fetch serve-demo` as a child process, run by `sh -c SCRIPT` (`$0` is the program), and the
+/// address it reports on stderr; the rest of stderr stays readable.
+struct DemoProcess {
+    child: std::process::Child,
+    addr: SocketAddr,
+    stderr: std::io::BufReader<std::process::ChildStderr>,
+}
+
+impl DemoProcess {
+    fn start(script: &str) -> Self {
+        use std::io::BufRead as _;
+        let mut child = Command::new("sh")
+            .args(["-c", script, env!("CARGO_BIN_EXE_socket-fetch")])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("sh runs");
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .and_then(|addr| addr.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        Self { child, addr, stderr }
+    }
+
+    /// CPU time the server used so far (user + system), from /proc.
+    fn cpu_time(&self) -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
+        // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th.
+        let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+        Duration::from_millis(ticks * 10) // USER_HZ is 100 on Linux
+    }
+
+    /// Stops the server; what it said on stderr after its first line.
+    fn stop(mut self) -> String {
+        use std::io::Read as _;
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let mut rest = String::new();
+        self.stderr.read_to_string(&mut rest).unwrap();
+        rest
+    }
+}
+
+/// One plain request for `/`, timed: the status line, and how long the whole reply took.
+fn timed_get(addr: SocketAddr, limit: Duration) -> (String, Duration) {
+    use std::io::{Read as _, Write as _};
+    let started = Instant::now();
+    let mut stream = TcpStream::connect_timeout(&addr, limit).unwrap();
+    stream.set_read_timeout(Some(limit)).unwrap();
+    stream.write_all(b"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut reply = Vec::new();
+    let _ = stream.read_to_end(&mut reply);
+    let status = String::from_utf8_lossy(&reply).lines().next().unwrap_or_default().to_owned();
+    (status, started.elapsed())
+}
+
+/// The demo server's figure: 500 silent or trickling clients hold connections, and a well-behaved
+/// client still gets its real reply within 1 s; the silent and trickling ones are dropped at the
+/// request deadline.
+#[test]
+fn the_demo_server_answers_within_1_s_while_500_clients_hold_connections() {
+    use std::io::{Read as _, Write as _};
+    let demo = DemoProcess::start("exec \"$0\" serve-demo");
+    let silent: Vec<TcpStream> = (0..250).map(|_| TcpStream::connect(demo.addr).unwrap()).collect();
+    let mut trickling: Vec<TcpStream> = (0..250).map(|_| TcpStream::connect(demo.addr).unwrap()).collect();
+    for stream in &mut trickling {
+        stream.write_all(b"GET / HTTP/1.0\r\nX-Slow: ").unwrap();
+    }
+    let (stop, stopped) = crossbeam_channel::bounded::<()>(0);
+    let trickler = std::thread::Builder::new()
+        .name("trickler".into())
+        .spawn(move || {
+            // One byte a client every 100 ms, a header that never ends.
+            while stopped.recv_timeout(Duration::from_millis(100)) == Err(crossbeam_channel::RecvTimeoutError::Timeout)
+            {
+                for stream in &mut trickling {
+                    let _ = stream.write_all(b"a");
+                }
+            }
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300)); // the server takes them all in
+
+    let (status, took) = timed_get(demo.addr, Duration::from_secs(5));
+    assert_eq!(status, "HTTP/1.0 200 OK", "the real reply, not a 503");
+    assert!(took < Duration::from_secs(1), "the reply took {took:?} with 500 connections held");
+
+    // Past the request deadline, a silent client has been dropped.
+    std::thread::sleep(socket_fetch::demo_server::REQUEST_DEADLINE + Duration::from_millis(500));
+    let mut first = &silent[0];
+    first.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let mut buf = [0; 16];
+    // Closed (end of stream, or reset), not still open (the read timing out).
+    let read = first.read(&mut buf);
+    let dropped = match &read {
+        Ok(n) => *n == 0,
+        Err(e) => !matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+    };
+    assert!(dropped, "a silent client still held its connection after the deadline: {read:?}");
+    drop(stop);
+    trickler.join().unwrap();
+    demo.stop();
+}
+
+/// Out of file descriptors (`ulimit -n 64`, 100 connections held), the demo server waits instead of
+/// spinning, says so once, and serves again once connections close.
+#[test]
+fn the_demo_server_out_of_file_descriptors_backs_off_and_recovers() {
+    let demo = DemoProcess::start("ulimit -n 64 && exec \"$0\" serve-demo");
+    let held: Vec<TcpStream> = (0..100).map(|_| TcpStream::connect(demo.addr).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let before = demo.cpu_time();
+    std::thread::sleep(Duration::from_secs(2));
+    let used = demo.cpu_time().saturating_sub(before);
+    assert!(used <= Duration::from_millis(200), "{used:?} of CPU in 2 s: the accept loop spins");
+
+    drop(held);
+    let (status, took) = timed_get(demo.addr, Duration::from_secs(5));
+    assert_eq!(status, "HTTP/1.0 200 OK", "served again after the held connections closed");
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    let said = demo.stop();
+    let times = said.matches("cannot take a new connection").count();
+    assert!((1..=3).contains(&times), "said {times} times, not once per streak:\n{said}");
+}
+
+/// Past its cap, the demo server answers a short 503 at once instead of queueing the client.
+#[test]
+fn the_demo_server_past_its_cap_answers_503_at_once() {
+    use std::io::Read as _;
+    let server = DemoServer::start_capped(0, 3).unwrap();
+    let held: Vec<TcpStream> = (0..3).map(|_| TcpStream::connect(server.addr()).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    let mut extra = TcpStream::connect(server.addr()).unwrap();
+    extra.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let mut reply = Vec::new();
+    let _ = extra.read_to_end(&mut reply);
+    assert!(reply.starts_with(b"HTTP/1.0 503 Service Unavailable\r\n"), "{}", String::from_utf8_lossy(&reply));
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+    drop(held);
 }
