@@ -1,7 +1,7 @@
 //! Every plain-word text of teaching mode: the steps, the glossary, the parts of the request and of
 //! the reply, and the status codes. Written to be read aloud to someone who has never programmed.
 
-use crate::fetch::{FetchError, Step};
+use crate::fetch::{FetchError, InputError, Step};
 
 /// What to show beside one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,6 +201,12 @@ pub fn status_meaning(code: u16) -> &'static str {
 /// message says what happened; this says what it is like.
 pub fn failure_story(error: &FetchError) -> &'static str {
     match error {
+        FetchError::Input(InputError::PathHasControl { .. }) => {
+            "The page asked for holds an invisible character that would end the request's first line early, so no call was made."
+        }
+        FetchError::Input(InputError::Limit(_)) => {
+            "A limit is set to something that is not a length of time or a size, so no call was made."
+        }
         FetchError::Input(_) => "The address is not written in a way a computer can use, so no call was made.",
         FetchError::NameNotFound { .. } => {
             "Like looking for a name that is not in the phone book: there is no number to call."
