@@ -13,6 +13,9 @@
 //!   tessellation only, no GPU), with a 64 MiB reply: frame times, scrolling, peak memory, click to first
 //!   step, cancel to stopped.
 //!
+//! - **intake** ([`intake`]): the window's `ReplyText::push` of 256 MiB replies of each shape (newlines,
+//!   continuation bytes, long and short lines, random bytes): rate and row index memory.
+//!
 //! At the end a summary block lists every figure with its target, the machine and its load.
 //!
 //! Run by `cargo test --all-targets` (no `--bench` argument), it only says how to run it: the figures
@@ -20,6 +23,7 @@
 
 #![allow(clippy::unwrap_used)] // a benchmark that cannot go on should stop loudly, as the tests do
 
+mod intake;
 mod throughput;
 mod window;
 
@@ -68,6 +72,10 @@ fn main() {
     }
     if runs("window") {
         window::run(&mut figures);
+        println!();
+    }
+    if runs("intake") {
+        intake::run(&mut figures);
         println!();
     }
 

@@ -12,9 +12,9 @@ use std::time::{Duration, Instant};
 
 use egui::accesskit::{Node, Role};
 use egui::{Event, Key, Modifiers, MouseWheelSource, MouseWheelUnit, PointerButton, Pos2, RawInput, Rect, TouchPhase};
-use socket_fetch::demo_server::{DemoServer, numbered_body};
+use socket_fetch::demo_server::DemoServer;
 use socket_fetch::fetch::FetchError;
-use socket_fetch::ui::{FetchView, ReplyText, SocketFetchApp, StartOptions, StepState};
+use socket_fetch::ui::{FetchView, SocketFetchApp, StartOptions, StepState};
 
 use crate::{Figure, median, mib, ms, quantile, vm_hwm, vm_rss_self};
 
@@ -181,33 +181,6 @@ pub fn run(figures: &mut Vec<Figure>) {
     large_reply(&port, figures);
     click_to_first_step(&port, figures);
     cancel_to_stopped(&port, figures);
-    reply_indexing(figures);
-}
-
-/// What the window's thread spends on taking in a 64 MiB reply, without drawing: the reply's bytes
-/// pushed into a [`ReplyText`] (which indexes its rows) in the engine's 64 KiB chunks. Run last, as its
-/// copy of the body would count in the peak memory above.
-fn reply_indexing(figures: &mut Vec<Figure>) {
-    let len = usize::try_from(REPLY).unwrap_or(usize::MAX);
-    let body = numbered_body(len);
-    let mut times = Vec::new();
-    for _ in 0..3 {
-        let mut reply = ReplyText::default();
-        let start = Instant::now();
-        reply.reserve(len);
-        for chunk in body.chunks(64 * 1024) {
-            reply.push(chunk);
-        }
-        times.push(start.elapsed());
-        std::hint::black_box(reply.row_count());
-    }
-    let best = times.iter().min().copied().unwrap_or_default();
-    let rate = REPLY as f64 / (1024.0 * 1024.0) / best.as_secs_f64();
-    println!("taking in 64 MiB (ReplyText::push in 64 KiB chunks, best of 3): {} ({rate:.0} MiB/s)", ms(best));
-    figures.push(Figure::info(
-        "window: ReplyText::push of 64 MiB, best of 3 (no drawing)",
-        format!("{} ({rate:.0} MiB/s)", ms(best)),
-    ));
 }
 
 fn large_reply(port: &str, figures: &mut Vec<Figure>) {

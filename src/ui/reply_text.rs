@@ -1,17 +1,19 @@
 //! The raw reply as the window keeps it: every byte, plus an index of display rows so only the
 //! visible rows are ever laid out (a 64 MiB reply as one text widget would need gigabytes).
 
+mod row_index;
+
 use std::fmt::Write as _;
 
-/// A line longer than this is shown as several rows, so one huge line (a 1 MiB header, binary
-/// data without newlines) never becomes one huge widget.
-pub const MAX_ROW_BYTES: usize = 1024;
+use row_index::RowIndex;
+
+/// How much of a chunk is copied before it is indexed: well inside a core's L2 cache.
+const CACHED_PIECE: usize = 64 * 1024;
 
 #[derive(Debug, Default)]
 pub struct ReplyText {
     bytes: Vec<u8>,
-    /// Where each display row starts. Row `i` ends where row `i + 1` starts (or at the end).
-    row_starts: Vec<usize>,
+    rows: RowIndex,
 }
 
 /// A piece of a row as it is drawn.
@@ -43,37 +45,10 @@ pub struct ClipboardText {
 
 impl ReplyText {
     pub fn push(&mut self, chunk: &[u8]) {
-        if self.row_starts.is_empty() {
-            self.row_starts.push(0);
-        }
-        let mut pos = self.bytes.len();
-        self.bytes.extend_from_slice(chunk);
-        let end = self.bytes.len();
-        let mut row_start = self.row_starts.last().copied().unwrap_or(0);
-        // Newlines are found with memchr, a slice at a time: a 64 MiB reply is indexed in a few ms.
-        while pos < end {
-            let newline = memchr::memchr(b'\n', &self.bytes[pos..end]).map(|i| pos + i);
-            let stop = newline.unwrap_or(end);
-            // A run longer than a row is cut into rows, never inside a character.
-            while stop - row_start > MAX_ROW_BYTES {
-                let mut cut = row_start + MAX_ROW_BYTES;
-                while cut < stop && is_utf8_continuation(self.bytes[cut]) {
-                    cut += 1;
-                }
-                if cut >= stop {
-                    break;
-                }
-                row_start = cut;
-                self.row_starts.push(row_start);
-            }
-            match newline {
-                Some(i) => {
-                    row_start = i + 1;
-                    self.row_starts.push(row_start);
-                    pos = i + 1;
-                }
-                None => pos = end,
-            }
+        // A piece at a time, so the index reads bytes the copy has just left in the cache.
+        for piece in chunk.chunks(CACHED_PIECE) {
+            self.bytes.extend_from_slice(piece);
+            self.rows.extend(&self.bytes);
         }
     }
 
@@ -90,32 +65,35 @@ impl ReplyText {
         self.bytes.is_empty()
     }
 
+    /// How many display rows the reply has: 0 while it is empty, then one more than its newlines
+    /// and cuts (a reply ending in a newline ends with an empty row).
     pub fn row_count(&self) -> usize {
-        self.row_starts.len()
+        self.rows.row_count()
     }
 
-    /// Where row `i` starts in [`Self::bytes`].
+    /// Heap bytes the row index holds (the reply's bytes not counted), for the memory figures.
+    pub fn index_bytes(&self) -> usize {
+        self.rows.heap_bytes()
+    }
+
+    /// Where row `i` starts in [`Self::bytes`] (the end of the reply past the last row).
     pub fn row_start(&self, i: usize) -> usize {
-        self.row_starts[i]
+        self.rows(i..i.saturating_add(1)).next().map_or(self.bytes.len(), |row| row.start)
     }
 
-    /// Row `i`'s bytes, without the newline that ends it.
+    /// Row `i`'s bytes, without the newline that ends it (empty past the last row).
     pub fn row(&self, i: usize) -> &[u8] {
-        let start = self.row_starts[i];
-        let end = self.row_starts.get(i + 1).copied().unwrap_or(self.bytes.len());
-        let row = &self.bytes[start..end];
-        row.strip_suffix(b"\n").unwrap_or(row)
+        self.rows(i..i.saturating_add(1)).next().map_or(&[], |row| row.bytes)
     }
 
     /// The rows in `range` (clamped to the rows there are), in order: what one screen draws.
     pub fn rows(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Row<'_>> {
-        let end = range.end.min(self.row_count());
-        (range.start.min(end)..end).map(|index| Row { index, start: self.row_start(index), bytes: self.row(index) })
+        self.rows.rows(&self.bytes, range)
     }
 
     /// The row that holds byte `offset` (the last row for an offset at or past the end).
     pub fn row_of_byte(&self, offset: usize) -> usize {
-        self.row_starts.partition_point(|start| *start <= offset).saturating_sub(1)
+        self.rows.row_of_byte(&self.bytes, offset)
     }
 
     /// The whole reply for the clipboard, which holds text: exact when the reply is UTF-8,
@@ -150,10 +128,6 @@ fn clipboard_text(bytes: &[u8]) -> ClipboardText {
         }
     }
     ClipboardText { text, escaped }
-}
-
-fn is_utf8_continuation(byte: u8) -> bool {
-    byte & 0b1100_0000 == 0b1000_0000
 }
 
 /// Splits bytes into UTF-8 text and the single bytes that are not UTF-8.
@@ -246,61 +220,6 @@ fn is_invisible_format(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rows_split_at_newlines_and_at_the_row_limit() {
-        let mut reply = ReplyText::default();
-        reply.push(b"HTTP/1.0 200 OK\r\n\r\nab");
-        reply.push(&[b'x'; MAX_ROW_BYTES + 10]);
-        assert_eq!(reply.row(0), b"HTTP/1.0 200 OK\r");
-        assert_eq!(reply.row(1), b"\r");
-        assert_eq!(reply.row(2).len(), MAX_ROW_BYTES);
-        assert_eq!(reply.row(3).len(), 12);
-        assert_eq!(reply.row_count(), 4);
-    }
-
-    #[test]
-    fn rows_are_the_same_however_the_bytes_arrive() {
-        let mut bytes = Vec::new();
-        for i in 0..5000u32 {
-            // Lines of varied length, some longer than a row, with multi-byte characters.
-            let len = (i * 7919 % 2500) as usize;
-            bytes.extend("é".repeat(len / 2).as_bytes());
-            bytes.push(if i % 3 == 0 { b'\n' } else { b'x' });
-        }
-        let mut whole = ReplyText::default();
-        whole.push(&bytes);
-        for chunk_size in [1, 7, 1000, 65536] {
-            let mut parts = ReplyText::default();
-            for chunk in bytes.chunks(chunk_size) {
-                parts.push(chunk);
-            }
-            assert_eq!(parts.row_starts, whole.row_starts, "chunks of {chunk_size}");
-        }
-        assert!((0..whole.row_count()).all(|i| whole.row(i).len() <= MAX_ROW_BYTES + 3));
-    }
-
-    #[test]
-    fn rows_and_row_of_byte_agree() {
-        let mut reply = ReplyText::default();
-        reply.push(b"ab\ncd\n\nef");
-        let rows: Vec<Row<'_>> = reply.rows(1..10).collect();
-        assert_eq!(
-            rows.iter().map(|r| (r.index, r.start, r.bytes)).collect::<Vec<_>>(),
-            [(1, 3, &b"cd"[..]), (2, 6, &b""[..]), (3, 7, &b"ef"[..])]
-        );
-        let by_byte: Vec<usize> = (0..=reply.bytes().len()).map(|b| reply.row_of_byte(b)).collect();
-        assert_eq!(by_byte, [0, 0, 0, 1, 1, 1, 2, 3, 3, 3]);
-    }
-
-    #[test]
-    fn a_long_row_never_splits_a_character() {
-        let mut reply = ReplyText::default();
-        reply.push("é".repeat(MAX_ROW_BYTES).as_bytes());
-        for i in 0..reply.row_count() {
-            assert!(std::str::from_utf8(reply.row(i)).is_ok(), "row {i}");
-        }
-    }
 
     #[test]
     fn clipboard_is_exact_for_text_and_escapes_other_bytes() {
