@@ -22,7 +22,7 @@ use egui::{Color32, Event, EventFilter, FontId, Key, Pos2, Rect, RichText, Sense
 
 use super::reply_text::{ReplyText, Row, row_pieces};
 use columns::{Formats, row_columns, row_slice};
-use scroll::{Bar, RowScroll, scroll_bar_ui};
+use scroll::{Bar, RowScroll, bar_info, scroll_bar_ui};
 
 /// The width of the scroll bars.
 const BAR_WIDTH: f32 = 12.0;
@@ -122,6 +122,8 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewSta
     let digits = reply.row_count().to_string().len();
 
     let (area, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
+    // What is above can be wider than the panel (a long toolbar line): stay within what is shown.
+    let area = area.intersect(ui.clip_rect());
     let rows_rect = Rect::from_min_max(area.min, pos2(area.right() - BAR_WIDTH, area.bottom() - BAR_WIDTH));
     let geometry = Geometry {
         rows: rows_rect,
@@ -149,12 +151,13 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewSta
         vertical: true,
         fraction: state.scroll.fraction(end),
         share: f64::from(geometry.rows_in_view) / reply.row_count() as f64,
-        value: state.scroll.top_row() as f64,
     };
     let track = Rect::from_x_y_ranges(rows_rect.right()..=area.right(), rows_rect.y_range());
-    if let Some(fraction) = scroll_bar_ui(ui, id.with("vertical bar"), track, bar, &mut state.grab_vertical) {
+    let (moved, bar_response) = scroll_bar_ui(ui, id.with("vertical bar"), track, bar, &mut state.grab_vertical);
+    if let Some(fraction) = moved {
         state.scroll = RowScroll::at_fraction(fraction, end);
     }
+    bar_info(&bar_response, state.scroll.top_row() as f64);
 
     // The rows in view, and how wide the widest of them is.
     let top = state.scroll.top_row();
@@ -172,14 +175,15 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewSta
         vertical: false,
         fraction: if max_x > 0.0 { f64::from(state.x / max_x) } else { 0.0 },
         share: f64::from(text_width / content_width),
-        value: f64::from(state.x / char_width),
     };
     let track = Rect::from_x_y_ranges(rows_rect.x_range(), rows_rect.bottom()..=area.bottom());
-    if let Some(fraction) = scroll_bar_ui(ui, id.with("horizontal bar"), track, bar, &mut state.grab_horizontal) {
+    let (moved, bar_response) = scroll_bar_ui(ui, id.with("horizontal bar"), track, bar, &mut state.grab_horizontal);
+    if let Some(fraction) = moved {
         #[allow(clippy::cast_possible_truncation)] // a fraction of a width in points
         let x = (fraction * f64::from(max_x)) as f32;
         state.x = x;
     }
+    bar_info(&bar_response, f64::from(state.x / char_width));
 
     let columns = columns_in_view(state.x, text_width, char_width);
     let formats = Formats {

@@ -4,7 +4,7 @@
 //! be reached. Here every row can be, and the scroll bars map their thumb to a position with f64 and
 //! integer arithmetic.
 
-use egui::{Id, Rect, Sense, Ui, WidgetInfo};
+use egui::{Id, Rect, Response, Sense, Ui, WidgetInfo};
 
 /// How finely a row is divided, so the wheel scrolls smoothly: 2^8 steps a row leave room in a u64
 /// for 2^56 rows.
@@ -74,21 +74,19 @@ pub struct Bar {
     pub fraction: f64,
     /// The part of the content in view, from 0 to 1: the thumb's share of the track.
     pub share: f64,
-    /// What the bar tells a screen reader (for the reply view: the first row in view).
-    pub value: f64,
 }
 
 /// Draws a scroll bar in `track`; dragging its thumb or pressing on the track (which brings the
-/// thumb's middle there and goes on as a drag) moves it. The new fraction when it moved.
+/// thumb's middle there and goes on as a drag) moves it. The new fraction when it moved, and the
+/// bar's response, for the caller to tell screen readers where the view is once it has moved.
 ///
 /// `grab` keeps where on the thumb the pointer took hold, for the frames of one drag.
 #[allow(clippy::cast_possible_truncation)] // screen positions: f32 is what egui draws with
-pub fn scroll_bar_ui(ui: &Ui, id: Id, track: Rect, bar: Bar, grab: &mut Option<f32>) -> Option<f64> {
+pub fn scroll_bar_ui(ui: &Ui, id: Id, track: Rect, bar: Bar, grab: &mut Option<f32>) -> (Option<f64>, Response) {
     let (start, length) = if bar.vertical { (track.top(), track.height()) } else { (track.left(), track.width()) };
     let thumb = (length * bar.share.clamp(0.0, 1.0) as f32).clamp(MIN_THUMB.min(length), length);
     let travel = f64::from(length - thumb);
     let response = ui.interact(track, id, Sense::click_and_drag());
-    response.widget_info(|| WidgetInfo { value: Some(bar.value), ..WidgetInfo::new(egui::Role::ScrollBar) });
 
     let mut fraction = bar.fraction.clamp(0.0, 1.0);
     let mut moved = None;
@@ -124,7 +122,13 @@ pub fn scroll_bar_ui(ui: &Ui, id: Id, track: Rect, bar: Bar, grab: &mut Option<f
         visuals.widgets.inactive.bg_fill
     };
     painter.rect_filled(thumb_rect.shrink(2.0), 3.0, fill);
-    moved
+    (moved, response)
+}
+
+/// What a scroll bar tells screen readers: its role, and `value` (for the reply view, the first row
+/// or column in view).
+pub fn bar_info(response: &Response, value: f64) {
+    response.widget_info(|| WidgetInfo { value: Some(value), ..WidgetInfo::new(egui::Role::ScrollBar) });
 }
 
 #[cfg(test)]
