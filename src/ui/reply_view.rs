@@ -36,7 +36,7 @@ const EDGE_SPEED: f32 = 40.0;
 
 /// What the person has done to the reply view: what is selected and where it is scrolled to. A new
 /// fetch starts from the default (nothing selected, the top).
-#[derive(Debug, Default, Clone, Copy, PartialEq)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct ReplyViewState {
     selection: ReplySelection,
     scroll: RowScroll,
@@ -45,6 +45,9 @@ pub struct ReplyViewState {
     /// Where the pointer holds each scroll bar's thumb, during a drag.
     grab_vertical: Option<f32>,
     grab_horizontal: Option<f32>,
+    /// The width in columns of each row drawn last frame, by its bytes: measuring a row means
+    /// going through all of it, which most frames need not do again.
+    widths: Vec<(Range<usize>, usize)>,
 }
 
 /// What is selected: the bytes between where the drag began and where it is now.
@@ -163,9 +166,17 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewSta
     let top = state.scroll.top_row();
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // a small positive count
     let count = geometry.rows_in_view.ceil() as usize + 1;
-    let rows: Vec<(Row<'_>, Vec<_>)> =
-        reply.rows(top..top.saturating_add(count)).map(|r| (r, row_pieces(r.bytes))).collect();
-    let widest = rows.iter().map(|(_, pieces)| row_columns(pieces)).max().unwrap_or(0);
+    let rows: Vec<Row<'_>> = reply.rows(top..top.saturating_add(count)).collect();
+    let widths: Vec<(Range<usize>, usize)> = rows
+        .iter()
+        .map(|row| {
+            let bytes = row.start..row.start + row.bytes.len();
+            let known = state.widths.iter().find(|(b, _)| *b == bytes).map(|(_, w)| *w);
+            (bytes, known.unwrap_or_else(|| row_columns(&row_pieces(row.bytes))))
+        })
+        .collect();
+    let widest = widths.iter().map(|(_, w)| *w).max().unwrap_or(0);
+    state.widths = widths;
     let text_width = (rows_rect.right() - geometry.text_left).max(0.0);
     // One column more than the widest row, for the mark of a selection that goes on past its end.
     let content_width = (widest + 1) as f32 * char_width;
@@ -196,8 +207,9 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewSta
     };
     let row_top = rows_rect.top() - state.scroll.within_row() * row_height;
     let mut drawn = Vec::with_capacity(rows.len());
-    for (i, (row, pieces)) in rows.iter().enumerate() {
-        let slice = row_slice(pieces, row.start, columns.clone(), &formats);
+    for (i, row) in rows.iter().enumerate() {
+        let pieces = row_pieces(&row.bytes[..bytes_for_columns(row.bytes.len(), columns.end)]);
+        let slice = row_slice(&pieces, row.start, columns.clone(), &formats);
         let galley = ui.painter().layout_job(slice.job);
         let rect = Rect::from_min_size(
             pos2(rows_rect.left(), row_top + i as f32 * row_height),
@@ -234,6 +246,13 @@ fn columns_in_view(x: f32, width: f32, char_width: f32) -> Range<usize> {
     let first = (x / char_width).floor().max(0.0) as usize;
     let last = ((x + width) / char_width).ceil().max(0.0) as usize;
     first / COLUMN_STEP * COLUMN_STEP..last.div_ceil(COLUMN_STEP) * COLUMN_STEP
+}
+
+/// How many of a row's `len` bytes can be drawn in its first `columns` columns: every character takes
+/// at least one column and at most four bytes, and a few more bytes keep a character cut at the end
+/// (whose bytes would be drawn as escapes) past the last column.
+fn bytes_for_columns(len: usize, columns: usize) -> usize {
+    len.min(columns.saturating_mul(4).saturating_add(8))
 }
 
 /// The wheel (over the view, or during a selection drag) and the keys (when the view has focus, or
@@ -362,5 +381,37 @@ mod tests {
         assert_eq!(columns_in_view(7.0 * 20.0, 700.0, 7.0), 16..128);
         let wide = columns_in_view(7.0 * 4000.0, 560.0, 7.0);
         assert!(wide.start <= 4000 && wide.end >= 4080 && wide.len() <= 80 + 2 * COLUMN_STEP, "{wide:?}");
+    }
+
+    #[test]
+    fn a_row_cut_for_its_columns_draws_those_columns_as_the_whole_row_does() {
+        use super::columns::Formats;
+        let format = TextFormat::simple(FontId::monospace(12.0), Color32::WHITE);
+        let formats = Formats { text: format.clone(), weak: format.clone(), byte: format };
+        // Four-byte characters, escapes and plain text, in every alignment against the cut.
+        let mut row = Vec::new();
+        for i in 0..300u32 {
+            match i % 4 {
+                0 => row.extend("😀".as_bytes()),
+                1 => row.push(0x80),
+                2 => row.extend(b"ab"),
+                _ => row.extend("é".as_bytes()),
+            }
+        }
+        for skip in 0..4 {
+            let row = &row[skip..];
+            for columns in [0..16, 16..48, 96..160, 400..480] {
+                let whole = row_slice(&row_pieces(row), 7, columns.clone(), &formats);
+                let cut = row_slice(
+                    &row_pieces(&row[..bytes_for_columns(row.len(), columns.end)]),
+                    7,
+                    columns.clone(),
+                    &formats,
+                );
+                assert_eq!(cut.job.text, whole.job.text, "{columns:?}, {skip} bytes skipped");
+                assert_eq!(cut.byte_of_char, whole.byte_of_char, "{columns:?}, {skip} bytes skipped");
+                assert_eq!(cut.first_column, whole.first_column);
+            }
+        }
     }
 }
