@@ -6,7 +6,7 @@ mod window_harness;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use socket_fetch::demo_server::{DemoServer, numbered_body};
 use socket_fetch::fetch::{FetchError, Step};
 use socket_fetch::teach::{Language, marked_lines, step_text};
@@ -319,4 +319,148 @@ fn a_selection_can_run_past_the_rows_on_screen() {
     whole.extend(numbered_body(200_000));
     assert!(copied.len() > 20 * 64, "the selection spans many rows: {} bytes", copied.len());
     assert_eq!(copied[..], whole[..copied.len()], "and is exactly the reply's first bytes");
+}
+
+/// A server on 127.0.0.1 that answers one fetch with `head` and then `body_len` bytes made by
+/// `fill` (called on each 64 KiB block with the block's offset), then closes.
+fn serve_once(head: &'static [u8], body_len: usize, fill: fn(&mut [u8], usize)) -> std::net::SocketAddr {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let serve = move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut request = [0; 4096];
+        let _ = stream.read(&mut request);
+        stream.write_all(head).unwrap();
+        let mut block = vec![0; 64 * 1024];
+        let mut sent = 0;
+        while sent < body_len {
+            let len = block.len().min(body_len - sent);
+            fill(&mut block[..len], sent);
+            stream.write_all(&block[..len]).unwrap();
+            sent += len;
+        }
+    };
+    std::thread::Builder::new().name("serve-once".to_owned()).spawn(serve).unwrap();
+    addr
+}
+
+fn fetched(addr: std::net::SocketAddr) -> Harness<'static, SocketFetchApp> {
+    let mut harness = harness("127.0.0.1", &addr.port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    let view = harness.state().view().unwrap();
+    assert!(view.error().is_none(), "{:?}", view.error());
+    harness
+}
+
+/// The reply view's vertical scroll bar: the first one right of its first row (`row`).
+fn reply_scroll_bar(harness: &Harness<'_, SocketFetchApp>, row: egui::Rect) -> egui::Rect {
+    harness
+        .query_all_by_role(egui::accesskit::Role::ScrollBar)
+        .map(|node| node.rect())
+        .filter(|r| r.height() > r.width() && r.left() > row.left() && r.y_range().contains(row.center().y))
+        .min_by(|a, b| a.left().total_cmp(&b.left()))
+        .unwrap()
+}
+
+/// Rows past 2^24 are where an f32 pixel offset stops telling rows apart: the last of these
+/// 30 million rows must be reachable with the keyboard and with the scroll bar, and the first
+/// (the status line) with the keyboard again.
+#[test]
+fn the_first_and_last_of_30_million_rows_are_reachable_by_keys_and_scroll_bar() {
+    const NEWLINES: usize = 30_000_000;
+    let addr = serve_once(b"HTTP/1.0 200 OK\r\n\r\n", NEWLINES, |block, _| block.fill(b'\n'));
+    let mut harness = fetched(addr);
+    // The status line, its end of line, one empty row per newline, and the empty row after the last.
+    let rows = 2 + NEWLINES + 1;
+    assert_eq!(harness.state().view().unwrap().reply.row_count(), rows);
+    let first = row_rect(&harness, 1, "HTTP/1.0 200 OK").expect("the status line is the first row in view");
+    let row_height = first.height();
+    let last_in_full_view = |harness: &Harness<'_, SocketFetchApp>| {
+        row_rect(harness, rows, "").is_some_and(|r| r.height() >= row_height - 0.5)
+    };
+    assert!(!last_in_full_view(&harness));
+
+    // A click gives the view the keyboard; Ctrl+End goes to the end.
+    let inside = first.center() + egui::vec2(0.0, 3.0 * row_height);
+    pointer(&mut harness, egui::Event::PointerMoved(inside));
+    pointer(&mut harness, button(inside, true));
+    pointer(&mut harness, button(inside, false));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::End);
+    harness.run_steps(2);
+    assert!(last_in_full_view(&harness), "Ctrl+End shows row {rows} whole");
+    assert!(row_rect(&harness, 1, "HTTP/1.0 200 OK").is_none());
+
+    // The last three rows, selected by a drag from the start of the fourth-last row to past the
+    // end of the view, are three newlines.
+    let from = row_rect(&harness, rows - 3, "").unwrap().left_center();
+    let to = row_rect(&harness, rows, "").unwrap().center() + egui::vec2(0.0, 2.0 * row_height);
+    pointer(&mut harness, egui::Event::PointerMoved(from));
+    pointer(&mut harness, button(from, true));
+    pointer(&mut harness, egui::Event::PointerMoved(to));
+    pointer(&mut harness, button(to, false));
+    harness.event(egui::Event::Copy);
+    assert_eq!(copied_text(&mut harness).as_deref(), Some("\n\n\n"));
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Home);
+    harness.run_steps(2);
+    assert!(row_rect(&harness, 1, "HTTP/1.0 200 OK").is_some(), "Ctrl+Home shows the status line again");
+    assert!(!last_in_full_view(&harness));
+
+    // The scroll bar's thumb, dragged from the top to below the bottom of its track.
+    let bar = reply_scroll_bar(&harness, first);
+    let grab = bar.center_top() + egui::vec2(0.0, 4.0);
+    pointer(&mut harness, egui::Event::PointerMoved(grab));
+    pointer(&mut harness, button(grab, true));
+    let halfway = egui::pos2(grab.x, bar.center().y);
+    pointer(&mut harness, egui::Event::PointerMoved(halfway));
+    // The bar tells screen readers the first row in view (counted from 0).
+    let top = harness
+        .query_all_by_role(egui::accesskit::Role::ScrollBar)
+        .find_map(|n| n.accesskit_node().numeric_value())
+        .unwrap();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // a row number
+    let top = top as usize;
+    assert!((rows * 2 / 5..rows * 3 / 5).contains(&top), "halfway down the bar, row {top} is at the top");
+    assert!(row_rect(&harness, top + 1, "").is_some(), "and row {} is drawn", top + 1);
+    let below = egui::pos2(grab.x, bar.bottom() + 100.0);
+    pointer(&mut harness, egui::Event::PointerMoved(below));
+    pointer(&mut harness, button(below, false));
+    assert!(last_in_full_view(&harness), "the scroll bar dragged to the bottom shows row {rows} whole");
+}
+
+/// A row of `0x80` bytes draws four characters a byte; only the part in view is laid out, and the
+/// horizontal scroll bar brings the rest into view.
+#[test]
+fn a_row_of_escaped_bytes_lays_out_only_what_is_in_view() {
+    let addr = serve_once(b"HTTP/1.0 200 OK\r\n\r\n", 4000, |block, _| block.fill(0x80));
+    let mut harness = fetched(addr);
+    let reply = &harness.state().view().unwrap().reply;
+    let row = reply.rows(2..3).next().unwrap();
+    assert!(row.bytes.len() >= 1000 && row.bytes.iter().all(|b| *b == 0x80), "row 3 is a long run of 0x80");
+    let laid_out = |harness: &Harness<'_, SocketFetchApp>| {
+        let node = harness.get_by(|n| n.value().is_some_and(|v| v.trim_start().starts_with("3  ")));
+        let text = node.value().unwrap();
+        text.trim_start()["3  ".len()..].chars().count()
+    };
+    // The whole window is 1200 points wide; a monospace character is about 7.
+    let screen_columns = 1200 / 7;
+    let at_left = laid_out(&harness);
+    assert!((8..=screen_columns).contains(&at_left), "{at_left} characters of row 3 laid out");
+
+    let bar = harness
+        .query_all_by_role(egui::accesskit::Role::ScrollBar)
+        .map(|node| node.rect())
+        .filter(|r| r.width() > r.height())
+        .max_by(|a, b| a.width().total_cmp(&b.width()))
+        .unwrap();
+    let grab = bar.left_center() + egui::vec2(4.0, 0.0);
+    pointer(&mut harness, egui::Event::PointerMoved(grab));
+    pointer(&mut harness, button(grab, true));
+    pointer(&mut harness, egui::Event::PointerMoved(egui::pos2(bar.right() + 100.0, grab.y)));
+    pointer(&mut harness, button(egui::pos2(bar.right() + 100.0, grab.y), false));
+    let at_right = laid_out(&harness);
+    assert!((8..=screen_columns).contains(&at_right), "{at_right} characters of row 3 laid out");
+    assert!(row_rect(&harness, 1, "HTTP").is_none(), "scrolled right, the status line's text is out of view");
 }

@@ -17,7 +17,7 @@ use super::fetch_view::FetchView;
 use super::form::{FormAction, FormFields, Limits, form_ui};
 use super::log_panel::log_ui;
 use super::palette;
-use super::reply_view::{ReplySelection, reply_ui};
+use super::reply_view::{ReplyViewState, reply_ui};
 use super::steps_panel::steps_ui;
 use super::waterfall::waterfall_ui;
 use crate::format;
@@ -77,8 +77,8 @@ pub struct SocketFetchApp {
     teaching: bool,
     tab: Tab,
     code: CodePanel,
-    /// What is selected in the reply, as byte offsets.
-    selection: ReplySelection,
+    /// What is selected in the reply (as byte offsets) and where it is scrolled to.
+    selection: ReplyViewState,
     view: Option<FetchView>,
     /// A host or port that could not be used; shown instead of starting a fetch.
     input_error: Option<FetchError>,
@@ -119,7 +119,7 @@ impl SocketFetchApp {
             teaching: remembered(TEACHING_KEY).is_none_or(|v| v == "true"),
             tab: options.tab.unwrap_or(Tab::Reply),
             code: CodePanel::default(),
-            selection: ReplySelection::default(),
+            selection: ReplyViewState::default(),
             view: None,
             input_error: None,
             worker: None,
@@ -358,7 +358,7 @@ impl SocketFetchApp {
         job.max_bytes = limits.max_bytes;
         let id = worker.fetch(job);
         self.view = Some(FetchView::new(id, target.host, target.port));
-        self.selection = ReplySelection::default();
+        self.selection = ReplyViewState::default();
     }
 
     fn cancel(&self) {

@@ -1,28 +1,65 @@
-//! The raw reply, virtualized: only the rows in view are laid out, so a 64 MiB reply scrolls as
-//! smoothly as a small one. Bytes that are not text are drawn as `\xNN` in their own colour.
+//! The raw reply, virtualized both ways: only the rows in view are read, and of each only the columns
+//! in view are laid out, so a 256 MiB reply of any shape (268 million one-byte lines, or rows of
+//! 4096 escaped characters) draws as fast as a small one. Bytes that are not text are drawn as `\xNN`
+//! in their own colour.
+//!
+//! The view scrolls itself (see [`scroll`]): its position is a row number, so every row of the largest
+//! reply is reachable. The wheel, its own scroll bars, the keyboard (Up/Down, PageUp/PageDown,
+//! Home/End, Ctrl+Home/Ctrl+End, Left/Right, when the view has focus or is hovered) and a selection
+//! dragged past its edges move it.
 //!
 //! Selection is the view's own, kept as byte offsets into the reply, so a drag can run past the rows
-//! on screen (the view scrolls along, or the wheel moves it) and Ctrl+C copies exactly the bytes
-//! selected, however many rows that is.
+//! on screen and Ctrl+C copies exactly the bytes selected, however many rows that is.
+
+mod columns;
+mod scroll;
 
 use std::ops::Range;
 use std::sync::Arc;
 
-use egui::text::{CCursor, Galley, LayoutJob, TextFormat};
-use egui::{Color32, Event, FontId, Pos2, Rect, RichText, Sense, TextStyle, Ui, Vec2, vec2};
+use egui::text::{CCursor, Galley, TextFormat};
+use egui::{Color32, Event, EventFilter, FontId, Key, Pos2, Rect, RichText, Sense, TextStyle, Ui, pos2, vec2};
 
-use super::reply_text::{Piece, ReplyText, row_pieces};
+use super::reply_text::{ReplyText, Row, row_pieces};
+use columns::{Formats, row_columns, row_slice};
+use scroll::{Bar, RowScroll, bar_info, scroll_bar_ui};
+
+/// The width of the scroll bars.
+const BAR_WIDTH: f32 = 12.0;
+/// The columns laid out start and end on multiples of this, so a row is laid out again only every
+/// so many columns of horizontal scrolling (egui reuses a layout it did the frame before).
+const COLUMN_STEP: usize = 16;
+/// Columns Left/Right scroll by.
+const ARROW_COLUMNS: f32 = 8.0;
+/// The most a drag past an edge scrolls in one frame, in points.
+const EDGE_SPEED: f32 = 40.0;
+
+/// What the person has done to the reply view: what is selected and where it is scrolled to. A new
+/// fetch starts from the default (nothing selected, the top).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ReplyViewState {
+    selection: ReplySelection,
+    scroll: RowScroll,
+    /// Horizontal scroll, in points.
+    x: f32,
+    /// Where the pointer holds each scroll bar's thumb, during a drag.
+    grab_vertical: Option<f32>,
+    grab_horizontal: Option<f32>,
+    /// The width in columns of each row drawn last frame, by its bytes: measuring a row means
+    /// going through all of it, which most frames need not do again.
+    widths: Vec<(Range<usize>, usize)>,
+}
 
 /// What is selected: the bytes between where the drag began and where it is now.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct ReplySelection {
+struct ReplySelection {
     anchor: usize,
     head: usize,
     dragging: bool,
 }
 
 impl ReplySelection {
-    pub fn range(&self) -> Range<usize> {
+    fn range(self) -> Range<usize> {
         self.anchor.min(self.head)..self.anchor.max(self.head)
     }
 }
@@ -30,10 +67,13 @@ impl ReplySelection {
 /// One row as drawn this frame, for turning a pointer position into a byte offset.
 struct DrawnRow {
     rect: Rect,
+    /// Where the laid-out part of the row is drawn.
     text_pos: Pos2,
     galley: Arc<Galley>,
-    /// For each character of the drawn text (and one past the end): its byte offset in the reply.
+    /// For each character of the laid-out part (and one past its end): its byte offset in the reply.
     byte_of_char: Vec<usize>,
+    /// The reply's bytes of the whole row (without its newline).
+    bytes: Range<usize>,
 }
 
 impl DrawnRow {
@@ -52,15 +92,28 @@ struct RowColors {
     selection: Color32,
 }
 
+/// The view's measures this frame.
+struct Geometry {
+    /// Where the rows are drawn, row numbers included (the scroll bars are right of and below it).
+    rows: Rect,
+    /// Left edge of the rows' text, right of the row numbers.
+    text_left: f32,
+    row_height: f32,
+    char_width: f32,
+    /// How many rows fit, the last one perhaps partly.
+    rows_in_view: f32,
+}
+
 /// Draws the reply, or a placeholder when there is none yet. Returns the bytes to copy when the
 /// person pressed Ctrl+C over a selection.
-pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, selection: &mut ReplySelection) -> Option<Range<usize>> {
+pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewState) -> Option<Range<usize>> {
     let Some(reply) = reply.filter(|r| !r.is_empty()) else {
         ui.label(RichText::new("The server's raw reply will appear here, byte for byte.").weak());
         return None;
     };
     let font = TextStyle::Monospace.resolve(ui.style());
     let row_height = ui.text_style_height(&TextStyle::Monospace);
+    let char_width = ui.fonts_mut(|f| f.glyph_width(&font, '0'));
     let visuals = ui.visuals();
     let colors = RowColors {
         text: visuals.text_color(),
@@ -68,51 +121,203 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, selection: &mut ReplySel
         weak: visuals.weak_text_color(),
         selection: visuals.selection.bg_fill,
     };
+    // The gutter fits the largest row number (nine digits for the 268 million rows of the largest reply).
     let digits = reply.row_count().to_string().len();
-    let gutter = ui.fonts_mut(|f| f.glyph_width(&font, '0')) * (digits + 2) as f32;
-    egui::ScrollArea::both().id_salt("reply").auto_shrink([false, false]).show_rows(
-        ui,
+
+    let (area, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
+    // What is above can be wider than the panel (a long toolbar line): stay within what is shown.
+    let area = area.intersect(ui.clip_rect());
+    let rows_rect = Rect::from_min_max(area.min, pos2(area.right() - BAR_WIDTH, area.bottom() - BAR_WIDTH));
+    let geometry = Geometry {
+        rows: rows_rect,
+        text_left: rows_rect.left() + char_width * (digits + 2) as f32,
         row_height,
-        reply.row_count(),
-        |ui, rows| {
-            let mut drawn = Vec::new();
-            let mut pressed_on_row = false;
-            for row in reply.rows(rows) {
-                let i = row.index;
-                let (job, byte_of_char) = row_layout(row.bytes, row.start, &font, colors);
-                let galley = ui.painter().layout_job(job);
-                let size = vec2(gutter + galley.size().x + row_height, row_height);
-                let (rect, response) = ui.allocate_exact_size(size, Sense::click_and_drag());
-                pressed_on_row |= response.is_pointer_button_down_on();
-                let row = DrawnRow { rect, text_pos: rect.min + vec2(gutter, 0.0), galley, byte_of_char };
-                paint_row(ui, &row, i, digits, selection.range(), colors, &font);
-                let label = format!("{:>digits$}  {}", i + 1, row.galley.text());
-                response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
-                drawn.push(row);
-            }
-            follow_pointer(ui, &drawn, selection, pressed_on_row);
+        char_width,
+        rows_in_view: rows_rect.height().max(0.0) / row_height,
+    };
+    let id = ui.make_persistent_id("reply view");
+    let response = ui.interact(rows_rect, id, Sense::click_and_drag());
+    if response.is_pointer_button_down_on() && !response.has_focus() {
+        response.request_focus();
+    }
+    // Arrow keys scroll the view rather than move the focus on.
+    ui.memory_mut(|m| {
+        m.set_focus_lock_filter(
+            id,
+            EventFilter { horizontal_arrows: true, vertical_arrows: true, ..Default::default() },
+        );
+    });
+
+    let end = RowScroll::end(reply.row_count(), geometry.rows_in_view);
+    scroll_by_input(ui, &geometry, &response, end, state);
+    let bar = Bar {
+        vertical: true,
+        fraction: state.scroll.fraction(end),
+        share: f64::from(geometry.rows_in_view) / reply.row_count() as f64,
+    };
+    let track = Rect::from_x_y_ranges(rows_rect.right()..=area.right(), rows_rect.y_range());
+    let (moved, bar_response) = scroll_bar_ui(ui, id.with("vertical bar"), track, bar, &mut state.grab_vertical);
+    if let Some(fraction) = moved {
+        state.scroll = RowScroll::at_fraction(fraction, end);
+    }
+    bar_info(&bar_response, state.scroll.top_row() as f64);
+
+    // The rows in view, and how wide the widest of them is.
+    let top = state.scroll.top_row();
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // a small positive count
+    let count = geometry.rows_in_view.ceil() as usize + 1;
+    let rows: Vec<Row<'_>> = reply.rows(top..top.saturating_add(count)).collect();
+    let widths: Vec<(Range<usize>, usize)> = rows
+        .iter()
+        .map(|row| {
+            let bytes = row.start..row.start + row.bytes.len();
+            let known = state.widths.iter().find(|(b, _)| *b == bytes).map(|(_, w)| *w);
+            (bytes, known.unwrap_or_else(|| row_columns(&row_pieces(row.bytes))))
+        })
+        .collect();
+    let widest = widths.iter().map(|(_, w)| *w).max().unwrap_or(0);
+    state.widths = widths;
+    let text_width = (rows_rect.right() - geometry.text_left).max(0.0);
+    // One column more than the widest row, for the mark of a selection that goes on past its end.
+    let content_width = (widest + 1) as f32 * char_width;
+    let max_x = (content_width - text_width).max(0.0);
+    state.x = state.x.clamp(0.0, max_x);
+    let bar = Bar {
+        vertical: false,
+        fraction: if max_x > 0.0 { f64::from(state.x / max_x) } else { 0.0 },
+        share: f64::from(text_width / content_width),
+    };
+    let track = Rect::from_x_y_ranges(rows_rect.x_range(), rows_rect.bottom()..=area.bottom());
+    let (moved, bar_response) = scroll_bar_ui(ui, id.with("horizontal bar"), track, bar, &mut state.grab_horizontal);
+    if let Some(fraction) = moved {
+        #[allow(clippy::cast_possible_truncation)] // a fraction of a width in points
+        let x = (fraction * f64::from(max_x)) as f32;
+        state.x = x;
+    }
+    bar_info(&bar_response, f64::from(state.x / char_width));
+
+    let columns = columns_in_view(state.x, text_width, char_width);
+    let formats = Formats {
+        text: TextFormat::simple(font.clone(), colors.text),
+        weak: TextFormat::simple(font.clone(), colors.weak),
+        byte: TextFormat {
+            background: colors.byte.gamma_multiply(0.15),
+            ..TextFormat::simple(font.clone(), colors.byte)
         },
-    );
+    };
+    let row_top = rows_rect.top() - state.scroll.within_row() * row_height;
+    let mut drawn = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let pieces = row_pieces(&row.bytes[..bytes_for_columns(row.bytes.len(), columns.end)]);
+        let slice = row_slice(&pieces, row.start, columns.clone(), &formats);
+        let galley = ui.painter().layout_job(slice.job);
+        let rect = Rect::from_min_size(
+            pos2(rows_rect.left(), row_top + i as f32 * row_height),
+            vec2(rows_rect.width(), row_height),
+        );
+        let text_pos = pos2(geometry.text_left + slice.first_column as f32 * char_width - state.x, rect.top());
+        let drawn_row = DrawnRow {
+            rect,
+            text_pos,
+            galley,
+            byte_of_char: slice.byte_of_char,
+            bytes: row.start..row.start + row.bytes.len(),
+        };
+        paint_row(ui, &geometry, &drawn_row, row.index, digits, state.selection.range(), colors, &font);
+        // For screen readers (and tests): the row's number and the part of it that is laid out.
+        let row_response = ui.interact(rect.intersect(rows_rect), id.with(row.index), Sense::hover());
+        row_response.widget_info(|| {
+            let label = format!("{:>digits$}  {}", row.index + 1, drawn_row.galley.text());
+            egui::WidgetInfo::labeled(egui::Role::Label, true, &label)
+        });
+        drawn.push(drawn_row);
+    }
+    follow_pointer(ui, &geometry, &drawn, &response, state, end);
+
     let copy = ui.input(|i| i.events.iter().any(|e| matches!(e, Event::Copy)));
-    (copy && !selection.range().is_empty()).then(|| selection.range())
+    let selected = state.selection.range();
+    (copy && !selected.is_empty()).then_some(selected)
+}
+
+/// The columns to lay out for a view `width` wide scrolled `x` to the right: those in view, widened
+/// to multiples of [`COLUMN_STEP`].
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // positive point counts, well within usize
+fn columns_in_view(x: f32, width: f32, char_width: f32) -> Range<usize> {
+    let first = (x / char_width).floor().max(0.0) as usize;
+    let last = ((x + width) / char_width).ceil().max(0.0) as usize;
+    first / COLUMN_STEP * COLUMN_STEP..last.div_ceil(COLUMN_STEP) * COLUMN_STEP
+}
+
+/// How many of a row's `len` bytes can be drawn in its first `columns` columns: every character takes
+/// at least one column and at most four bytes, and a few more bytes keep a character cut at the end
+/// (whose bytes would be drawn as escapes) past the last column.
+fn bytes_for_columns(len: usize, columns: usize) -> usize {
+    len.min(columns.saturating_mul(4).saturating_add(8))
+}
+
+/// The wheel (over the view, or during a selection drag) and the keys (when the view has focus, or
+/// is hovered while nothing else has) move the view.
+fn scroll_by_input(
+    ui: &Ui,
+    geometry: &Geometry,
+    response: &egui::Response,
+    end: RowScroll,
+    state: &mut ReplyViewState,
+) {
+    let over = ui.rect_contains_pointer(geometry.rows.expand2(vec2(BAR_WIDTH, BAR_WIDTH)));
+    if over || state.selection.dragging {
+        let delta = ui.input_mut(|i| std::mem::take(&mut i.smooth_scroll_delta));
+        state.scroll = state.scroll.moved_by(f64::from(-delta.y / geometry.row_height), end);
+        state.x -= delta.x;
+    }
+    let nothing_else_focused = ui.memory(|m| m.focused().is_none_or(|f| f == response.id));
+    if !(response.has_focus() || over && nothing_else_focused) {
+        return;
+    }
+    let (keys, home, end_key, left_right) = ui.input(|i| {
+        let count = |key| i.num_presses(key) as f64;
+        let page = f64::from(geometry.rows_in_view.floor() - 1.0).max(1.0);
+        let rows = count(Key::ArrowDown) - count(Key::ArrowUp) + page * (count(Key::PageDown) - count(Key::PageUp));
+        let left_right = count(Key::ArrowRight) - count(Key::ArrowLeft);
+        (rows, i.key_pressed(Key::Home), i.key_pressed(Key::End), left_right)
+    });
+    state.scroll = state.scroll.moved_by(keys, end);
+    // Home and End, with Ctrl or without: the top and the bottom of the reply.
+    if home {
+        state.scroll = RowScroll::default();
+    }
+    if end_key {
+        state.scroll = end;
+    }
+    #[allow(clippy::cast_possible_truncation)] // a handful of key presses
+    let columns = left_right as f32 * ARROW_COLUMNS;
+    state.x += columns * geometry.char_width;
 }
 
 /// Starts, extends or ends the selection from the pointer; scrolls while a drag is past an edge.
-fn follow_pointer(ui: &Ui, drawn: &[DrawnRow], selection: &mut ReplySelection, pressed_on_row: bool) {
+fn follow_pointer(
+    ui: &Ui,
+    geometry: &Geometry,
+    drawn: &[DrawnRow],
+    response: &egui::Response,
+    state: &mut ReplyViewState,
+    end: RowScroll,
+) {
     let (pressed, down, pos) =
         ui.input(|i| (i.pointer.primary_pressed(), i.pointer.primary_down(), i.pointer.interact_pos()));
     let (Some(first), Some(last), Some(pos)) = (drawn.first(), drawn.last(), pos) else { return };
     let byte_at = |pos: Pos2| {
         if pos.y < first.rect.top() {
-            first.byte_of_char[0]
+            first.bytes.start
         } else if pos.y >= last.rect.bottom() {
-            *last.byte_of_char.last().unwrap_or(&0)
+            last.bytes.end
         } else {
-            drawn.iter().find(|r| pos.y < r.rect.bottom()).map_or(0, |r| r.byte_at(pos))
+            drawn.iter().find(|r| pos.y < r.rect.bottom()).map_or(first.bytes.start, |r| r.byte_at(pos))
         }
     };
+    let selection = &mut state.selection;
     if pressed {
-        *selection = if pressed_on_row {
+        *selection = if response.is_pointer_button_down_on() {
             let at = byte_at(pos);
             ReplySelection { anchor: at, head: at, dragging: true }
         } else {
@@ -120,11 +325,15 @@ fn follow_pointer(ui: &Ui, drawn: &[DrawnRow], selection: &mut ReplySelection, p
         };
     } else if selection.dragging && down {
         selection.head = byte_at(pos);
-        // Past the top or bottom edge, the view scrolls, faster the further the pointer is.
-        let clip = ui.clip_rect();
-        let beyond = if pos.y < clip.top() { clip.top() - pos.y } else { (clip.bottom() - pos.y).min(0.0) };
-        if beyond != 0.0 {
-            ui.scroll_with_delta(Vec2::new(0.0, beyond.clamp(-40.0, 40.0)));
+        // Past an edge, the view scrolls, faster the further the pointer is.
+        let rows = geometry.rows;
+        let below = if pos.y < rows.top() { pos.y - rows.top() } else { (pos.y - rows.bottom()).max(0.0) };
+        let right =
+            if pos.x < geometry.text_left { pos.x - geometry.text_left } else { (pos.x - rows.right()).max(0.0) };
+        if below != 0.0 || right != 0.0 {
+            let below = below.clamp(-EDGE_SPEED, EDGE_SPEED);
+            state.scroll = state.scroll.moved_by(f64::from(below / geometry.row_height), end);
+            state.x = (state.x + right.clamp(-EDGE_SPEED, EDGE_SPEED)).max(0.0);
             ui.ctx().request_repaint();
         }
     } else if selection.dragging {
@@ -132,8 +341,10 @@ fn follow_pointer(ui: &Ui, drawn: &[DrawnRow], selection: &mut ReplySelection, p
     }
 }
 
+#[allow(clippy::too_many_arguments)] // one row's drawing needs all of these; a struct for them would only rename them
 fn paint_row(
     ui: &Ui,
+    geometry: &Geometry,
     row: &DrawnRow,
     index: usize,
     digits: usize,
@@ -141,17 +352,18 @@ fn paint_row(
     colors: RowColors,
     font: &FontId,
 ) {
-    let painter = ui.painter();
     let number = format!("{:>digits$}", index + 1);
-    painter.text(row.rect.min, egui::Align2::LEFT_TOP, number, font.clone(), colors.weak);
-    let (row_start, row_end) = (row.byte_of_char[0], *row.byte_of_char.last().unwrap_or(&0));
+    ui.painter_at(geometry.rows).text(row.rect.min, egui::Align2::LEFT_TOP, number, font.clone(), colors.weak);
+    let painter =
+        ui.painter_at(Rect::from_x_y_ranges(geometry.text_left..=geometry.rows.right(), geometry.rows.y_range()));
+    let (row_start, row_end) = (row.bytes.start, row.bytes.end);
     if selected.start <= row_end && selected.end > row_start && !selected.is_empty() {
         let first = row.byte_of_char.iter().position(|b| *b >= selected.start).unwrap_or(0);
         let last = row.byte_of_char.iter().position(|b| *b >= selected.end).unwrap_or(row.byte_of_char.len() - 1);
         let x0 = row.galley.pos_from_cursor(CCursor::new(first)).min.x;
         let mut x1 = row.galley.pos_from_cursor(CCursor::new(last)).min.x;
         if selected.end > row_end {
-            x1 += row.rect.height() / 2.0; // the selection goes on past the end of the line
+            x1 += geometry.char_width; // the selection goes on past the end of the line
         }
         let rect = Rect::from_x_y_ranges(row.text_pos.x + x0..=row.text_pos.x + x1, row.rect.y_range());
         painter.rect_filled(rect, 0.0, colors.selection);
@@ -159,39 +371,47 @@ fn paint_row(
     painter.galley(row.text_pos, row.galley.clone(), colors.text);
 }
 
-/// The row as drawn, and for each drawn character (plus one past the end) its byte offset in the
-/// reply, given that the row starts at `start`.
-fn row_layout(row: &[u8], start: usize, font: &FontId, colors: RowColors) -> (LayoutJob, Vec<usize>) {
-    let mut job = LayoutJob::default();
-    let mut byte_of_char = Vec::with_capacity(row.len() + 1);
-    let plain = TextFormat::simple(font.clone(), colors.text);
-    let weak = TextFormat::simple(font.clone(), colors.weak);
-    let byte =
-        TextFormat { background: colors.byte.gamma_multiply(0.15), ..TextFormat::simple(font.clone(), colors.byte) };
-    let mut at = start;
-    for piece in row_pieces(row) {
-        match piece {
-            Piece::Text(text) => {
-                byte_of_char.extend(text.char_indices().map(|(i, _)| at + i));
-                job.append(text, 0.0, plain.clone());
-                at += text.len();
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_columns_in_view_are_laid_out_in_whole_steps() {
+        assert_eq!(columns_in_view(0.0, 700.0, 7.0), 0..112);
+        assert_eq!(columns_in_view(7.0 * 20.0, 700.0, 7.0), 16..128);
+        let wide = columns_in_view(7.0 * 4000.0, 560.0, 7.0);
+        assert!(wide.start <= 4000 && wide.end >= 4080 && wide.len() <= 80 + 2 * COLUMN_STEP, "{wide:?}");
+    }
+
+    #[test]
+    fn a_row_cut_for_its_columns_draws_those_columns_as_the_whole_row_does() {
+        use super::columns::Formats;
+        let format = TextFormat::simple(FontId::monospace(12.0), Color32::WHITE);
+        let formats = Formats { text: format.clone(), weak: format.clone(), byte: format };
+        // Four-byte characters, escapes and plain text, in every alignment against the cut.
+        let mut row = Vec::new();
+        for i in 0..300u32 {
+            match i % 4 {
+                0 => row.extend("😀".as_bytes()),
+                1 => row.push(0x80),
+                2 => row.extend(b"ab"),
+                _ => row.extend("é".as_bytes()),
             }
-            Piece::Byte(b) => {
-                // Every HTTP line ends in \r: shown, but quietly, so it does not drown the text.
-                let (shown, format) =
-                    if b == b'\r' { ("\\r".to_owned(), &weak) } else { (format!("\\x{b:02X}"), &byte) };
-                byte_of_char.extend(std::iter::repeat_n(at, shown.chars().count()));
-                job.append(&shown, 0.0, format.clone());
-                at += 1;
-            }
-            Piece::Invisible(c) => {
-                let shown = format!("\\u{{{:04X}}}", u32::from(c));
-                byte_of_char.extend(std::iter::repeat_n(at, shown.chars().count()));
-                job.append(&shown, 0.0, byte.clone());
-                at += c.len_utf8();
+        }
+        for skip in 0..4 {
+            let row = &row[skip..];
+            for columns in [0..16, 16..48, 96..160, 400..480] {
+                let whole = row_slice(&row_pieces(row), 7, columns.clone(), &formats);
+                let cut = row_slice(
+                    &row_pieces(&row[..bytes_for_columns(row.len(), columns.end)]),
+                    7,
+                    columns.clone(),
+                    &formats,
+                );
+                assert_eq!(cut.job.text, whole.job.text, "{columns:?}, {skip} bytes skipped");
+                assert_eq!(cut.byte_of_char, whole.byte_of_char, "{columns:?}, {skip} bytes skipped");
+                assert_eq!(cut.first_column, whole.first_column);
             }
         }
     }
-    byte_of_char.push(at);
-    (job, byte_of_char)
 }
