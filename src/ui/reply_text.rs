@@ -1,8 +1,6 @@
 //! The raw reply as the window keeps it: every byte, plus an index of display rows so only the
 //! visible rows are ever laid out (a 64 MiB reply as one text widget would need gigabytes).
 
-use std::fmt::Write as _;
-
 /// A line longer than this is shown as several rows, so one huge line (a 1 MiB header, binary
 /// data without newlines) never becomes one huge widget.
 pub const MAX_ROW_BYTES: usize = 1024;
@@ -31,14 +29,6 @@ pub struct Row<'a> {
     pub index: usize,
     pub start: usize,
     pub bytes: &'a [u8],
-}
-
-/// What "Copy reply" put on the clipboard.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClipboardText {
-    pub text: String,
-    /// Bytes that are not UTF-8 text and were written as `\xNN` instead (0: the copy is exact).
-    pub escaped: usize,
 }
 
 impl ReplyText {
@@ -117,39 +107,6 @@ impl ReplyText {
     pub fn row_of_byte(&self, offset: usize) -> usize {
         self.row_starts.partition_point(|start| *start <= offset).saturating_sub(1)
     }
-
-    /// The whole reply for the clipboard, which holds text: exact when the reply is UTF-8,
-    /// otherwise each byte that is not text is written as `\xNN`, and counted.
-    pub fn clipboard_text(&self) -> ClipboardText {
-        clipboard_text(&self.bytes)
-    }
-
-    /// Like [`Self::clipboard_text`], for the bytes in `range` (a selection).
-    pub fn clipboard_text_of(&self, range: std::ops::Range<usize>) -> ClipboardText {
-        clipboard_text(&self.bytes[range.start.min(self.bytes.len())..range.end.min(self.bytes.len())])
-    }
-}
-
-/// Bytes as clipboard text: exact when they are UTF-8, otherwise each byte that is not text as `\xNN`.
-fn clipboard_text(bytes: &[u8]) -> ClipboardText {
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return ClipboardText { text: text.to_owned(), escaped: 0 };
-    }
-    let mut text = String::with_capacity(bytes.len());
-    let mut escaped = 0;
-    for piece in utf8_pieces(bytes) {
-        match piece {
-            Piece::Text(t) => text.push_str(t),
-            // Valid text, copied as it came: only what is not UTF-8 needs another form.
-            Piece::Invisible(c) => text.push(c),
-            Piece::Byte(b) => {
-                escaped += 1;
-                // Writing to a String cannot fail.
-                let _ = write!(text, "\\x{b:02X}");
-            }
-        }
-    }
-    ClipboardText { text, escaped }
 }
 
 fn is_utf8_continuation(byte: u8) -> bool {
@@ -300,15 +257,6 @@ mod tests {
         for i in 0..reply.row_count() {
             assert!(std::str::from_utf8(reply.row(i)).is_ok(), "row {i}");
         }
-    }
-
-    #[test]
-    fn clipboard_is_exact_for_text_and_escapes_other_bytes() {
-        let mut reply = ReplyText::default();
-        reply.push("héllo\r\n\0".as_bytes());
-        assert_eq!(reply.clipboard_text(), ClipboardText { text: "héllo\r\n\0".into(), escaped: 0 });
-        reply.push(&[0xFF, b'a']);
-        assert_eq!(reply.clipboard_text(), ClipboardText { text: "héllo\r\n\0\\xFFa".into(), escaped: 1 });
     }
 
     #[test]
