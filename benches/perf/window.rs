@@ -20,7 +20,6 @@ use crate::{Figure, median, mib, ms, quantile, vm_hwm, vm_rss_self};
 
 const SIZE: [f32; 2] = [1280.0, 800.0];
 const FRAME: Duration = Duration::from_micros(16_667);
-const REPLY: u64 = 64 * 1024 * 1024;
 /// No fetch in this bench may take longer.
 const FETCH_LIMIT: Duration = Duration::from_mins(1);
 const WHEEL_FRAMES: usize = 300;

@@ -7,8 +7,10 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use egui::{Key, Modifiers, RichText, Ui};
 
+use crate::clipboard::{Copied, Copier, CopyError, CopyJob, Gather};
+use crate::copy_rule::Form;
 use crate::demo_server::DemoServer;
-use crate::fetch::{DEFAULT_PORT, Event, FetchError, Job, Step, Target, Worker};
+use crate::fetch::{DEFAULT_PORT, Event, FetchError, Job, JobId, Step, Target, Worker};
 
 use super::code_panel::{CodePanel, code_ui};
 use super::error_card::error_card_ui;
@@ -18,6 +20,7 @@ use super::form::{FormAction, FormFields, Limits, form_ui};
 use super::log_panel::log_ui;
 use super::palette;
 use super::reply_view::{ReplyViewState, reply_ui};
+use super::save_dialog::{SaveAction, SaveDialog};
 use super::steps_panel::steps_ui;
 use super::waterfall::waterfall_ui;
 use crate::format;
@@ -33,6 +36,7 @@ const NOTICE_TIME: Duration = Duration::from_secs(4);
 
 /// How the window starts (from the command line).
 #[derive(Debug, Default, Clone)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches, not a state machine
 pub struct StartOptions {
     pub host: Option<String>,
     pub port: Option<String>,
@@ -52,6 +56,12 @@ pub struct StartOptions {
     pub limits: Option<Limits>,
     /// Light or dark, instead of following the system (or the choice remembered from last time).
     pub theme: Option<Theme>,
+    /// The window runs on X11: copies go to socket-fetch's own selection owner, which has no size
+    /// limit, instead of eframe's clipboard.
+    pub x11_clipboard: bool,
+    /// Copy the reply once the fetch has ended, and say on stderr how the copy went (for CI's
+    /// real-window clipboard test).
+    pub copy_when_done: bool,
 }
 
 /// A theme chosen on the command line.
@@ -70,6 +80,7 @@ pub enum Tab {
     Code,
 }
 
+#[allow(clippy::struct_excessive_bools)] // independent switches: panel shown, first frame, two start-up hooks
 pub struct SocketFetchApp {
     form: FormFields,
     /// Show the panel that explains each step (on by default: the first person to see the app
@@ -86,11 +97,42 @@ pub struct SocketFetchApp {
     events_tx: Sender<Event>,
     events: Receiver<Event>,
     demo: Option<DemoServer>,
-    notice: Option<(String, Instant)>,
+    notice: Option<Notice>,
+    copier: Copier,
+    copying: Option<Copying>,
+    copy_when_done: bool,
+    save: SaveDialog,
+    /// The reply being gathered for a save, a slice per frame, before it is written.
+    save_gather: Option<(JobId, Gather, PathBuf)>,
     first_frame: bool,
     fetch_now: bool,
     theme: Option<Theme>,
     screenshot: Option<Screenshot>,
+}
+
+/// A short sentence under the reply's toolbar: a confirmation, or a copy or save that failed.
+struct Notice {
+    text: String,
+    good: bool,
+    since: Instant,
+}
+
+/// A copy being made: its bytes gathered out of the reply, then handed to the `clipboard-copy` thread.
+struct Copying {
+    stage: CopyStage,
+    /// "the reply" or "the selection", for the notice.
+    what: &'static str,
+    started: Instant,
+    /// The longest the window's thread spent on one frame meanwhile.
+    longest_frame: Duration,
+    /// Say on stderr how the copy went (`--copy-when-done`, for CI's clipboard test).
+    report: bool,
+}
+
+enum CopyStage {
+    /// Copying the bytes out of this fetch's reply, a slice per frame.
+    Gathering(JobId, Gather),
+    Running(CopyJob),
 }
 
 /// The `--screenshot` run: wait for the fetch to end, capture, save, close.
@@ -127,6 +169,11 @@ impl SocketFetchApp {
             events,
             demo: None,
             notice: None,
+            copier: Copier::new(options.x11_clipboard),
+            copying: None,
+            copy_when_done: options.copy_when_done,
+            save: SaveDialog::default(),
+            save_gather: None,
             first_frame: true,
             theme: options.theme,
             fetch_now: options.fetch_now || options.screenshot.is_some(),
@@ -158,6 +205,7 @@ impl SocketFetchApp {
 
     /// Draws the whole window. Used by eframe and, headless, by the tests.
     pub fn ui(&mut self, ui: &mut Ui) {
+        let frame_start = Instant::now();
         // A fast server can queue a whole large reply between two frames: take in what fits in a
         // few milliseconds and the rest on the next frames, so the window never stalls.
         let deadline = Instant::now() + EVENT_TIME_PER_FRAME;
@@ -177,8 +225,17 @@ impl SocketFetchApp {
             self.cancel();
         }
         if ui.input_mut(|i| i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::C)) {
-            self.copy_reply(ui.ctx());
+            self.copy_reply();
         }
+        if self.copy_when_done && self.view.as_ref().is_some_and(|v| !v.is_running()) {
+            self.copy_when_done = false;
+            self.copy_reply();
+            if let Some(copying) = &mut self.copying {
+                copying.report = true;
+            }
+        }
+        self.copy_step(ui.ctx());
+        self.save_step(ui.ctx());
 
         if let Some(theme) = self.theme.take() {
             ui.ctx().set_theme(match theme {
@@ -261,9 +318,8 @@ impl SocketFetchApp {
                     self.reply_toolbar_ui(ui);
                     let reply = self.view.as_ref().map(|v| &v.reply);
                     if let (Some(range), Some(reply)) = (reply_ui(ui, reply, &mut self.selection), reply) {
-                        let copied = reply.clipboard_text_of(range.clone());
-                        ui.ctx().copy_text(copied.text);
-                        self.notice(format!("Copied the {} selected.", format::bytes(range.len() as u64)));
+                        let len = reply.bytes().len();
+                        self.start_copy(range.start.min(len)..range.end.min(len), "the selection");
                     }
                 }
                 Tab::Timing => {
@@ -274,8 +330,9 @@ impl SocketFetchApp {
             }
         });
 
-        if let Some((_, since)) = &self.notice {
-            let left = NOTICE_TIME.saturating_sub(since.elapsed());
+        self.save_dialog_ui(ui);
+        if let Some(notice) = &self.notice {
+            let left = NOTICE_TIME.saturating_sub(notice.since.elapsed());
             if left.is_zero() {
                 self.notice = None;
             } else {
@@ -283,6 +340,9 @@ impl SocketFetchApp {
             }
         }
         self.screenshot_step(ui.ctx());
+        if let Some(copying) = &mut self.copying {
+            copying.longest_frame = copying.longest_frame.max(frame_start.elapsed());
+        }
     }
 
     fn reply_toolbar_ui(&mut self, ui: &mut Ui) {
@@ -292,38 +352,185 @@ impl SocketFetchApp {
                 let status = view.head.as_ref().map(|h| format!("{} {} · ", h.status, h.reason)).unwrap_or_default();
                 status_label_ui(ui, &format!("{}{}", one_line(&status), format::bytes(view.received())), &status);
             }
-            let has_reply = self.view.as_ref().is_some_and(|v| !v.reply.is_empty());
-            if ui
-                .add_enabled(has_reply, egui::Button::new("Copy reply"))
+            let reply_len = self.view.as_ref().map_or(0, |v| v.reply.bytes().len() as u64);
+            if let Some(copying) = &self.copying {
+                // Gathering is the first half of the way, the copy job the second.
+                let progress = match &copying.stage {
+                    CopyStage::Gathering(_, gather) => gather.progress() / 2.0,
+                    CopyStage::Running(job) => 0.5 + job.progress() / 2.0,
+                };
+                let percent = (progress * 100.0).round();
+                ui.add_enabled(false, egui::Button::new(format!("Copying… {percent} %")))
+                    .on_disabled_hover_text("The copy is being made; the window stays usable meanwhile");
+            } else if let Some(cap) = self.copier.cap().filter(|cap| reply_len > *cap) {
+                // Said before copying: this clipboard path would lose the copy.
+                ui.add_enabled(false, egui::Button::new(format!("Copy reply: over {} MiB", cap >> 20)))
+                    .on_disabled_hover_text(format!(
+                        "This clipboard carries up to {} reliably and the reply is {}: save it to a file instead",
+                        format::bytes(cap),
+                        format::bytes(reply_len)
+                    ));
+            } else if ui
+                .add_enabled(reply_len > 0, egui::Button::new("Copy reply"))
                 .on_hover_text("Put the whole raw reply on the clipboard (Ctrl+Shift+C)")
                 .clicked()
             {
-                self.copy_reply(ui.ctx());
+                self.copy_reply();
             }
-            if let Some((text, _)) = &self.notice {
-                ui.label(RichText::new(text).color(palette::GOOD));
+            let saving = self.save.is_saving() || self.save_gather.is_some();
+            let save = egui::Button::new(if saving { "Saving…" } else { "Save reply to file…" });
+            if ui
+                .add_enabled(reply_len > 0 && !saving, save)
+                .on_hover_text("Write the raw reply, byte for byte, to a file")
+                .clicked()
+                && let Some(view) = &self.view
+            {
+                self.save.open(&view.host, view.port);
+            }
+            if let Some(notice) = &self.notice {
+                let colour = if notice.good { palette::GOOD } else { ui.visuals().error_fg_color };
+                ui.label(RichText::new(&notice.text).color(colour));
             }
         });
     }
 
     fn notice(&mut self, text: String) {
-        self.notice = Some((text, Instant::now()));
+        self.notice = Some(Notice { text, good: true, since: Instant::now() });
     }
 
-    fn copy_reply(&mut self, ctx: &egui::Context) {
-        let Some(view) = self.view.as_ref().filter(|v| !v.reply.is_empty()) else { return };
-        let copied = view.reply.clipboard_text();
-        let bytes = view.received();
-        ctx.copy_text(copied.text);
-        self.notice(if copied.escaped == 0 {
-            format!("Copied {} to the clipboard, exactly as received.", format::bytes(bytes))
-        } else {
-            format!(
-                "Copied {}. {} of them are not text, so the clipboard got each as \\xNN instead.",
-                format::bytes(bytes),
-                format::count(copied.escaped as u64)
-            )
+    fn warn(&mut self, text: String) {
+        self.notice = Some(Notice { text, good: false, since: Instant::now() });
+    }
+
+    fn copy_reply(&mut self) {
+        let len = self.view.as_ref().map_or(0, |v| v.reply.bytes().len());
+        if len > 0 {
+            self.start_copy(0..len, "the reply");
+        }
+    }
+
+    /// Starts copying `range` of the reply: gathered here a slice per frame, then deciding the form
+    /// and escaping on the `clipboard-copy` thread, never on this one.
+    fn start_copy(&mut self, range: std::ops::Range<usize>, what: &'static str) {
+        let Some(view) = &self.view else { return };
+        if self.copying.is_some() {
+            self.warn("A copy is still being made: try again when it is done.".to_owned());
+            return;
+        }
+        if let Some(cap) = self.copier.cap().filter(|cap| range.len() as u64 > *cap) {
+            self.warn(format!(
+                "Not copied: {what} is {}, more than this clipboard carries reliably ({}). \
+                 Save reply to file keeps all of it.",
+                format::bytes(range.len() as u64),
+                format::bytes(cap)
+            ));
+            return;
+        }
+        let stage = CopyStage::Gathering(view.job, Gather::new(range));
+        self.copying =
+            Some(Copying { stage, what, started: Instant::now(), longest_frame: Duration::ZERO, report: false });
+    }
+
+    /// Moves a copy on: the next slice of its bytes, the hand-over to the copy job, or its result.
+    fn copy_step(&mut self, ctx: &egui::Context) {
+        let Some(copying) = &mut self.copying else { return };
+        let result = match &mut copying.stage {
+            CopyStage::Gathering(job, gather) => match &self.view {
+                Some(view) if view.job == *job => {
+                    if let Some(bytes) = gather.step(view.reply.bytes()) {
+                        let wake = ctx.clone();
+                        match self.copier.start(Arc::new(bytes), move || wake.request_repaint()) {
+                            Ok(job) => copying.stage = CopyStage::Running(job),
+                            Err(e) => {
+                                self.copy_ended(Err(CopyError::Failed(format!("the copy could not start ({e})"))));
+                            }
+                        }
+                    }
+                    ctx.request_repaint();
+                    return;
+                }
+                _ => {
+                    self.copying = None;
+                    self.warn("Not copied: a new fetch replaced the reply before the copy was made.".to_owned());
+                    return;
+                }
+            },
+            CopyStage::Running(job) => {
+                let Some(result) = job.try_result() else {
+                    // Progress moves without events: look again soon.
+                    ctx.request_repaint_after(Duration::from_millis(50));
+                    return;
+                };
+                result
+            }
+        };
+        let result = result.map(|mut copied| {
+            if let Some(text) = copied.text.take() {
+                ctx.copy_text(text);
+            }
+            copied
         });
+        self.copy_ended(result);
+    }
+
+    /// Says how a copy ended.
+    fn copy_ended(&mut self, result: Result<Copied, CopyError>) {
+        let Some(copying) = self.copying.take() else { return };
+        let what = copying.what;
+        let (text, good) = match result {
+            Ok(Copied { survey, .. }) => {
+                let size = format::bytes(survey.bytes);
+                let text = match survey.form() {
+                    Form::Exact => format!("Copied {what}, {size}, to the clipboard, exactly as received."),
+                    Form::Escaped => format!(
+                        "Copied {what}, {size}: {} bytes that are not text were written as \\xNN and backslashes \
+                         doubled, so the copy can be turned back into the exact bytes.",
+                        format::count(survey.not_text)
+                    ),
+                };
+                (text, true)
+            }
+            Err(e) => (format!("Not copied: {e} Save reply to file keeps all of it."), false),
+        };
+        if copying.report {
+            eprintln!(
+                "socket-fetch: {text} ({} ms; the longest frame meanwhile took {} ms)",
+                copying.started.elapsed().as_millis(),
+                copying.longest_frame.as_millis()
+            );
+        }
+        self.notice = Some(Notice { text, good, since: Instant::now() });
+    }
+
+    fn save_dialog_ui(&mut self, ui: &Ui) {
+        let reply_len = self.view.as_ref().map_or(0, |v| v.reply.bytes().len());
+        let SaveAction::Save(path) = self.save.ui(ui, reply_len as u64) else { return };
+        let Some(view) = &self.view else { return };
+        self.save_gather = Some((view.job, Gather::new(0..reply_len), path));
+    }
+
+    /// Moves a save on: the next slice of the reply, the hand-over to the writing thread, or its result.
+    fn save_step(&mut self, ctx: &egui::Context) {
+        if let Some((job, gather, _)) = &mut self.save_gather {
+            match &self.view {
+                Some(view) if view.job == *job => {
+                    if let Some(bytes) = gather.step(view.reply.bytes())
+                        && let Some((_, _, path)) = self.save_gather.take()
+                    {
+                        let wake = ctx.clone();
+                        self.save.start(path, bytes, move || wake.request_repaint());
+                    }
+                    ctx.request_repaint();
+                }
+                _ => {
+                    self.save_gather = None;
+                    self.warn("Not saved: a new fetch replaced the reply before it was saved.".to_owned());
+                }
+            }
+        }
+        if let Some((text, good)) = self.save.result() {
+            self.notice = Some(Notice { text, good, since: Instant::now() });
+        }
     }
 
     fn start_fetch(&mut self, ctx: &egui::Context) {

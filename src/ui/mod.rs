@@ -12,6 +12,7 @@ mod palette;
 mod pictures;
 mod reply_text;
 mod reply_view;
+mod save_dialog;
 mod steps_panel;
 mod waterfall;
 
@@ -36,6 +37,11 @@ pub fn run_window(options: StartOptions) -> eframe::Result {
     eframe::run_native(
         "socket-fetch",
         native_options,
-        Box::new(move |cc| Ok(Box::new(SocketFetchApp::new(cc.storage, options)))),
+        Box::new(move |cc| {
+            use raw_window_handle::{HasDisplayHandle as _, RawDisplayHandle};
+            let display = cc.display_handle().map(|handle| handle.as_raw());
+            let x11_clipboard = matches!(display, Ok(RawDisplayHandle::Xlib(_) | RawDisplayHandle::Xcb(_)));
+            Ok(Box::new(SocketFetchApp::new(cc.storage, StartOptions { x11_clipboard, ..options })))
+        }),
     )
 }

@@ -3,8 +3,6 @@
 
 mod row_index;
 
-use std::fmt::Write as _;
-
 use row_index::RowIndex;
 
 /// How much of a chunk is copied before it is indexed: well inside a core's L2 cache.
@@ -33,14 +31,6 @@ pub struct Row<'a> {
     pub index: usize,
     pub start: usize,
     pub bytes: &'a [u8],
-}
-
-/// What "Copy reply" put on the clipboard.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ClipboardText {
-    pub text: String,
-    /// Bytes that are not UTF-8 text and were written as `\xNN` instead (0: the copy is exact).
-    pub escaped: usize,
 }
 
 impl ReplyText {
@@ -95,39 +85,6 @@ impl ReplyText {
     pub fn row_of_byte(&self, offset: usize) -> usize {
         self.rows.row_of_byte(&self.bytes, offset)
     }
-
-    /// The whole reply for the clipboard, which holds text: exact when the reply is UTF-8,
-    /// otherwise each byte that is not text is written as `\xNN`, and counted.
-    pub fn clipboard_text(&self) -> ClipboardText {
-        clipboard_text(&self.bytes)
-    }
-
-    /// Like [`Self::clipboard_text`], for the bytes in `range` (a selection).
-    pub fn clipboard_text_of(&self, range: std::ops::Range<usize>) -> ClipboardText {
-        clipboard_text(&self.bytes[range.start.min(self.bytes.len())..range.end.min(self.bytes.len())])
-    }
-}
-
-/// Bytes as clipboard text: exact when they are UTF-8, otherwise each byte that is not text as `\xNN`.
-fn clipboard_text(bytes: &[u8]) -> ClipboardText {
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return ClipboardText { text: text.to_owned(), escaped: 0 };
-    }
-    let mut text = String::with_capacity(bytes.len());
-    let mut escaped = 0;
-    for piece in utf8_pieces(bytes) {
-        match piece {
-            Piece::Text(t) => text.push_str(t),
-            // Valid text, copied as it came: only what is not UTF-8 needs another form.
-            Piece::Invisible(c) => text.push(c),
-            Piece::Byte(b) => {
-                escaped += 1;
-                // Writing to a String cannot fail.
-                let _ = write!(text, "\\x{b:02X}");
-            }
-        }
-    }
-    ClipboardText { text, escaped }
 }
 
 /// Splits bytes into UTF-8 text and the single bytes that are not UTF-8.
@@ -220,15 +177,6 @@ fn is_invisible_format(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clipboard_is_exact_for_text_and_escapes_other_bytes() {
-        let mut reply = ReplyText::default();
-        reply.push("héllo\r\n\0".as_bytes());
-        assert_eq!(reply.clipboard_text(), ClipboardText { text: "héllo\r\n\0".into(), escaped: 0 });
-        reply.push(&[0xFF, b'a']);
-        assert_eq!(reply.clipboard_text(), ClipboardText { text: "héllo\r\n\0\\xFFa".into(), escaped: 1 });
-    }
 
     #[test]
     fn control_bytes_are_drawn_as_bytes() {

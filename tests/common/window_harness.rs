@@ -38,10 +38,11 @@ pub fn finished(app: &SocketFetchApp) -> bool {
     app.view().is_some_and(|v| !v.is_running())
 }
 
-/// Steps a few frames (kittest feeds queued input events one frame at a time) and returns the
-/// text the first of them put on the clipboard, if any.
+/// Steps frames until one puts text on the clipboard (copies are made off the window's thread,
+/// so that takes a few frames), within [`LIMIT`], and returns that text.
 pub fn copied_text(harness: &mut Harness<'_, SocketFetchApp>) -> Option<String> {
-    for _ in 0..5 {
+    let start = Instant::now();
+    while start.elapsed() < LIMIT {
         harness.step();
         let copied = harness.output().platform_output.commands.iter().find_map(|c| match c {
             OutputCommand::CopyText(text) => Some(text.clone()),
@@ -50,6 +51,7 @@ pub fn copied_text(harness: &mut Harness<'_, SocketFetchApp>) -> Option<String> 
         if copied.is_some() {
             return copied;
         }
+        thread::sleep(Duration::from_millis(5));
     }
     None
 }

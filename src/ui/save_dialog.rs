@@ -1,0 +1,118 @@
+//! "Save reply to file": a small dialog with a path field. The file always gets the raw bytes,
+//! never the clipboard's escaped form, and it is written on a thread of its own (`save-reply`) so a
+//! large reply or a slow disk never stops the window.
+//!
+//! A dialog of our own rather than the system's file chooser: that needs GTK or a desktop portal,
+//! neither of which a projector laptop's minimal session or CI's Xvfb can be counted on to have.
+
+use std::path::{Path, PathBuf};
+
+use crossbeam_channel::{Receiver, bounded};
+use egui::{Key, Ui};
+
+use crate::format;
+
+#[derive(Default)]
+pub struct SaveDialog {
+    /// The path typed, while the dialog is open.
+    path: Option<String>,
+    /// A save under way: where, and its result.
+    writing: Option<(PathBuf, Receiver<std::io::Result<()>>)>,
+}
+
+/// What the dialog asks of the app in a frame.
+pub enum SaveAction {
+    None,
+    /// Write the reply to this file.
+    Save(PathBuf),
+}
+
+impl SaveDialog {
+    /// Opens the dialog with a name made of the server's host and port, in the home folder.
+    pub fn open(&mut self, host: &str, port: u16) {
+        let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
+        // A host is letters, digits, dots, dashes and colons; anything else would make an odd file name.
+        let host: String = host.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
+        let name = format!("socket-fetch-reply-{host}-{port}.txt");
+        self.path = Some(home.join(name).display().to_string());
+    }
+
+    pub fn is_saving(&self) -> bool {
+        self.writing.is_some()
+    }
+
+    /// Draws the dialog while it is open.
+    pub fn ui(&mut self, ui: &Ui, reply_len: u64) -> SaveAction {
+        let Some(path) = &mut self.path else { return SaveAction::None };
+        let mut open = true;
+        let mut cancelled = false;
+        let mut action = SaveAction::None;
+        egui::Window::new("Save reply to file").open(&mut open).collapsible(false).resizable(false).show(
+            ui.ctx(),
+            |ui| {
+                ui.label(format!("The file gets the raw reply, {}, exactly as received.", format::bytes(reply_len)));
+                let field = ui
+                    .horizontal(|ui| {
+                        let label = ui.label("File");
+                        ui.add(egui::TextEdit::singleline(path).desired_width(420.0)).labelled_by(label.id)
+                    })
+                    .inner;
+                let target = expand_home(path);
+                let exists = target.exists();
+                if exists {
+                    ui.label("A file of that name is there already: saving replaces it.");
+                }
+                ui.horizontal(|ui| {
+                    let entered = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+                    let label = if exists { "Replace" } else { "Save" };
+                    if ui.add_enabled(!path.trim().is_empty(), egui::Button::new(label)).clicked() || entered {
+                        action = SaveAction::Save(target);
+                    }
+                    cancelled = ui.button("Cancel").clicked();
+                });
+            },
+        );
+        if matches!(action, SaveAction::Save(_)) || !open || cancelled {
+            self.path = None;
+        }
+        action
+    }
+
+    /// Writes `bytes` to `path` on the `save-reply` thread; `wake` is called when it is done.
+    pub fn start(&mut self, path: PathBuf, bytes: Vec<u8>, wake: impl Fn() + Send + 'static) {
+        let (tx, rx) = bounded(1);
+        let target = path.clone();
+        // If the thread cannot start, its end of the channel is dropped and `result` says so.
+        let _ = std::thread::Builder::new().name("save-reply".into()).spawn(move || {
+            // The window may have gone; then nobody wants the answer.
+            let _ = tx.send(std::fs::write(&target, bytes));
+            wake();
+        });
+        self.writing = Some((path, rx));
+    }
+
+    /// Once the save has ended: the sentence to show, and whether it went well.
+    pub fn result(&mut self) -> Option<(String, bool)> {
+        let (path, rx) = self.writing.as_ref()?;
+        let result = match rx.try_recv() {
+            Ok(result) => result,
+            Err(crossbeam_channel::TryRecvError::Empty) => return None,
+            Err(crossbeam_channel::TryRecvError::Disconnected) => Err(std::io::Error::other("the save could not run")),
+        };
+        let told = match result {
+            Ok(()) => (format!("Saved the raw reply to {}.", path.display()), true),
+            Err(e) => (format!("Could not save to {}: {e}. Try another folder or name.", path.display()), false),
+        };
+        self.writing = None;
+        Some(told)
+    }
+}
+
+/// `~/x` is the home folder's `x`, as people type it.
+fn expand_home(path: &str) -> PathBuf {
+    let path = path.trim();
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => Path::new(&home).join(rest),
+        _ => PathBuf::from(path),
+    }
+}
