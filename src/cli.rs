@@ -48,7 +48,7 @@ pub struct FetchArgs {
     #[arg(long, value_name = "S", default_value = "10", allow_hyphen_values = true, value_parser = |s: &str| limits::wait_from_text(Wait::Read, s))]
     pub read_timeout: Duration,
     /// Stop reading after this many bytes (default and 0: no limit; the terminal keeps nothing in memory).
-    #[arg(long, value_name = "N", default_value = "0", allow_hyphen_values = true, value_parser = limits::size_from_text)]
+    #[arg(long, value_name = "N", default_value = "0", hide_default_value = true, allow_hyphen_values = true, value_parser = limits::size_from_text)]
     pub max_bytes: u64,
     /// Wait for Enter before each step, and say what comes next.
     #[arg(long)]
@@ -250,4 +250,25 @@ pub fn serve_demo(port: u16) -> ExitCode {
 fn wait_for_enter(input: &mut impl BufRead) -> bool {
     let mut line = String::new();
     matches!(input.read_line(&mut line), Ok(n) if n > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::*;
+
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: FetchArgs,
+    }
+
+    #[test]
+    fn the_terminal_defaults_are_the_engine_defaults() {
+        let Ok(cli) = Cli::try_parse_from(["socket-fetch", "example.invalid"]) else { panic!("parses") };
+        assert_eq!(cli.args.connect_timeout, fetch::DEFAULT_CONNECT_TIMEOUT);
+        assert_eq!(cli.args.read_timeout, fetch::DEFAULT_READ_TIMEOUT);
+        assert_eq!(cli.args.max_bytes, limits::NO_SIZE_LIMIT);
+    }
 }

@@ -144,6 +144,58 @@ mod tests {
         assert_eq!(shown(b"a\r\nb\rc\r", &[2, 5]), "a\r\nb\\x0dc\\x0d");
     }
 
+    use proptest::prelude::{Strategy, any, prop_oneof};
+
+    /// A random byte, or a piece that matters here: characters of 2, 3 and 4 bytes, line ends, a C1
+    /// control as text, an escape sequence, a backslash.
+    fn piece() -> impl Strategy<Value = Vec<u8>> {
+        let special = ["é", "€", "😀", "\r\n", "\r", "\n", "\t", "\u{85}", "\x1b[2J", "\\", "plain text"];
+        prop_oneof![
+            any::<u8>().prop_map(|b| vec![b]),
+            proptest::sample::select(special.to_vec()).prop_map(|s| s.as_bytes().to_vec()),
+        ]
+    }
+
+    proptest::proptest! {
+        /// For any bytes in any chunking: the terminal gets the same as for one write, nothing it
+        /// would obey, and every byte back when the escapes are read back.
+        #[test]
+        fn any_bytes_in_any_chunking_reach_the_terminal_tamed(
+            bytes in proptest::collection::vec(piece(), 0..100).prop_map(|pieces| pieces.concat()),
+            cuts in proptest::collection::vec(0usize..300, 0..6),
+        ) {
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(bytes.len())).collect();
+            cuts.sort_unstable();
+            let whole = shown(&bytes, &[]);
+            proptest::prop_assert_eq!(&shown(&bytes, &cuts), &whole);
+            let obeyed = whole.char_indices().find(|&(i, c)| {
+                c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && whole[i + 1..].starts_with('\n'))
+            });
+            proptest::prop_assert!(obeyed.is_none(), "{:?} in {:?}", obeyed, whole);
+            proptest::prop_assert_eq!(unescape(&whole, &bytes), bytes);
+        }
+    }
+
+    /// Reads the escapes back: `\xNN` where the input had no backslash there is the byte NN.
+    fn unescape(shown: &str, original: &[u8]) -> Vec<u8> {
+        let shown = shown.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < shown.len() {
+            // A literal backslash from the reply is kept as it is; an escape stands for a byte that differs.
+            let literal = original.get(out.len()) == Some(&b'\\');
+            if shown[i] == b'\\' && !literal && i + 4 <= shown.len() && shown[i + 1] == b'x' {
+                let hex = std::str::from_utf8(&shown[i + 2..i + 4]).unwrap_or("zz");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or_default());
+                i += 4;
+            } else {
+                out.push(shown[i]);
+                i += 1;
+            }
+        }
+        out
+    }
+
     #[test]
     fn a_character_split_between_writes_is_not_escaped() {
         let text = "é€😀".as_bytes();

@@ -19,9 +19,13 @@ pub struct Job {
     pub target: Target,
     /// Exactly the bytes sent after connecting.
     pub request: Vec<u8>,
+    /// How long the name lookup and the connect may take; [`super::limits::NO_WAIT_LIMIT`] for no limit.
+    /// Read from what a person typed by [`super::limits::wait_from_seconds`].
     pub connect_timeout: Duration,
+    /// How long the server may stay silent; [`super::limits::NO_WAIT_LIMIT`] for no limit.
     pub read_timeout: Duration,
     /// Reading stops after this many bytes; the fetch then fails with `TooLarge`, keeping them.
+    /// [`super::limits::NO_SIZE_LIMIT`] for no limit.
     pub max_bytes: u64,
     /// Pause before each step until the caller says `next`.
     pub step_through: bool,

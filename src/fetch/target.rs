@@ -207,6 +207,27 @@ mod tests {
         assert!(matches!(parse_path("/\u{85}"), Err(InputError::PathHasControl { bad: '\u{85}', .. })));
     }
 
+    proptest::proptest! {
+        /// For any text: refused exactly when it holds a control character; otherwise the request
+        /// line gets printable ASCII without spaces that decodes back to what was typed.
+        #[test]
+        fn any_path_is_refused_or_sent_as_safe_ascii(text in "\\PC{0,40}|[ -~\\r\\n\\t\\x00\\x7f\\u{85}é€]{0,40}") {
+            let typed = text.split('#').next().unwrap_or_default();
+            match parse_path(&text) {
+                Err(InputError::PathHasControl { bad, .. }) => proptest::prop_assert!(bad.is_control()),
+                Err(other) => proptest::prop_assert!(false, "{other}"),
+                Ok(path) => {
+                    proptest::prop_assert!(!text.chars().any(char::is_control));
+                    proptest::prop_assert!(path.bytes().all(|b| b.is_ascii_graphic()), "{path:?}");
+                    let decoded = percent_encoding::percent_decode_str(&path).decode_utf8_lossy().into_owned();
+                    let with_slash = if typed.starts_with('/') { typed.to_owned() } else { format!("/{typed}") };
+                    let typed_decoded = percent_encoding::percent_decode_str(&with_slash).decode_utf8_lossy().into_owned();
+                    proptest::prop_assert_eq!(decoded, typed_decoded);
+                }
+            }
+        }
+    }
+
     #[test]
     fn host_header_names_port_only_when_not_80() {
         let t = Target::parse("::1", "8080").unwrap();

@@ -136,7 +136,10 @@ fn wait_field(seconds: &mut f64, max: f64) -> egui::DragValue<'_> {
     egui::DragValue::new(seconds)
         .range(0.0..=max)
         .speed(0.1)
-        .custom_formatter(|s, _| if s == 0.0 { "no limit".to_owned() } else { format!("{s} s") })
+        // Dragging adds 0.1 steps in binary floating point: show milliseconds at most, not 0.30000000000000004.
+        .custom_formatter(
+            |s, _| if s == 0.0 { "no limit".to_owned() } else { format!("{} s", (s * 1000.0).round() / 1000.0) },
+        )
         .custom_parser(|text| match text.trim().trim_end_matches('s').trim() {
             "no limit" => Some(0.0),
             number => number.parse().ok(),
