@@ -74,15 +74,13 @@ struct Took {
     cpu: Duration,
 }
 
-/// Times `work` by the wall clock and by the time this thread spent on a core (user and kernel,
-/// page faults included; not the time spent waiting for a core, which on a shared machine can be
-/// larger than the work: the first field of /proc/thread-self/schedstat, in ns).
+/// Times `work` by the wall clock and by the CPU time of this thread (user and kernel, page faults
+/// included; not the time spent waiting for a core, which on a shared machine can be larger than
+/// the work).
 fn timed<T>(work: impl FnOnce() -> T) -> (Took, T) {
     let on_cpu = || {
-        std::fs::read_to_string("/proc/thread-self/schedstat")
-            .ok()
-            .and_then(|s| s.split_whitespace().next().and_then(|ns| ns.parse().ok()))
-            .map_or(Duration::ZERO, Duration::from_nanos)
+        let t = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+        Duration::new(u64::try_from(t.tv_sec).unwrap_or(0), u32::try_from(t.tv_nsec).unwrap_or(0))
     };
     let (cpu, wall) = (on_cpu(), Instant::now());
     let out = work();
