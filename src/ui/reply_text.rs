@@ -1,8 +1,10 @@
 //! The raw reply as the window keeps it: every byte, plus an index of display rows so only the
 //! visible rows are ever laid out (a 64 MiB reply as one text widget would need gigabytes).
 
+mod reply_bytes;
 mod row_index;
 
+use reply_bytes::ReplyBytes;
 use row_index::RowIndex;
 
 /// How much of a chunk is copied before it is indexed: well inside a core's L2 cache.
@@ -10,7 +12,7 @@ const CACHED_PIECE: usize = 64 * 1024;
 
 #[derive(Debug, Default)]
 pub struct ReplyText {
-    bytes: Vec<u8>,
+    bytes: ReplyBytes,
     rows: RowIndex,
 }
 
@@ -37,14 +39,14 @@ impl ReplyText {
     pub fn push(&mut self, chunk: &[u8]) {
         // A piece at a time, so the index reads bytes the copy has just left in the cache.
         for piece in chunk.chunks(CACHED_PIECE) {
-            self.bytes.extend_from_slice(piece);
+            self.bytes.extend(piece);
             self.rows.extend(&self.bytes);
         }
     }
 
     /// Makes room for `more` bytes at once, when the reply announced its length.
     pub fn reserve(&mut self, more: usize) {
-        self.bytes.reserve_exact(more);
+        self.bytes.reserve(more);
     }
 
     pub fn bytes(&self) -> &[u8] {
