@@ -47,100 +47,98 @@ pub struct RowSlice {
     pub columns: usize,
 }
 
-/// Builds the three forms of a [`RowSlice`] a piece at a time, merging a run of pieces of one
-/// format into one section.
-struct SliceBuilder<'f> {
-    formats: &'f Formats,
-    job: LayoutJob,
-    /// The job's section being built: its text and whether it is text, `\r` or an escape.
-    run: String,
-    run_kind: Kind,
-    plain: String,
-    escapes: LayoutJob,
-    escape_run: String,
-    escape_run_weak: bool,
-    escape_columns: Vec<Range<usize>>,
-    columns: usize,
-}
-
+/// What a run of drawn characters is, which decides its format.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Text,
+    /// `\r`.
     Weak,
     Escape,
+}
+
+impl Formats {
+    fn of(&self, kind: Kind) -> TextFormat {
+        match kind {
+            Kind::Text => self.text.clone(),
+            Kind::Weak => self.weak.clone(),
+            Kind::Escape => self.byte.clone(),
+        }
+    }
+
+    /// In the escape layer, backgrounds are painted apart: there they would cover the spaces too.
+    fn in_layer(&self, kind: Kind) -> TextFormat {
+        TextFormat { background: egui::Color32::TRANSPARENT, ..self.of(kind) }
+    }
+}
+
+/// A layout job built a piece at a time, each run of one kind one section.
+struct Sections {
+    job: LayoutJob,
+    run: String,
+    kind: Kind,
+}
+
+impl Sections {
+    fn new() -> Self {
+        Self { job: LayoutJob::default(), run: String::new(), kind: Kind::Text }
+    }
+
+    fn push(&mut self, text: &str, kind: Kind, format: impl Fn(Kind) -> TextFormat) {
+        if kind != self.kind {
+            self.flush(format);
+            self.kind = kind;
+        }
+        self.run.push_str(text);
+    }
+
+    /// Spaces, in whatever format the run has: they draw nothing.
+    fn push_spaces(&mut self, count: usize) {
+        self.run.extend(std::iter::repeat_n(' ', count));
+    }
+
+    fn flush(&mut self, format: impl Fn(Kind) -> TextFormat) {
+        if !self.run.is_empty() {
+            self.job.append(&self.run, 0.0, format(self.kind));
+            self.run.clear();
+        }
+    }
+}
+
+/// Builds the three forms of a [`RowSlice`] a piece at a time.
+struct SliceBuilder<'f> {
+    formats: &'f Formats,
+    job: Sections,
+    plain: String,
+    escapes: Sections,
+    escape_columns: Vec<Range<usize>>,
+    columns: usize,
 }
 
 impl<'f> SliceBuilder<'f> {
     fn new(formats: &'f Formats) -> Self {
         Self {
             formats,
-            job: LayoutJob::default(),
-            run: String::new(),
-            run_kind: Kind::Text,
+            job: Sections::new(),
             plain: String::new(),
-            escapes: LayoutJob::default(),
-            escape_run: String::new(),
-            escape_run_weak: false,
+            escapes: Sections::new(),
             escape_columns: Vec::new(),
             columns: 0,
         }
     }
 
-    fn format(&self, kind: Kind) -> TextFormat {
-        match kind {
-            Kind::Text => self.formats.text.clone(),
-            Kind::Weak => self.formats.weak.clone(),
-            Kind::Escape => self.formats.byte.clone(),
-        }
-    }
-
-    fn start_run(&mut self, kind: Kind) {
-        if kind != self.run_kind {
-            self.flush_run();
-            self.run_kind = kind;
-        }
-    }
-
-    fn flush_run(&mut self) {
-        if !self.run.is_empty() {
-            let format = self.format(self.run_kind);
-            self.job.append(&self.run, 0.0, format);
-            self.run.clear();
-        }
-    }
-
-    fn start_escape_run(&mut self, weak: bool) {
-        if weak != self.escape_run_weak {
-            self.flush_escapes();
-            self.escape_run_weak = weak;
-        }
-    }
-
-    fn flush_escapes(&mut self) {
-        if !self.escape_run.is_empty() {
-            // The layer's backgrounds are painted apart: here they would cover the spaces too.
-            let format = if self.escape_run_weak { &self.formats.weak } else { &self.formats.byte };
-            let format = TextFormat { background: egui::Color32::TRANSPARENT, ..format.clone() };
-            self.escapes.append(&self.escape_run, 0.0, format);
-            self.escape_run.clear();
-        }
-    }
-
     fn text(&mut self, c: char) {
-        self.start_run(Kind::Text);
-        self.run.push(c);
+        self.job.push(c.encode_utf8(&mut [0; 4]), Kind::Text, |k| self.formats.of(k));
         self.plain.push(c);
         let width = char_columns(c);
-        self.escape_run.extend(std::iter::repeat_n(' ', width));
+        self.escapes.push_spaces(width);
         self.columns += width;
     }
 
     fn escape(&mut self, shown: &str, weak: bool) {
-        self.start_run(if weak { Kind::Weak } else { Kind::Escape });
-        self.run.push_str(shown);
+        let kind = if weak { Kind::Weak } else { Kind::Escape };
+        self.job.push(shown, kind, |k| self.formats.of(k));
         self.plain.extend(std::iter::repeat_n(' ', shown.len()));
-        self.start_escape_run(weak);
-        self.escape_run.push_str(shown);
+        self.escapes.push(shown, kind, |k| self.formats.in_layer(k));
         let columns = self.columns..self.columns + shown.len();
         match self.escape_columns.last_mut() {
             Some(last) if last.end == columns.start => last.end = columns.end,
@@ -150,10 +148,10 @@ impl<'f> SliceBuilder<'f> {
     }
 
     fn finish(mut self) -> (LayoutJob, String, Option<LayoutJob>, Vec<Range<usize>>, usize) {
-        self.flush_run();
-        self.flush_escapes();
-        let escapes = (!self.escape_columns.is_empty()).then_some(self.escapes);
-        (self.job, self.plain, escapes, self.escape_columns, self.columns)
+        self.job.flush(|k| self.formats.of(k));
+        self.escapes.flush(|k| self.formats.in_layer(k));
+        let escapes = (!self.escape_columns.is_empty()).then_some(self.escapes.job);
+        (self.job.job, self.plain, escapes, self.escape_columns, self.columns)
     }
 }
 
