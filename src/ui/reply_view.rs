@@ -288,7 +288,9 @@ fn scroll_by_input(
     end: RowScroll,
     state: &mut ReplyViewState,
 ) {
-    let over = ui.rect_contains_pointer(geometry.rows.expand2(vec2(BAR_WIDTH, BAR_WIDTH)));
+    // The rows and the scroll bars right of and below them.
+    let view = Rect::from_min_max(geometry.rows.min, geometry.rows.max + vec2(BAR_WIDTH, BAR_WIDTH));
+    let over = ui.rect_contains_pointer(view);
     if over || state.selection.dragging {
         let delta = ui.input_mut(|i| std::mem::take(&mut i.smooth_scroll_delta));
         state.scroll = state.scroll.moved_by(f64::from(-delta.y / geometry.row_height), end);
