@@ -82,6 +82,15 @@ impl Window {
         took
     }
 
+    /// [`Self::frame`], with the CPU time this thread spent on it besides the time it took: on a
+    /// machine whose cores are busy with other work, a frame also waits for a core, which the
+    /// CPU time leaves out.
+    fn timed(&mut self, events: Vec<Event>) -> Times {
+        let before = thread_cpu();
+        let wall = self.frame(events);
+        Times { wall, cpu: thread_cpu().saturating_sub(before) }
+    }
+
     /// One untimed frame with the AccessKit tree on; its nodes.
     fn look(&mut self) -> &[Node] {
         self.ctx.enable_accesskit();
@@ -107,6 +116,30 @@ impl Window {
         }
         None
     }
+}
+
+/// A frame's time, and the CPU time its thread spent on it (which does not count waiting for a core).
+#[derive(Debug, Clone, Copy)]
+struct Times {
+    wall: Duration,
+    cpu: Duration,
+}
+
+fn walls(times: &[Times]) -> Vec<Duration> {
+    times.iter().map(|t| t.wall).collect()
+}
+
+fn cpus(times: &[Times]) -> Vec<Duration> {
+    times.iter().map(|t| t.cpu).collect()
+}
+
+/// The CPU time this thread has run, from `/proc/thread-self/schedstat` (nanoseconds); zero where
+/// that cannot be read.
+fn thread_cpu() -> Duration {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|ns| ns.parse().ok()))
+        .map_or(Duration::ZERO, Duration::from_nanos)
 }
 
 fn rect(node: &Node) -> Option<Rect> {
@@ -155,9 +188,12 @@ fn rows_in_view(nodes: &[Node], area: Rect, digits: usize) -> Option<(u64, u64)>
     Some((*rows.iter().min()?, *rows.iter().max()?))
 }
 
-fn stats(name: &str, times: &[Duration]) -> String {
-    let pick = |q| quantile(times, q).map_or_else(|| "-".to_owned(), ms);
-    let line = format!("median {}, p95 {}, max {} over {} frames", pick(0.5), pick(0.95), pick(1.0), times.len());
+fn stats(name: &str, times: &[Times]) -> String {
+    let line = |times: &[Duration]| {
+        let pick = |q| quantile(times, q).map_or_else(|| "-".to_owned(), ms);
+        format!("median {}, p95 {}, max {}", pick(0.5), pick(0.95), pick(1.0))
+    };
+    let line = format!("{} over {} frames (CPU time: {})", line(&walls(times)), times.len(), line(&cpus(times)));
     println!("| {name}: {line}");
     line
 }
@@ -332,7 +368,11 @@ fn shapes(figures: &mut Vec<Figure>) {
         table.push((shape, cells));
     }
     println!();
-    println!("window figures per reply shape ({} each; layout + tessellation, 1280x800, no GPU):", mib(SHAPE_REPLY));
+    println!(
+        "window figures per reply shape ({} each; layout + tessellation, 1280x800, no GPU; frame times as \
+         measured, the window thread's CPU time in brackets):",
+        mib(SHAPE_REPLY)
+    );
     let header = [
         "shape",
         "rows",
@@ -455,7 +495,7 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
         before_last = window.app.view().map_or(0, FetchView::received);
         let typing = during.len() % TYPE_EVERY == TYPE_EVERY - 1;
         let events = if typing { vec![Event::Text("a".to_owned())] } else { Vec::new() };
-        let took = window.frame(events);
+        let took = window.timed(events);
         if !window.running() {
             break took;
         }
@@ -468,7 +508,7 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
         }
     };
     let fetch_took = fetch_start.elapsed();
-    let after = window.frame(Vec::new());
+    let after = window.timed(Vec::new());
     let view = window.app.view().unwrap();
     let received = view.received();
     let total_rows = view.reply.row_count();
@@ -488,16 +528,11 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
         ));
         return not_measured("the fetch failed");
     }
-    let slowest = during.iter().max().copied().unwrap_or_default();
-    stats("frames while the reply streamed in", &during);
+    let slowest = walls(&during).into_iter().max().unwrap_or_default();
+    let slowest_cpu = cpus(&during).into_iter().max().unwrap_or_default();
     figures.push(Figure::new(
         &format!("window, {name}: slowest frame while the reply streams in"),
-        format!(
-            "{} (median {} over {} frames)",
-            ms(slowest),
-            median(&during).map_or_else(String::new, ms),
-            during.len()
-        ),
+        stats("frames while the reply streamed in", &during),
         "< 50 ms",
         Some(slowest < Duration::from_millis(50)),
     ));
@@ -507,15 +542,18 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
         "all",
         Some(typed > 0 && typed_shown == typed),
     ));
-    let first_after = last_in.max(after);
+    let first_after = last_in.wall.max(after.wall);
+    let first_after_cpu = last_in.cpu.max(after.cpu);
     figures.push(Figure::new(
         &format!("window, {name}: first frame after the reply"),
         format!(
-            "{} (the frame that took in the last {}: {}; the next: {})",
+            "{} (the frame that took in the last {}: {}, CPU {}; the next: {}, CPU {})",
             ms(first_after),
             mib(received - before_last),
-            ms(last_in),
-            ms(after)
+            ms(last_in.wall),
+            ms(last_in.cpu),
+            ms(after.wall),
+            ms(after.cpu)
         ),
         "< 50 ms",
         Some(first_after < Duration::from_millis(50)),
@@ -541,9 +579,9 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
     let mut middle_rows = None;
     for (i, fraction) in JUMPS.into_iter().enumerate() {
         let pos = Pos2::new(bar.center().x, bar.top() + bar.height() * fraction);
-        jumps.push(window.frame(vec![Event::PointerMoved(pos), press(pos, true)]));
-        jumps.push(window.frame(vec![press(pos, false)]));
-        jumps.push(window.frame(Vec::new()));
+        jumps.push(window.timed(vec![Event::PointerMoved(pos), press(pos, true)]));
+        jumps.push(window.timed(vec![press(pos, false)]));
+        jumps.push(window.timed(Vec::new()));
         if i == 0 {
             middle_rows = rows_in_view(window.look(), area, digits);
         }
@@ -551,7 +589,7 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
     let jumped = middle_rows.is_some_and(|(a, _)| (a as f64) > total_rows as f64 * 0.4);
     // The wheel, three lines a frame, over the reply.
     let over = area.center();
-    let mut wheel_frames = vec![window.frame(vec![Event::PointerMoved(over)])];
+    let mut wheel_frames = vec![window.timed(vec![Event::PointerMoved(over)])];
     let before_wheel = rows_in_view(window.look(), area, digits);
     for _ in 0..WHEEL_FRAMES {
         let wheel = Event::MouseWheel {
@@ -561,21 +599,21 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
             source: MouseWheelSource::Wheel,
             modifiers: Modifiers::NONE,
         };
-        wheel_frames.push(window.frame(vec![wheel]));
+        wheel_frames.push(window.timed(vec![wheel]));
     }
     let after_wheel = rows_in_view(window.look(), area, digits);
     let wheeled = matches!((before_wheel, after_wheel), (Some((a, _)), Some((b, _))) if b > a);
     // The keyboard: a click gives the view focus; PageDown, Right (sideways), then Ctrl+End.
-    let mut keys = vec![window.frame(vec![press(over, true)]), window.frame(vec![press(over, false)])];
+    let mut keys = vec![window.timed(vec![press(over, true)]), window.timed(vec![press(over, false)])];
     let mut sideways = Vec::new();
     for (key, times) in [(Key::PageDown, &mut keys), (Key::ArrowRight, &mut sideways)] {
         for _ in 0..30 {
-            times.push(window.frame(vec![key_event(key, true, Modifiers::NONE)]));
-            times.push(window.frame(vec![key_event(key, false, Modifiers::NONE)]));
+            times.push(window.timed(vec![key_event(key, true, Modifiers::NONE)]));
+            times.push(window.timed(vec![key_event(key, false, Modifiers::NONE)]));
         }
     }
-    keys.push(window.frame(vec![key_event(Key::End, true, Modifiers::COMMAND)]));
-    keys.push(window.frame(vec![key_event(Key::End, false, Modifiers::COMMAND)]));
+    keys.push(window.timed(vec![key_event(Key::End, true, Modifiers::COMMAND)]));
+    keys.push(window.timed(vec![key_event(Key::End, false, Modifiers::COMMAND)]));
     let at_end = rows_in_view(window.look(), area, digits);
     let last_shown = at_end.is_some_and(|(_, last)| last == total_rows as u64);
     println!(
@@ -585,9 +623,11 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
     stats("wheel, 3 lines a frame", &wheel_frames);
     stats("keys (PageDown, Ctrl+End; press and release frames)", &keys);
     stats("sideways (Right, 8 columns a press)", &sideways);
-    let scrolling: Vec<Duration> = [jumps, wheel_frames, keys, sideways].concat();
-    let p50 = median(&scrolling).unwrap_or(Duration::MAX);
-    let p95 = quantile(&scrolling, 0.95).unwrap_or(Duration::MAX);
+    let scrolling: Vec<Times> = [jumps, wheel_frames, keys, sideways].concat();
+    let p50 = median(&walls(&scrolling)).unwrap_or(Duration::MAX);
+    let p95 = quantile(&walls(&scrolling), 0.95).unwrap_or(Duration::MAX);
+    let cpu_p50 = median(&cpus(&scrolling)).unwrap_or(Duration::MAX);
+    let cpu_p95 = quantile(&cpus(&scrolling), 0.95).unwrap_or(Duration::MAX);
     let target = Duration::from_millis(2);
     figures.push(Figure::new(
         &format!("window, {name}: scrolling frames (bar jumps, wheel, keys)"),
@@ -620,10 +660,10 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
     vec![
         total_rows.to_string(),
         format!("{}{}", mib(peak), if peak <= limit { "" } else { " (over)" }),
-        ms(first_after),
-        ms(p50),
-        ms(p95),
-        ms(slowest),
+        format!("{} ({})", ms(first_after), ms(first_after_cpu)),
+        format!("{} ({})", ms(p50), ms(cpu_p50)),
+        format!("{} ({})", ms(p95), ms(cpu_p95)),
+        format!("{} ({})", ms(slowest), ms(slowest_cpu)),
         format!("{typed_shown}/{typed}"),
     ]
 }

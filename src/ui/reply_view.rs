@@ -28,7 +28,7 @@ use scroll::{Bar, RowScroll, bar_info, scroll_bar_ui};
 const BAR_WIDTH: f32 = 12.0;
 /// The columns laid out start and end on multiples of this, so a row is laid out again only every
 /// so many columns of horizontal scrolling (egui reuses a layout it did the frame before).
-const COLUMN_STEP: usize = 16;
+const COLUMN_STEP: usize = 8;
 /// Columns Left/Right scroll by.
 const ARROW_COLUMNS: f32 = 8.0;
 /// The most a drag past an edge scrolls in one frame, in points.
@@ -69,12 +69,21 @@ struct DrawnRow {
     rect: Rect,
     /// Where the laid-out part of the row is drawn.
     text_pos: Pos2,
+    /// The laid-out part, or its text layer when it is drawn in two (see [`columns::RowSlice`]): as
+    /// many characters either way, in the same places.
     galley: Arc<Galley>,
+    /// The escape layer, when drawn in two.
+    escapes: Option<EscapeLayer>,
+    /// What the laid-out part shows, escapes written out: for screen readers.
+    shown: String,
     /// For each character of the laid-out part (and one past its end): its byte offset in the reply.
     byte_of_char: Vec<usize>,
     /// The reply's bytes of the whole row (without its newline).
     bytes: Range<usize>,
 }
+
+/// A row's escapes drawn over its text, and where they are (in columns from its start): their backgrounds.
+type EscapeLayer = (Arc<Galley>, Vec<Range<usize>>);
 
 impl DrawnRow {
     fn byte_at(&self, pos: Pos2) -> usize {
@@ -89,6 +98,7 @@ struct RowColors {
     text: Color32,
     byte: Color32,
     weak: Color32,
+    byte_background: Color32,
     selection: Color32,
 }
 
@@ -115,10 +125,13 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewSta
     let row_height = ui.text_style_height(&TextStyle::Monospace);
     let char_width = ui.fonts_mut(|f| f.glyph_width(&font, '0'));
     let visuals = ui.visuals();
+    let byte =
+        if visuals.dark_mode { Color32::from_rgb(0xff, 0x9e, 0x4a) } else { Color32::from_rgb(0xb3, 0x4a, 0x00) };
     let colors = RowColors {
         text: visuals.text_color(),
-        byte: if visuals.dark_mode { Color32::from_rgb(0xff, 0x9e, 0x4a) } else { Color32::from_rgb(0xb3, 0x4a, 0x00) },
+        byte,
         weak: visuals.weak_text_color(),
+        byte_background: byte.gamma_multiply(0.15),
         selection: visuals.selection.bg_fill,
     };
     // The gutter fits the largest row number (nine digits for the 268 million rows of the largest reply).
@@ -200,34 +213,35 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewSta
     let formats = Formats {
         text: TextFormat::simple(font.clone(), colors.text),
         weak: TextFormat::simple(font.clone(), colors.weak),
-        byte: TextFormat {
-            background: colors.byte.gamma_multiply(0.15),
-            ..TextFormat::simple(font.clone(), colors.byte)
-        },
+        byte: TextFormat { background: colors.byte_background, ..TextFormat::simple(font.clone(), colors.byte) },
     };
     let row_top = rows_rect.top() - state.scroll.within_row() * row_height;
     let mut drawn = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
-        let pieces = row_pieces(&row.bytes[..bytes_for_columns(row.bytes.len(), columns.end)]);
-        let slice = row_slice(&pieces, row.start, columns.clone(), &formats);
-        let galley = ui.painter().layout_job(slice.job);
+        let slice = slice_of_row(row, columns.clone(), &formats);
+        let shown = slice.job.text.clone();
+        let byte_of_char = slice.byte_of_char.clone();
+        let first_column = slice.first_column;
+        let (galley, escapes) = lay_out(ui, slice, &font, colors.text, char_width);
         let rect = Rect::from_min_size(
             pos2(rows_rect.left(), row_top + i as f32 * row_height),
             vec2(rows_rect.width(), row_height),
         );
-        let text_pos = pos2(geometry.text_left + slice.first_column as f32 * char_width - state.x, rect.top());
+        let text_pos = pos2(geometry.text_left + first_column as f32 * char_width - state.x, rect.top());
         let drawn_row = DrawnRow {
             rect,
             text_pos,
             galley,
-            byte_of_char: slice.byte_of_char,
+            escapes,
+            shown,
+            byte_of_char,
             bytes: row.start..row.start + row.bytes.len(),
         };
         paint_row(ui, &geometry, &drawn_row, row.index, digits, state.selection.range(), colors, &font);
         // For screen readers (and tests): the row's number and the part of it that is laid out.
         let row_response = ui.interact(rect.intersect(rows_rect), id.with(row.index), Sense::hover());
         row_response.widget_info(|| {
-            let label = format!("{:>digits$}  {}", row.index + 1, drawn_row.galley.text());
+            let label = format!("{:>digits$}  {}", row.index + 1, drawn_row.shown);
             egui::WidgetInfo::labeled(egui::Role::Label, true, &label)
         });
         drawn.push(drawn_row);
@@ -248,11 +262,21 @@ fn columns_in_view(x: f32, width: f32, char_width: f32) -> Range<usize> {
     first / COLUMN_STEP * COLUMN_STEP..last.div_ceil(COLUMN_STEP) * COLUMN_STEP
 }
 
-/// How many of a row's `len` bytes can be drawn in its first `columns` columns: every character takes
-/// at least one column and at most four bytes, and a few more bytes keep a character cut at the end
-/// (whose bytes would be drawn as escapes) past the last column.
-fn bytes_for_columns(len: usize, columns: usize) -> usize {
-    len.min(columns.saturating_mul(4).saturating_add(8))
+/// The part of a row in `columns`, read from as few of its bytes as fill them (a row can be a
+/// thousand bytes, a screen shows a hundred columns). Text is mostly a byte a column, so that many
+/// bytes are read first; a row of wider characters is read again with four bytes a column, the most
+/// a character takes, and a few more, so a character cut at the end (whose bytes would be drawn as
+/// escapes) is always past the last column.
+fn slice_of_row(row: &Row<'_>, columns: Range<usize>, formats: &Formats) -> columns::RowSlice {
+    let cut = row.bytes.len().min(columns.end.saturating_add(8));
+    let slice = row_slice(&row_pieces(&row.bytes[..cut]), row.start, columns.clone(), formats);
+    let stopped_at = slice.byte_of_char.last().map_or(0, |b| b - row.start);
+    // Every byte drawn is at least 4 before the cut: none belongs to a character the cut split.
+    if cut == row.bytes.len() || stopped_at.saturating_add(4) <= cut {
+        return slice;
+    }
+    let cut = row.bytes.len().min(columns.end.saturating_mul(4).saturating_add(8));
+    row_slice(&row_pieces(&row.bytes[..cut]), row.start, columns, formats)
 }
 
 /// The wheel (over the view, or during a selection drag) and the keys (when the view has focus, or
@@ -264,7 +288,9 @@ fn scroll_by_input(
     end: RowScroll,
     state: &mut ReplyViewState,
 ) {
-    let over = ui.rect_contains_pointer(geometry.rows.expand2(vec2(BAR_WIDTH, BAR_WIDTH)));
+    // The rows and the scroll bars right of and below them.
+    let view = Rect::from_min_max(geometry.rows.min, geometry.rows.max + vec2(BAR_WIDTH, BAR_WIDTH));
+    let over = ui.rect_contains_pointer(view);
     if over || state.selection.dragging {
         let delta = ui.input_mut(|i| std::mem::take(&mut i.smooth_scroll_delta));
         state.scroll = state.scroll.moved_by(f64::from(-delta.y / geometry.row_height), end);
@@ -368,7 +394,40 @@ fn paint_row(
         let rect = Rect::from_x_y_ranges(row.text_pos.x + x0..=row.text_pos.x + x1, row.rect.y_range());
         painter.rect_filled(rect, 0.0, colors.selection);
     }
+    if let Some((escapes, columns)) = &row.escapes {
+        for columns in columns {
+            let x = |column: usize| row.text_pos.x + column as f32 * geometry.char_width;
+            let rect = Rect::from_x_y_ranges(x(columns.start)..=x(columns.end), row.rect.y_range());
+            painter.rect_filled(rect, 0.0, colors.byte_background);
+        }
+        painter.galley(row.text_pos, escapes.clone(), colors.byte);
+    }
     painter.galley(row.text_pos, row.galley.clone(), colors.text);
+}
+
+/// Lays out a row's slice: in two layers of one format each when every glyph of its text is one
+/// column wide (the common case, and much the cheaper), else as one job of many formats.
+fn lay_out(
+    ui: &Ui,
+    slice: columns::RowSlice,
+    font: &FontId,
+    text_color: Color32,
+    char_width: f32,
+) -> (Arc<Galley>, Option<EscapeLayer>) {
+    let painter = ui.painter();
+    let Some(escapes) = slice.escapes else {
+        return (painter.layout_job(slice.job), None);
+    };
+    let plain = painter.layout_no_wrap(slice.plain, font.clone(), text_color);
+    let chars = slice.byte_of_char.len() - 1;
+    let end = plain.pos_from_cursor(CCursor::new(chars)).min.x;
+    // A glyph from a fallback font (an emoji, say) can be wider or narrower than a column: then the
+    // layers would not line up. Less than a quarter of a column off in all does not show.
+    if (end - slice.columns as f32 * char_width).abs() < char_width / 4.0 {
+        (plain, Some((painter.layout_job(escapes), slice.escape_columns)))
+    } else {
+        (painter.layout_job(slice.job), None)
+    }
 }
 
 #[cfg(test)]
@@ -377,40 +436,36 @@ mod tests {
 
     #[test]
     fn the_columns_in_view_are_laid_out_in_whole_steps() {
-        assert_eq!(columns_in_view(0.0, 700.0, 7.0), 0..112);
-        assert_eq!(columns_in_view(7.0 * 20.0, 700.0, 7.0), 16..128);
+        assert_eq!(columns_in_view(0.0, 700.0, 7.0), 0..104);
+        assert_eq!(columns_in_view(7.0 * 20.0, 700.0, 7.0), 16..120);
         let wide = columns_in_view(7.0 * 4000.0, 560.0, 7.0);
         assert!(wide.start <= 4000 && wide.end >= 4080 && wide.len() <= 80 + 2 * COLUMN_STEP, "{wide:?}");
     }
 
     #[test]
-    fn a_row_cut_for_its_columns_draws_those_columns_as_the_whole_row_does() {
-        use super::columns::Formats;
+    fn a_row_read_in_part_for_its_columns_draws_them_as_the_whole_row_does() {
         let format = TextFormat::simple(FontId::monospace(12.0), Color32::WHITE);
         let formats = Formats { text: format.clone(), weak: format.clone(), byte: format };
-        // Four-byte characters, escapes and plain text, in every alignment against the cut.
-        let mut row = Vec::new();
+        // Four-byte characters, escapes and plain text, in every alignment against the cuts.
+        let mut bytes = Vec::new();
         for i in 0..300u32 {
             match i % 4 {
-                0 => row.extend("😀".as_bytes()),
-                1 => row.push(0x80),
-                2 => row.extend(b"ab"),
-                _ => row.extend("é".as_bytes()),
+                0 => bytes.extend("😀".as_bytes()),
+                1 => bytes.push(0x80),
+                2 => bytes.extend(b"ab"),
+                _ => bytes.extend("é".as_bytes()),
             }
         }
-        for skip in 0..4 {
-            let row = &row[skip..];
-            for columns in [0..16, 16..48, 96..160, 400..480] {
-                let whole = row_slice(&row_pieces(row), 7, columns.clone(), &formats);
-                let cut = row_slice(
-                    &row_pieces(&row[..bytes_for_columns(row.len(), columns.end)]),
-                    7,
-                    columns.clone(),
-                    &formats,
-                );
-                assert_eq!(cut.job.text, whole.job.text, "{columns:?}, {skip} bytes skipped");
-                assert_eq!(cut.byte_of_char, whole.byte_of_char, "{columns:?}, {skip} bytes skipped");
-                assert_eq!(cut.first_column, whole.first_column);
+        for text in [&bytes[..], "é".repeat(600).as_bytes(), "x".repeat(1000).as_bytes()] {
+            for skip in 0..4 {
+                let row = Row { index: 0, start: 7, bytes: &text[skip..] };
+                for columns in [0..16, 16..48, 96..160, 400..480] {
+                    let whole = row_slice(&row_pieces(row.bytes), 7, columns.clone(), &formats);
+                    let part = slice_of_row(&row, columns.clone(), &formats);
+                    assert_eq!(part.job.text, whole.job.text, "{columns:?}, {skip} bytes skipped");
+                    assert_eq!(part.byte_of_char, whole.byte_of_char, "{columns:?}, {skip} bytes skipped");
+                    assert_eq!(part.first_column, whole.first_column);
+                }
             }
         }
     }
