@@ -36,7 +36,7 @@ def replies():
             break
         except UnicodeDecodeError:
             text = text[:-1]
-    binary = rng.randbytes(SIZE)
+    binary = b"".join(rng.randbytes(1 << 20) for _ in range(SIZE >> 20))
     head = lambda n: f"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {n}\r\n\r\n".encode()
     return {"/text": head(len(text)) + text, "/binary": head(len(binary)) + binary}
 
