@@ -371,11 +371,12 @@ impl SocketFetchApp {
             {
                 self.save.open(&view.host, view.port);
             }
-            if let Some(notice) = &self.notice {
-                let colour = if notice.good { palette::GOOD } else { ui.visuals().error_fg_color };
-                ui.label(RichText::new(&notice.text).color(colour));
-            }
         });
+        // On a line of its own, wrapped: a notice can be a long sentence and must not widen the panel.
+        if let Some(notice) = &self.notice {
+            let colour = if notice.good { palette::GOOD } else { ui.visuals().error_fg_color };
+            ui.add(egui::Label::new(RichText::new(&notice.text).color(colour)).wrap());
+        }
     }
 
     fn notice(&mut self, text: String) {
