@@ -32,6 +32,8 @@ const TEACHING_KEY: &str = "teaching";
 const EVENT_TIME_PER_FRAME: Duration = Duration::from_millis(8);
 /// How long a "Copied ..." confirmation stays.
 const NOTICE_TIME: Duration = Duration::from_secs(4);
+/// How long a copy or save that failed is told: long enough to read what to do instead.
+const WARNING_TIME: Duration = Duration::from_secs(12);
 
 /// How the window starts (from the command line).
 #[derive(Debug, Default, Clone)]
@@ -316,7 +318,7 @@ impl SocketFetchApp {
 
         self.save_dialog_ui(ui);
         if let Some(notice) = &self.notice {
-            let left = NOTICE_TIME.saturating_sub(notice.since.elapsed());
+            let left = if notice.good { NOTICE_TIME } else { WARNING_TIME }.saturating_sub(notice.since.elapsed());
             if left.is_zero() {
                 self.notice = None;
             } else {

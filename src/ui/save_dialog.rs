@@ -31,8 +31,9 @@ impl SaveDialog {
     /// Opens the dialog with a name made of the server's host and port, in the home folder.
     pub fn open(&mut self, host: &str, port: u16) {
         let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
-        // A host is letters, digits, dots, dashes and colons; anything else would make an odd file name.
-        let host: String = host.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '_' }).collect();
+        // Letters, digits, dots and dashes make a plain file name; an IPv6 address's colons do not.
+        let plain = |c: char| c.is_ascii_alphanumeric() || c == '.' || c == '-';
+        let host: String = host.chars().map(|c| if plain(c) { c } else { '_' }).collect();
         let name = format!("socket-fetch-reply-{host}-{port}.txt");
         self.open = Some((home.join(name).display().to_string(), false));
     }
