@@ -2,8 +2,9 @@
 """Copy reply in the real window, read back with xclip, byte for byte (run under Xvfb by .ci/run).
 
 A server on 127.0.0.1 sends a 64 MiB text reply and a 64 MiB binary reply. For each, the app
-fetches it with --copy-when-done, which copies the reply once the fetch ends and reports the copy
-on stderr; then `xclip -o -selection clipboard` (which reads INCR) pastes it. The text reply must
+fetches it; once the server has sent it all, xdotool focuses the window and presses Ctrl+Shift+C
+(again, if the window had not taken in the whole reply yet: the app reports each copy and its size
+on stderr); then `xclip -o -selection clipboard` (which reads INCR) pastes it. The text reply must
 come back exactly; the binary one must be the copy rule's escaped form (each byte that is not
 UTF-8 as \\xNN, each backslash doubled) and unescape to exactly the bytes sent.
 
@@ -12,6 +13,7 @@ memory. Usage: clipboard_test.py PATH/TO/socket-fetch
 """
 
 import os
+import queue
 import random
 import re
 import socket
@@ -36,12 +38,12 @@ def replies():
             break
         except UnicodeDecodeError:
             text = text[:-1]
-    binary = rng.randbytes(SIZE)
+    binary = b"".join(rng.randbytes(1 << 20) for _ in range(SIZE >> 20))
     head = lambda n: f"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {n}\r\n\r\n".encode()
     return {"/text": head(len(text)) + text, "/binary": head(len(binary)) + binary}
 
 
-def serve(listener, by_path):
+def serve(listener, by_path, sent):
     while True:
         try:
             conn, _ = listener.accept()
@@ -56,6 +58,7 @@ def serve(listener, by_path):
                 request += part
             path = request.split(b" ")[1].decode() if request.count(b" ") >= 2 else "/"
             conn.sendall(by_path.get(path, b"HTTP/1.0 404 Not Found\r\n\r\n"))
+        sent.put(path)
 
 
 def expected_escape(data):
@@ -83,25 +86,46 @@ def peak_kib(pid):
     return 0
 
 
-def run_case(app, port, path, reply):
-    env = dict(os.environ)
-    cmd = [app, "--host", f"127.0.0.1{path}", "--port", str(port), "--fetch", "--copy-when-done", "--tab", "reply"]
-    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env, text=True)
+def copied_size(line):
+    """The byte count in the app's "Copied ..., N bytes (...)" line."""
+    found = re.search(r"Copied the reply, ([\d,]+) bytes", line)
+    return int(found.group(1).replace(",", "")) if found else None
+
+
+def run_case(app, port, path, reply, sent):
+    cmd = [app, "--host", f"127.0.0.1{path}", "--port", str(port), "--fetch", "--tab", "reply"]
+    proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stderr], daemon=True).start()
     try:
+        if sent.get(timeout=LIMIT_S) != path:
+            raise SystemExit(f"{path}: the app asked for something else")
+        time.sleep(1)  # time for the window to take in the last bytes (if not, the copy is made again)
+        window = subprocess.run(
+            ["xdotool", "search", "--sync", "--pid", str(proc.pid), "--name", "socket-fetch"],
+            capture_output=True, text=True, timeout=LIMIT_S, check=True,
+        ).stdout.split()[0]
         report = None
         deadline = time.monotonic() + LIMIT_S
-        timer = threading.Timer(LIMIT_S, proc.kill)
-        timer.start()
-        for line in proc.stderr:
-            sys.stderr.write("  app: " + line)
-            if "socket-fetch: Copied" in line or "socket-fetch: Not copied" in line:
+        while report is None:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{path}: no copy of the whole reply was reported")
+            subprocess.run(["xdotool", "windowfocus", "--sync", window], check=True, timeout=10)
+            subprocess.run(["xdotool", "key", "--clearmodifiers", "ctrl+shift+c"], check=True, timeout=10)
+            while True:
+                try:
+                    line = lines.get(timeout=LIMIT_S)
+                except queue.Empty:
+                    raise SystemExit(f"{path}: Ctrl+Shift+C brought no copy")
+                sys.stderr.write("  app: " + line)
+                if "socket-fetch: Not copied" in line:
+                    raise SystemExit(f"{path}: {line.strip()}")
+                if "socket-fetch: Copied" in line:
+                    break
+            if copied_size(line) == len(reply):
                 report = line.strip()
-                break
-        timer.cancel()
-        if report is None or time.monotonic() > deadline:
-            raise SystemExit(f"{path}: the app did not report a copy")
-        if "Not copied" in report:
-            raise SystemExit(f"{path}: {report}")
+            else:
+                time.sleep(0.5)  # the window was still taking in the reply: copy again
         start = time.monotonic()
         pasted = subprocess.run(
             ["xclip", "-o", "-selection", "clipboard"], capture_output=True, timeout=LIMIT_S, check=True
@@ -134,10 +158,11 @@ def main():
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
-    threading.Thread(target=serve, args=(listener, by_path), daemon=True).start()
+    sent = queue.Queue()
+    threading.Thread(target=serve, args=(listener, by_path, sent), daemon=True).start()
     port = listener.getsockname()[1]
     for path in ("/text", "/binary"):
-        run_case(app, port, path, by_path[path])
+        run_case(app, port, path, by_path[path], sent)
     listener.close()
     print("clipboard test: passed")
 

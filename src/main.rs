@@ -12,7 +12,6 @@ use socket_fetch::{cli, ui};
 /// With no subcommand, opens the window.
 #[derive(Parser)]
 #[command(version, about)]
-#[allow(clippy::struct_excessive_bools)] // command-line switches, each independent
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
@@ -45,10 +44,6 @@ struct Args {
     /// system's, or the one picked last time.
     #[arg(long, value_enum)]
     theme: Option<ui::Theme>,
-    /// Window: copy the reply once the fetch has ended and report the copy on stderr (a hook for
-    /// testing the clipboard in a real window).
-    #[arg(long, hide = true)]
-    copy_when_done: bool,
 }
 
 #[derive(Subcommand)]
@@ -81,7 +76,6 @@ fn main() -> ExitCode {
                 limits: None,
                 theme: args.theme,
                 x11_clipboard: false, // decided when the window opens
-                copy_when_done: args.copy_when_done,
             };
             let screenshot = options.screenshot.clone();
             if let Some(path) = &screenshot {

@@ -24,8 +24,10 @@ pub use x11::X11Owner;
 pub const TEXT_PATH_CAP: u64 = 8 << 20;
 /// How much the job reads between two progress updates.
 const STEP: usize = 1 << 20;
-/// How much [`Gather`] copies in one frame: a few milliseconds of the window's time.
-const GATHER_PER_FRAME: usize = 8 << 20;
+/// How long [`Gather`] copies in one frame: a small part of a frame's 16 ms.
+const GATHER_TIME_PER_FRAME: std::time::Duration = std::time::Duration::from_millis(8);
+/// How much [`Gather`] copies between two looks at the clock.
+const GATHER_SLICE: usize = 1 << 20;
 
 /// The bytes being copied and what the clipboard makes of them.
 #[derive(Debug, Clone)]
@@ -148,7 +150,7 @@ impl CopyJob {
     }
 }
 
-/// A copy of part of the window's reply, made [`GATHER_PER_FRAME`] bytes per frame: the one copy
+/// A copy of part of the window's reply, made [`GATHER_TIME_PER_FRAME`] at a time: the one copy
 /// the window makes, which the clipboard (or the file being saved) keeps while the view keeps its own.
 #[derive(Debug)]
 pub struct Gather {
@@ -165,15 +167,41 @@ impl Gather {
     /// Copies the next slice from `reply`, which may have grown since but starts the same.
     /// Returns the bytes once all are in.
     pub fn step(&mut self, reply: &[u8]) -> Option<Vec<u8>> {
-        let from = self.range.start + self.bytes.len();
-        let to = self.range.end.min(reply.len()).min(from.saturating_add(GATHER_PER_FRAME));
-        self.bytes.extend_from_slice(reply.get(from..to).unwrap_or_default());
-        (self.range.start + self.bytes.len() >= self.range.end.min(reply.len()))
-            .then(|| std::mem::take(&mut self.bytes))
+        let end = self.range.end.min(reply.len());
+        let started = std::time::Instant::now();
+        loop {
+            let from = self.range.start + self.bytes.len();
+            if from >= end {
+                return Some(std::mem::take(&mut self.bytes));
+            }
+            if started.elapsed() > GATHER_TIME_PER_FRAME {
+                return None;
+            }
+            self.bytes.extend_from_slice(&reply[from..end.min(from + GATHER_SLICE)]);
+        }
     }
 
     /// How far the gathering is, from 0 to 1.
     pub fn progress(&self) -> f32 {
         if self.range.is_empty() { 1.0 } else { self.bytes.len() as f32 / self.range.len() as f32 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gather_copies_exactly_its_range_of_a_growing_reply() {
+        let mut reply: Vec<u8> = (0..=255).cycle().take(3 * GATHER_SLICE).collect();
+        let mut gather = Gather::new(10..2 * GATHER_SLICE + 5);
+        let want = reply[10..2 * GATHER_SLICE + 5].to_vec();
+        let got = loop {
+            reply.extend_from_slice(b"more bytes arrive meanwhile");
+            if let Some(bytes) = gather.step(&reply) {
+                break bytes;
+            }
+        };
+        assert_eq!(got, want);
     }
 }

@@ -262,3 +262,43 @@ impl Transfer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::copy_rule::{Survey, clipboard_text};
+
+    fn transfer_of(bytes: &[u8]) -> Transfer {
+        let mut survey = Survey::default();
+        survey.push(bytes);
+        let survey = survey.finish();
+        let text_len = survey.text_len().unwrap_or(u64::MAX);
+        Transfer::new(Offer { bytes: Arc::new(bytes.to_vec()), form: survey.form(), text_len })
+    }
+
+    #[test]
+    fn the_chunks_of_a_paste_make_the_copy_rules_text_and_stay_within_the_limit() {
+        let binary: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+        let text = "line with é, € and a \\ backslash\r\n".repeat(3000).into_bytes();
+        for bytes in [binary, text] {
+            let mut transfer = transfer_of(&bytes);
+            let mut pasted = Vec::new();
+            loop {
+                let chunk = transfer.take(4096);
+                assert!(chunk.len() <= 4096, "a chunk of {} bytes", chunk.len());
+                if chunk.is_empty() {
+                    break;
+                }
+                pasted.extend_from_slice(&chunk);
+            }
+            assert_eq!(pasted, clipboard_text(&bytes).1);
+            assert_eq!(pasted.len() as u64, transfer.text_len, "the announced size is the size");
+            assert!(transfer.take(4096).is_empty(), "a finished paste stays finished");
+        }
+    }
+
+    #[test]
+    fn a_small_copy_goes_whole() {
+        assert_eq!(transfer_of(b"a\xFF\\").take_all(), b"a\\xFF\\\\");
+    }
+}

@@ -33,6 +33,8 @@ const TEACHING_KEY: &str = "teaching";
 const EVENT_TIME_PER_FRAME: Duration = Duration::from_millis(8);
 /// How long a "Copied ..." confirmation stays.
 const NOTICE_TIME: Duration = Duration::from_secs(4);
+/// How long a copy or save that failed is told: long enough to read what to do instead.
+const WARNING_TIME: Duration = Duration::from_secs(12);
 
 /// How the window starts (from the command line).
 #[derive(Debug, Default, Clone)]
@@ -59,9 +61,6 @@ pub struct StartOptions {
     /// The window runs on X11: copies go to socket-fetch's own selection owner, which has no size
     /// limit, instead of eframe's clipboard.
     pub x11_clipboard: bool,
-    /// Copy the reply once the fetch has ended, and say on stderr how the copy went (for CI's
-    /// real-window clipboard test).
-    pub copy_when_done: bool,
 }
 
 /// A theme chosen on the command line.
@@ -80,7 +79,6 @@ pub enum Tab {
     Code,
 }
 
-#[allow(clippy::struct_excessive_bools)] // independent switches: panel shown, first frame, two start-up hooks
 pub struct SocketFetchApp {
     form: FormFields,
     /// Show the panel that explains each step (on by default: the first person to see the app
@@ -100,7 +98,6 @@ pub struct SocketFetchApp {
     notice: Option<Notice>,
     copier: Copier,
     copying: Option<Copying>,
-    copy_when_done: bool,
     save: SaveDialog,
     /// The reply being gathered for a save, a slice per frame, before it is written.
     save_gather: Option<(JobId, Gather, PathBuf)>,
@@ -125,8 +122,6 @@ struct Copying {
     started: Instant,
     /// The longest the window's thread spent on one frame meanwhile.
     longest_frame: Duration,
-    /// Say on stderr how the copy went (`--copy-when-done`, for CI's clipboard test).
-    report: bool,
 }
 
 enum CopyStage {
@@ -171,7 +166,6 @@ impl SocketFetchApp {
             notice: None,
             copier: Copier::new(options.x11_clipboard),
             copying: None,
-            copy_when_done: options.copy_when_done,
             save: SaveDialog::default(),
             save_gather: None,
             first_frame: true,
@@ -226,13 +220,6 @@ impl SocketFetchApp {
         }
         if ui.input_mut(|i| i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::C)) {
             self.copy_reply();
-        }
-        if self.copy_when_done && self.view.as_ref().is_some_and(|v| !v.is_running()) {
-            self.copy_when_done = false;
-            self.copy_reply();
-            if let Some(copying) = &mut self.copying {
-                copying.report = true;
-            }
         }
         self.copy_step(ui.ctx());
         self.save_step(ui.ctx());
@@ -332,7 +319,7 @@ impl SocketFetchApp {
 
         self.save_dialog_ui(ui);
         if let Some(notice) = &self.notice {
-            let left = NOTICE_TIME.saturating_sub(notice.since.elapsed());
+            let left = if notice.good { NOTICE_TIME } else { WARNING_TIME }.saturating_sub(notice.since.elapsed());
             if left.is_zero() {
                 self.notice = None;
             } else {
@@ -387,11 +374,12 @@ impl SocketFetchApp {
             {
                 self.save.open(&view.host, view.port);
             }
-            if let Some(notice) = &self.notice {
-                let colour = if notice.good { palette::GOOD } else { ui.visuals().error_fg_color };
-                ui.label(RichText::new(&notice.text).color(colour));
-            }
         });
+        // On a line of its own, wrapped: a notice can be a long sentence and must not widen the panel.
+        if let Some(notice) = &self.notice {
+            let colour = if notice.good { palette::GOOD } else { ui.visuals().error_fg_color };
+            ui.add(egui::Label::new(RichText::new(&notice.text).color(colour)).wrap());
+        }
     }
 
     fn notice(&mut self, text: String) {
@@ -427,8 +415,7 @@ impl SocketFetchApp {
             return;
         }
         let stage = CopyStage::Gathering(view.job, Gather::new(range));
-        self.copying =
-            Some(Copying { stage, what, started: Instant::now(), longest_frame: Duration::ZERO, report: false });
+        self.copying = Some(Copying { stage, what, started: Instant::now(), longest_frame: Duration::ZERO });
     }
 
     /// Moves a copy on: the next slice of its bytes, the hand-over to the copy job, or its result.
@@ -492,13 +479,13 @@ impl SocketFetchApp {
             }
             Err(e) => (format!("Not copied: {e} Save reply to file keeps all of it."), false),
         };
-        if copying.report {
-            eprintln!(
-                "socket-fetch: {text} ({} ms; the longest frame meanwhile took {} ms)",
-                copying.started.elapsed().as_millis(),
-                copying.longest_frame.as_millis()
-            );
-        }
+        // Also on stderr, with how long it took and how long the window was kept busy meanwhile:
+        // a record for whoever started the window from a terminal, and what CI's clipboard test reads.
+        eprintln!(
+            "socket-fetch: {text} ({} ms; the longest frame meanwhile took {} ms)",
+            copying.started.elapsed().as_millis(),
+            copying.longest_frame.as_millis()
+        );
         self.notice = Some(Notice { text, good, since: Instant::now() });
     }
 
