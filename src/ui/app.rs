@@ -335,10 +335,6 @@ impl SocketFetchApp {
     fn reply_toolbar_ui(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             ui.heading("Reply");
-            if let Some(view) = &self.view {
-                let status = view.head.as_ref().map(|h| format!("{} {} · ", h.status, h.reason)).unwrap_or_default();
-                status_label_ui(ui, &format!("{}{}", one_line(&status), format::bytes(view.received())), &status);
-            }
             let reply_len = self.view.as_ref().map_or(0, |v| v.reply.bytes().len() as u64);
             if let Some(copying) = &self.copying {
                 // Gathering is the first half of the way, the copy job the second.
@@ -373,6 +369,11 @@ impl SocketFetchApp {
                 && let Some(view) = &self.view
             {
                 self.save.open(&view.host, view.port);
+            }
+            // Last, in the room the buttons leave: a long reason phrase is cut, never the buttons.
+            if let Some(view) = &self.view {
+                let status = view.head.as_ref().map(|h| format!("{} {} · ", h.status, h.reason)).unwrap_or_default();
+                status_label_ui(ui, &format!("{}{}", one_line(&status), format::bytes(view.received())), &status);
             }
         });
         // On a line of its own, wrapped: a notice can be a long sentence and must not widen the panel.
@@ -647,12 +648,8 @@ impl eframe::App for SocketFetchApp {
     }
 }
 
-/// The reply's status in the toolbar: the server chose the reason phrase, so the label takes at most
-/// half the row, cut with "…", and the whole text (controls made visible) shows on hover.
+/// The reply's status in the toolbar: the server chose the reason phrase, so the label takes only
+/// the room the buttons leave, cut with "…", and the whole text (controls made visible) shows on hover.
 fn status_label_ui(ui: &mut Ui, text: &str, full: &str) {
-    let width = ui.available_width() / 2.0;
-    ui.scope(|ui| {
-        ui.set_max_width(width);
-        ui.add(egui::Label::new(text).truncate()).on_hover_text(visible(full));
-    });
+    ui.add(egui::Label::new(text).truncate()).on_hover_text(visible(full));
 }
