@@ -1,6 +1,6 @@
 //! Terminal mode: the tutorial's progress lines on stderr, the raw reply on stdout, byte-exact.
 
-use std::io::{self, BufRead, IsTerminal as _, Write};
+use std::io::{self, BufRead, IsTerminal as _};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,7 +8,7 @@ use std::time::Duration;
 use crossbeam_channel::bounded;
 
 use crate::demo_server::DemoServer;
-use crate::fetch::{self, EventKind, FetchError, Job, Phase, Step, Summary, Target, Worker};
+use crate::fetch::{self, EventKind, FetchError, Job, Phase, ReplyWriter, Step, Summary, Target, Worker};
 use crate::teach::step_text;
 
 /// Exit code when the fetch failed (the server, the network, or a cancel).
@@ -94,7 +94,9 @@ fn seconds(value: f64) -> Duration {
 
 fn stream_job(job: Job) -> ExitCode {
     let (events_tx, events) = bounded(EVENT_QUEUE);
-    let mut worker = match Worker::spawn(events_tx, Arc::new(|| {})) {
+    // The reply goes straight from the worker's reads to stdout, on the worker's thread.
+    let out = raw_stdout();
+    let mut worker = match Worker::spawn_writing(events_tx, Arc::new(|| {}), out) {
         Ok(worker) => worker,
         Err(e) => {
             eprintln!("# Could not start the worker thread: {e}");
@@ -103,8 +105,6 @@ fn stream_job(job: Job) -> ExitCode {
     };
     let host = job.target.host.clone();
     let id = worker.fetch(job);
-    let mut out = raw_stdout();
-    let mut stdout_open = true;
     let mut stdin = io::stdin().lock();
     for event in &events {
         match event.kind {
@@ -120,17 +120,7 @@ fn stream_job(job: Job) -> ExitCode {
                     worker.cancel(id);
                 }
             }
-            EventKind::Received { chunk, .. } if stdout_open => {
-                if out.write_all(&chunk).is_err() {
-                    // The reader went away (`| head`): stop fetching what nobody reads.
-                    stdout_open = false;
-                    worker.cancel(id);
-                }
-            }
-            EventKind::Finished(summary) => {
-                let _ = out.flush();
-                return finish(&summary);
-            }
+            EventKind::Finished(summary) => return finish(&summary),
             kind => progress_line(&host, &kind),
         }
     }
@@ -138,8 +128,9 @@ fn stream_job(job: Job) -> ExitCode {
     ExitCode::from(EXIT_FAILED)
 }
 
-/// Stdout without Rust's line buffering, which would split binary replies at every newline.
-fn raw_stdout() -> Box<dyn Write> {
+/// Stdout without Rust's line buffering, which would split binary replies at every newline; each
+/// read goes out in one write. `Send`, as the worker thread writes to it.
+fn raw_stdout() -> ReplyWriter {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd as _;
