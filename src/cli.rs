@@ -1,6 +1,6 @@
 //! Terminal mode: the tutorial's progress lines on stderr, the raw reply on stdout, byte-exact.
 
-use std::io::{self, BufRead, IsTerminal as _, Write};
+use std::io::{self, BufRead, IsTerminal as _};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +11,7 @@ mod terminal_safe;
 
 use crate::demo_server::DemoServer;
 use crate::fetch::limits::{self, Wait};
-use crate::fetch::{self, EventKind, FetchError, InputError, Job, Phase, Step, Summary, Target, Worker};
+use crate::fetch::{self, EventKind, FetchError, InputError, Job, Phase, ReplyWriter, Step, Summary, Target, Worker};
 use crate::server_text::one_line;
 use crate::teach::step_text;
 use terminal_safe::TerminalSafe;
@@ -103,7 +103,9 @@ fn bad_input(e: InputError) -> ExitCode {
 
 fn stream_job(job: Job) -> ExitCode {
     let (events_tx, events) = bounded(EVENT_QUEUE);
-    let mut worker = match Worker::spawn(events_tx, Arc::new(|| {})) {
+    // The reply goes straight from the worker's reads to stdout, on the worker's thread.
+    let out = raw_stdout();
+    let mut worker = match Worker::spawn_writing(events_tx, Arc::new(|| {}), out) {
         Ok(worker) => worker,
         Err(e) => {
             eprintln!("# Could not start the worker thread: {e}");
@@ -112,8 +114,6 @@ fn stream_job(job: Job) -> ExitCode {
     };
     let host = job.target.host.clone();
     let id = worker.fetch(job);
-    let mut out = raw_stdout();
-    let mut stdout_open = true;
     let mut stdin = io::stdin().lock();
     for event in &events {
         match event.kind {
@@ -129,17 +129,7 @@ fn stream_job(job: Job) -> ExitCode {
                     worker.cancel(id);
                 }
             }
-            EventKind::Received { chunk, .. } if stdout_open => {
-                if out.write_all(&chunk).is_err() {
-                    // The reader went away (`| head`): stop fetching what nobody reads.
-                    stdout_open = false;
-                    worker.cancel(id);
-                }
-            }
-            EventKind::Finished(summary) => {
-                let _ = out.flush();
-                return finish(&summary);
-            }
+            EventKind::Finished(summary) => return finish(&summary),
             kind => progress_line(&host, &kind),
         }
     }
@@ -147,10 +137,11 @@ fn stream_job(job: Job) -> ExitCode {
     ExitCode::from(EXIT_FAILED)
 }
 
-/// Stdout without Rust's line buffering, which would split binary replies at every newline; in front
-/// of a terminal, with the bytes a terminal would obey shown escaped instead ([`TerminalSafe`]).
-fn raw_stdout() -> Box<dyn Write> {
-    let raw: Box<dyn Write> = unbuffered_stdout();
+/// Stdout without Rust's line buffering, which would split binary replies at every newline; each
+/// read goes out in one write; in front of a terminal, with the bytes a terminal would obey shown
+/// escaped instead ([`TerminalSafe`]). `Send`, as the worker thread writes to it.
+fn raw_stdout() -> ReplyWriter {
+    let raw = unbuffered_stdout();
     if io::stdout().is_terminal() {
         Box::new(TerminalSafe::new(raw, Box::new(|| eprintln!("# {TERMINAL_NOTE}"))))
     } else {
@@ -161,7 +152,7 @@ fn raw_stdout() -> Box<dyn Write> {
 /// Said on stderr when the first byte of a reply is shown escaped in a terminal.
 pub const TERMINAL_NOTE: &str = "Bytes of the reply that would command the terminal (escape sequences, other control bytes, bytes that are not text) are shown as \\xNN. For the raw bytes, send the reply to a file (> reply.bin) or a pipe (| xxd).";
 
-fn unbuffered_stdout() -> Box<dyn Write> {
+fn unbuffered_stdout() -> ReplyWriter {
     #[cfg(unix)]
     {
         use std::os::fd::AsFd as _;

@@ -307,3 +307,37 @@ fn a_slow_event_reader_does_not_make_the_steps_look_slow() {
     let sum: Duration = timings.phases.iter().map(|(_, d)| *d).sum();
     assert!(timings.total.abs_diff(sum) < Duration::from_millis(1), "phases {sum:?}, total {:?}", timings.total);
 }
+
+#[test]
+fn a_reader_that_stops_reading_holds_few_chunks_and_cancel_still_ends_the_job() {
+    use socket_fetch::fetch::{EVENT_QUEUE, Worker, event_channel};
+    // An endless server that says when the client hung up.
+    let (hung_up, hung_up_at) = crossbeam_channel::bounded(1);
+    let addr = one_shot_server(move |mut s| {
+        let mut request = [0; 1024];
+        let _ = s.read(&mut request);
+        let block = vec![b'x'; 64 * 1024];
+        let _ = s.write_all(b"HTTP/1.0 200 OK\r\n\r\n");
+        while s.write_all(&block).is_ok() {}
+        let _ = hung_up.send(Instant::now());
+    });
+    let (tx, events) = event_channel();
+    let mut worker = Worker::spawn(tx, std::sync::Arc::new(|| {})).unwrap();
+    let id = worker.fetch(job_for(addr, "/"));
+    while !matches!(events.recv_timeout(common::EVENT_LIMIT).unwrap().kind, EventKind::Received { .. }) {}
+    // The reader stops; the worker fills the channel and waits.
+    thread::sleep(Duration::from_millis(300));
+    let asked = Instant::now();
+    worker.cancel(id);
+    let hung_up_at = hung_up_at.recv_timeout(Duration::from_secs(2)).expect("Cancel closes the connection");
+    let took = hung_up_at.saturating_duration_since(asked);
+    assert!(took < Duration::from_millis(100), "the connection closed {took:?} after Cancel");
+    // What was in flight when the reader stopped is all that is left: a few chunks, a few MiB.
+    let rest = collect_until_finished(&events);
+    assert_eq!(summary(&rest).error, Some(FetchError::Cancelled));
+    let chunks = rest.iter().filter(|e| matches!(e.kind, EventKind::Received { .. })).count();
+    let bytes = reply_bytes(&rest).len();
+    assert!(chunks <= EVENT_QUEUE, "{chunks} chunks were waiting for the reader");
+    assert!(bytes <= 8 * 1024 * 1024, "{bytes} bytes were waiting for the reader");
+    assert!(bytes > 0, "the worker went on reading while the reader was busy");
+}

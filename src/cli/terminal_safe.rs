@@ -18,11 +18,11 @@ pub struct TerminalSafe<W: Write> {
     /// The start of a character whose end has not arrived yet.
     held: Vec<u8>,
     /// Called once, before the first escape is written: says where the raw bytes can be had.
-    on_first_escape: Option<Box<dyn FnOnce()>>,
+    on_first_escape: Option<Box<dyn FnOnce() + Send>>,
 }
 
 impl<W: Write> TerminalSafe<W> {
-    pub fn new(inner: W, on_first_escape: Box<dyn FnOnce()>) -> Self {
+    pub fn new(inner: W, on_first_escape: Box<dyn FnOnce() + Send>) -> Self {
         Self { inner, held: Vec::with_capacity(MAX_CHAR), on_first_escape: Some(on_first_escape) }
     }
 

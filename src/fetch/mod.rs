@@ -16,4 +16,4 @@ pub use event::{Event, EventKind, ReplyHead, Step, Summary};
 pub use job::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_READ_TIMEOUT, Job, JobId, default_request};
 pub use target::{DEFAULT_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};
-pub use worker::{Command, Waker, Worker};
+pub use worker::{Command, EVENT_QUEUE, ReplyWriter, Waker, Worker, event_channel};

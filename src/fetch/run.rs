@@ -4,16 +4,17 @@
 //! a short-lived side thread that the job stops waiting for when cancelled, and socket reads and
 //! writes wait in slices of [`SLICE`] so commands are looked at in between.
 
+use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender, bounded, select};
+use crossbeam_channel::{Receiver, SendTimeoutError, Sender, bounded, select};
 use socket2::{Domain, Protocol, Socket, Type};
 
-use super::chunk::BufferPool;
+use super::chunk::{BufferPool, Chunk};
 use super::error::FetchError;
 use super::event::{Event, EventKind, ReplyHead, Step, Summary};
 use super::job::{Job, JobId};
@@ -22,17 +23,15 @@ use super::worker::{Command, Waker};
 use crate::format::count;
 use crate::server_text::one_line;
 
-/// The longest a socket read or write blocks before the job looks at its commands again:
-/// this bounds how long Cancel takes.
+/// The longest a socket read or write, or a wait for the event reader, blocks before the job looks at
+/// its commands again: this bounds how long Cancel takes.
 const SLICE: Duration = Duration::from_millis(20);
 /// A reply head longer than this is not parsed (the bytes are still kept and shown).
 const MAX_HEAD: usize = 64 * 1024;
 
-/// What the worker does after a job.
+/// What the worker does after a job: take the next command (the queue first), or stop.
 pub(super) enum After {
     Idle,
-    /// A command arrived that ended the job (a new fetch); run it next.
-    Then(Command),
     Exit,
 }
 
@@ -60,9 +59,12 @@ struct Run<'a> {
     id: JobId,
     job: &'a Job,
     inbox: &'a Receiver<Command>,
+    /// Commands taken from the inbox but not acted on yet; they come before the inbox.
+    queued: &'a mut VecDeque<Command>,
     events: &'a Sender<Event>,
     wake: &'a Waker,
     buffers: &'a BufferPool,
+    reply: Option<&'a mut dyn Write>,
     clock: Clock,
     phases: PhaseRecorder,
     received: u64,
@@ -75,37 +77,73 @@ pub(super) struct Outbox<'a> {
     pub buffers: &'a BufferPool,
 }
 
-pub(super) fn run(id: JobId, job: &Job, inbox: &Receiver<Command>, out: &Outbox<'_>) -> After {
+/// Runs one job. `queued` holds commands to act on before the inbox's, and gets those the job leaves
+/// for the worker; `reply`, if given, takes the reply bytes instead of `Received` events.
+pub(super) fn run(
+    id: JobId,
+    job: &Job,
+    inbox: &Receiver<Command>,
+    queued: &mut VecDeque<Command>,
+    out: &Outbox<'_>,
+    reply: Option<&mut dyn Write>,
+) -> After {
     let mut run = Run {
         id,
         job,
         inbox,
+        queued,
         events: out.events,
         wake: out.wake,
         buffers: out.buffers,
+        reply: reply.map(|w| -> &mut dyn Write { w }),
         clock: Clock::start(),
         phases: PhaseRecorder::new(),
         received: 0,
     };
     let outcome = run.all_steps();
-    let (error, after) = match outcome {
-        Ok(()) => (None, After::Idle),
-        Err(Stop::Failed(error)) => (Some(error), After::Idle),
-        Err(Stop::Interrupted(interrupt)) => (
-            Some(FetchError::Cancelled),
-            match interrupt {
-                Interrupt::Cancelled => After::Idle,
-                Interrupt::Replaced(command) => After::Then(command),
-                Interrupt::Exit => After::Exit,
-            },
-        ),
+    if let Some(reply) = run.reply.as_mut() {
+        // Every byte was handed to the writer already; a writer that cannot flush has lost its
+        // reader, which the last write would have told.
+        let _ = reply.flush();
+    }
+    let (error, exit) = match outcome {
+        Ok(()) => (None, false),
+        Err(Stop::Failed(error)) => (Some(error), false),
+        Err(Stop::Interrupted(interrupt)) => {
+            let exit = match interrupt {
+                Interrupt::Cancelled => false,
+                Interrupt::Replaced(command) => {
+                    run.queued.push_front(command);
+                    false
+                }
+                Interrupt::Exit => true,
+            };
+            (Some(FetchError::Cancelled), exit)
+        }
     };
     let now = run.clock.elapsed();
     let summary = Summary { received: run.received, timings: run.phases.finish(now), error };
-    match run.emit(EventKind::Finished(summary)) {
-        Ok(()) => after,
+    let last = Event { job: id, at: now, kind: EventKind::Finished(summary) };
+    if exit {
+        // Shutting down: a reader still there gets the end if there is room; nobody is waited for.
+        if run.events.try_send(last).is_ok() {
+            (run.wake)();
+        }
+        return After::Exit;
+    }
+    match run.hand_over(last, Meanwhile::Queue) {
+        Ok(()) => After::Idle,
         Err(_) => After::Exit,
     }
+}
+
+/// What a wait for the event reader does with the commands that arrive meanwhile.
+#[derive(Clone, Copy)]
+enum Meanwhile {
+    /// Act on them: the job may end.
+    Obey,
+    /// Keep them for after this event (the job's last), except Shutdown, which gives the event up.
+    Queue,
 }
 
 impl Run<'_> {
@@ -151,7 +189,10 @@ impl Run<'_> {
         self.clock.pause();
         self.emit(EventKind::Paused { next: step })?;
         loop {
-            let command = self.inbox.recv().map_err(|_| Stop::Interrupted(Interrupt::Exit))?;
+            let command = match self.queued.pop_front() {
+                Some(command) => command,
+                None => self.inbox.recv().map_err(|_| Stop::Interrupted(Interrupt::Exit))?,
+            };
             if matches!(command, Command::Next(id) if id == self.id) {
                 self.clock.resume();
                 return Ok(());
@@ -171,8 +212,8 @@ impl Run<'_> {
     }
 
     /// Looks at commands without waiting.
-    fn poll_commands(&self) -> StepResult<()> {
-        while let Ok(command) = self.inbox.try_recv() {
+    fn poll_commands(&mut self) -> StepResult<()> {
+        while let Some(command) = self.queued.pop_front().or_else(|| self.inbox.try_recv().ok()) {
             self.obey(command)?;
         }
         Ok(())
@@ -187,15 +228,39 @@ impl Run<'_> {
         if reporting {
             self.clock.pause();
         }
-        // Nobody reads events any more: the program is closing.
-        let sent = self.events.send(event).map_err(|_| Stop::Interrupted(Interrupt::Exit));
-        if sent.is_ok() {
-            (self.wake)();
-        }
+        let sent = self.hand_over(event, Meanwhile::Obey);
         if reporting {
             self.clock.resume();
         }
         sent
+    }
+
+    /// Sends `event` and wakes the reader. While the reader is behind (the channel is full), waits
+    /// in slices and looks at the commands in between, so Cancel, a new Fetch and Shutdown still act
+    /// within [`SLICE`]s; an interrupted wait drops the event.
+    fn hand_over(&mut self, mut event: Event, meanwhile: Meanwhile) -> StepResult<()> {
+        loop {
+            match self.events.send_timeout(event, SLICE) {
+                Ok(()) => {
+                    (self.wake)();
+                    return Ok(());
+                }
+                // Nobody reads events any more: the program is closing.
+                Err(SendTimeoutError::Disconnected(_)) => return Err(Stop::Interrupted(Interrupt::Exit)),
+                Err(SendTimeoutError::Timeout(back)) => event = back,
+            }
+            match meanwhile {
+                Meanwhile::Obey => self.poll_commands()?,
+                Meanwhile::Queue => {
+                    while let Ok(command) = self.inbox.try_recv() {
+                        if matches!(command, Command::Shutdown) {
+                            return Err(Stop::Interrupted(Interrupt::Exit));
+                        }
+                        self.queued.push_back(command);
+                    }
+                }
+            }
+        }
     }
 
     /// Step 1. Like the tutorial, open an IPv4 TCP socket before knowing the address.
@@ -318,8 +383,7 @@ impl Run<'_> {
                     if let Some(kind) = reply.feed(&chunk) {
                         self.emit(kind)?;
                     }
-                    self.received += keep as u64;
-                    self.emit(EventKind::Received { chunk, total: self.received })?;
+                    self.pass_on(chunk)?;
                     if keep < n {
                         return Err(FetchError::TooLarge { limit: self.job.max_bytes }.into());
                     }
@@ -336,10 +400,23 @@ impl Run<'_> {
         }
     }
 
+    /// Passes reply bytes on: to the reply writer when there is one, else as a `Received` event.
+    /// They count as received once passed on, so the summary never counts bytes the reader missed.
+    fn pass_on(&mut self, chunk: Chunk) -> StepResult<()> {
+        let total = self.received + chunk.len() as u64;
+        match self.reply.as_mut() {
+            // The reader went away (`| head`): stop fetching what nobody reads.
+            Some(writer) => writer.write_all(&chunk).map_err(|_| Stop::Interrupted(Interrupt::Cancelled))?,
+            None => self.emit(EventKind::Received { chunk, total })?,
+        }
+        self.received = total;
+        Ok(())
+    }
+
     /// Runs a blocking call on a named side thread and waits for it, for commands, or for `limit`.
     /// `Ok(None)` means the limit passed; an abandoned call finishes on its own and is dropped.
     fn wait_on_side_thread<T: Send + 'static>(
-        &self,
+        &mut self,
         what: &str,
         limit: Duration,
         call: impl FnOnce() -> T + Send + 'static,
@@ -352,6 +429,7 @@ impl Run<'_> {
                 let _ = done.send(call());
             })
             .map_err(|e| FetchError::Other { step: what_step(what), detail: e.to_string() })?;
+        self.poll_commands()?;
         let deadline = Instant::now() + limit;
         loop {
             select! {

@@ -10,7 +10,7 @@ use egui::{Key, Modifiers, RichText, Ui};
 use crate::clipboard::{Copied, Copier, CopyError, CopyJob, Gather};
 use crate::copy_rule::Form;
 use crate::demo_server::DemoServer;
-use crate::fetch::{DEFAULT_PORT, Event, FetchError, Job, JobId, Step, Target, Worker};
+use crate::fetch::{self, DEFAULT_PORT, Event, FetchError, Job, JobId, Step, Target, Worker};
 
 use super::code_panel::{CodePanel, code_ui};
 use super::error_card::error_card_ui;
@@ -144,7 +144,9 @@ impl SocketFetchApp {
     /// A new app; `storage` holds the host and port of the last run.
     pub fn new(storage: Option<&dyn eframe::Storage>, options: StartOptions) -> Self {
         let remembered = |key| storage.and_then(|s| s.get_string(key));
-        let (events_tx, events) = unbounded();
+        // Bounded: when the window falls behind a fast server, the worker waits instead of piling
+        // chunks up in memory.
+        let (events_tx, events) = fetch::event_channel();
         let host_given = options.host.is_some();
         let mut app = Self {
             form: FormFields {
