@@ -103,9 +103,15 @@ fn bad_input(e: InputError) -> ExitCode {
 
 fn stream_job(job: Job) -> ExitCode {
     let (events_tx, events) = bounded(EVENT_QUEUE);
-    // The reply goes straight from the worker's reads to stdout, on the worker's thread.
-    let out = raw_stdout();
-    let mut worker = match Worker::spawn_writing(events_tx, Arc::new(|| {}), out) {
+    // To a file or a pipe, the reply goes straight from the worker's reads to stdout, on the
+    // worker's thread: that is what keeps pace with curl. In front of a person, this thread writes
+    // the reply and the progress lines both, so they reach the terminal in the order they happened.
+    let mut out = io::stdout().is_terminal().then(raw_stdout);
+    let started = match out {
+        Some(_) => Worker::spawn(events_tx, Arc::new(|| {})),
+        None => Worker::spawn_writing(events_tx, Arc::new(|| {}), raw_stdout()),
+    };
+    let mut worker = match started {
         Ok(worker) => worker,
         Err(e) => {
             eprintln!("# Could not start the worker thread: {e}");
@@ -129,7 +135,18 @@ fn stream_job(job: Job) -> ExitCode {
                     worker.cancel(id);
                 }
             }
-            EventKind::Finished(summary) => return finish(&summary),
+            EventKind::Received { chunk, .. } => {
+                if out.as_mut().is_some_and(|out| out.write_all(&chunk).is_err()) {
+                    // The terminal went away: stop fetching what nobody reads.
+                    out = None;
+                    worker.cancel(id);
+                }
+            }
+            EventKind::Finished(summary) => {
+                // Dropping the writer shows a character the reply left unfinished.
+                drop(out);
+                return finish(&summary);
+            }
             kind => progress_line(&host, &kind),
         }
     }
