@@ -4,6 +4,7 @@
 mod reply_bytes;
 mod row_index;
 
+use crate::server_text::is_invisible_format;
 use reply_bytes::ReplyBytes;
 use row_index::RowIndex;
 
@@ -144,36 +145,6 @@ pub fn row_pieces(row: &[u8]) -> Vec<Piece<'_>> {
         }
     }
     out
-}
-
-/// Unicode's format characters (category Cf) and the line and paragraph separators: they draw as
-/// nothing, join or reorder their neighbours (U+202E turns the text after it around), so a reply
-/// could hide or disguise its bytes with them.
-fn is_invisible_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{AD}'
-            | '\u{600}'..='\u{605}'
-            | '\u{61C}'
-            | '\u{6DD}'
-            | '\u{70F}'
-            | '\u{890}'..='\u{891}'
-            | '\u{8E2}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{2028}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{206F}'
-            | '\u{FEFF}'
-            | '\u{FFF9}'..='\u{FFFB}'
-            | '\u{110BD}'
-            | '\u{110CD}'
-            | '\u{13430}'..='\u{1343F}'
-            | '\u{1BCA0}'..='\u{1BCA3}'
-            | '\u{1D173}'..='\u{1D17A}'
-            | '\u{E0001}'
-            | '\u{E0020}'..='\u{E007F}'
-    )
 }
 
 #[cfg(test)]
