@@ -329,11 +329,15 @@ fn a_reader_that_stops_reading_holds_few_chunks_and_cancel_still_ends_the_job() 
     thread::sleep(Duration::from_millis(300));
     let asked = Instant::now();
     worker.cancel(id);
-    let hung_up_at = hung_up_at.recv_timeout(Duration::from_secs(2)).expect("Cancel closes the connection");
-    let took = hung_up_at.saturating_duration_since(asked);
-    assert!(took < Duration::from_millis(100), "the connection closed {took:?} after Cancel");
-    // What was in flight when the reader stopped is all that is left: a few chunks, a few MiB.
+    let hung_up_at = hung_up_at.recv_timeout(Duration::from_secs(2)).ok();
+    // Read again before judging, so a worker stuck in a send is freed and the test ends either way.
     let rest = collect_until_finished(&events);
+    let took = hung_up_at.map(|at| at.saturating_duration_since(asked));
+    assert!(
+        took.is_some_and(|took| took < Duration::from_millis(100)),
+        "the connection closed {took:?} after Cancel (None: not within 2 s while nobody read)"
+    );
+    // What was in flight when the reader stopped is all that is left: a few chunks, a few MiB.
     assert_eq!(summary(&rest).error, Some(FetchError::Cancelled));
     let chunks = rest.iter().filter(|e| matches!(e.kind, EventKind::Received { .. })).count();
     let bytes = reply_bytes(&rest).len();

@@ -361,9 +361,8 @@ struct BodyFile {
 
 impl BodyFile {
     fn create() -> io::Result<Self> {
-        let tmpfs = std::fs::read_to_string("/proc/mounts").is_ok_and(|mounts| {
-            mounts.lines().any(|l| l.split_whitespace().take(3).eq(["tmpfs", "/dev/shm", "tmpfs"]))
-        });
+        let tmpfs = std::fs::read_to_string("/proc/mounts")
+            .is_ok_and(|mounts| mounts.lines().any(|l| l.split_whitespace().skip(1).take(2).eq(["/dev/shm", "tmpfs"])));
         let dir = if tmpfs { PathBuf::from("/dev/shm") } else { std::env::temp_dir() };
         println!(
             "body: 1 GiB in {}{}",

@@ -75,8 +75,8 @@ pub(super) struct BufferPool {
 }
 
 /// Bytes per read buffer: a read takes all the socket holds, up to this. Measured on 1 GiB from
-/// loopback (terminal mode, kernel time against curl's): 16–64 KiB cost more reads, 1 MiB spills the
-/// copy out of the CPU's cache; 128–512 KiB matched curl.
+/// loopback (terminal mode against curl, README's table): below 128 KiB the kernel time swung most
+/// with the machine's load, 1 MiB spills the copy out of the CPU's cache; 256 KiB was the steadiest.
 const BUFFER_BYTES: usize = 256 * 1024;
 /// Spare buffers kept; the rest are freed. With a bounded event queue this bounds memory too.
 const SPARE_BUFFERS: usize = 8;
