@@ -3,12 +3,16 @@
 //! or leave the terminal in the alternate screen.
 //!
 //! Escaped: ESC and the other C0 controls except newline and tab, DEL, the C1 controls (U+0080 to
-//! U+009F, escaped byte by byte), and bytes that are not UTF-8. Text, newlines, tabs and the CR of a
+//! U+009F, escaped byte by byte), characters that draw as nothing or reorder the text (bidi overrides
+//! such as U+202E, zero-width characters, the byte order mark: also byte by byte), and bytes that are
+//! not UTF-8. Text, newlines, tabs and the CR of a
 //! CR LF line end pass through; a lone CR, which would let later text overwrite a line, is escaped.
 //! It streams: a UTF-8 character split between two writes is held back, not escaped, until its end
 //! arrives. A file or a pipe gets the raw bytes; this wrapper is only put in front of a terminal.
 
 use std::io::{self, Write};
+
+use crate::server_text::is_invisible_format;
 
 /// The longest UTF-8 character, in bytes: at most one less than this is ever held back.
 const MAX_CHAR: usize = 4;
@@ -59,7 +63,9 @@ impl<W: Write> TerminalSafe<W> {
         let mut start = 0;
         for (i, c) in text.char_indices() {
             let line_end = c == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n');
-            let obeyed = c.is_control() && c != '\n' && c != '\t' && !line_end;
+            // Bidi overrides and zero-width characters are not commands, but a terminal would let
+            // them reorder or hide the text around them: they are shown as their bytes too.
+            let obeyed = (c.is_control() && c != '\n' && c != '\t' && !line_end) || is_invisible_format(c);
             if obeyed {
                 out.extend_from_slice(&text.as_bytes()[start..i]);
                 let mut encoded = [0; MAX_CHAR];
@@ -142,6 +148,7 @@ mod tests {
         assert_eq!(shown(reply, &[]), want);
         // A CR LF split between writes is still a line end; a lone CR is escaped.
         assert_eq!(shown(b"a\r\nb\rc\r", &[2, 5]), "a\r\nb\\x0dc\\x0d");
+        assert_eq!(shown("evil\u{202E}txt.exe".as_bytes(), &[6]), "evil\\xe2\\x80\\xaetxt.exe");
     }
 
     use proptest::prelude::{Strategy, any, prop_oneof};
@@ -149,7 +156,8 @@ mod tests {
     /// A random byte, or a piece that matters here: characters of 2, 3 and 4 bytes, line ends, a C1
     /// control as text, an escape sequence, a backslash.
     fn piece() -> impl Strategy<Value = Vec<u8>> {
-        let special = ["é", "€", "😀", "\r\n", "\r", "\n", "\t", "\u{85}", "\x1b[2J", "\\", "plain text"];
+        let special =
+            ["é", "€", "😀", "\r\n", "\r", "\n", "\t", "\u{85}", "\u{202E}", "\u{FEFF}", "\x1b[2J", "\\", "plain text"];
         prop_oneof![
             any::<u8>().prop_map(|b| vec![b]),
             proptest::sample::select(special.to_vec()).prop_map(|s| s.as_bytes().to_vec()),
@@ -169,7 +177,8 @@ mod tests {
             let whole = shown(&bytes, &[]);
             proptest::prop_assert_eq!(&shown(&bytes, &cuts), &whole);
             let obeyed = whole.char_indices().find(|&(i, c)| {
-                c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && whole[i + 1..].starts_with('\n'))
+                (c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && whole[i + 1..].starts_with('\n')))
+                    || is_invisible_format(c)
             });
             proptest::prop_assert!(obeyed.is_none(), "{:?} in {:?}", obeyed, whole);
             proptest::prop_assert_eq!(unescape(&whole, &bytes), bytes);
