@@ -1,4 +1,4 @@
-//! The benchmarks of issue 5: figures printed, not pass/fail tests.
+//! socket-fetch's benchmarks: figures printed, not pass/fail tests.
 //!
 //! Run them all with `cargo bench` (this is the only bench target; `cargo bench --bench perf` is the
 //! same). `cargo bench -- throughput` or `cargo bench -- window` runs one part. Everything talks to
@@ -60,7 +60,7 @@ fn main() {
     let runs = |part: &str| wanted.is_empty() || wanted.iter().any(|w| part.contains(w));
 
     let load_before = load_average();
-    println!("socket-fetch benchmarks (issue 5)");
+    println!("socket-fetch benchmarks");
     println!("machine: {}", machine());
     println!("load average before: {load_before}");
     println!();
@@ -91,7 +91,7 @@ fn print_summary(figures: &[Figure], load_before: &str, args: &[String]) {
     let mut out = String::new();
     let rule = "=".repeat(100);
     let _ = writeln!(out, "{rule}");
-    let _ = writeln!(out, "SUMMARY  socket-fetch benchmarks (issue 5)");
+    let _ = writeln!(out, "SUMMARY  socket-fetch benchmarks");
     let _ = writeln!(out, "command: {command}");
     let _ = writeln!(out, "machine: {}", machine());
     let _ = writeln!(out, "load average: before {load_before}, after {}", load_average());
