@@ -188,19 +188,27 @@ fn is_weak(piece: Piece<'_>) -> bool {
 
 /// The width of a whole row, in columns.
 pub fn row_columns(pieces: &[Piece<'_>]) -> usize {
-    let mut scratch = String::new();
     pieces
         .iter()
         .map(|piece| match *piece {
             Piece::Text(text) => {
                 text.chars().count() + memchr::memchr_iter(b'\t', text.as_bytes()).count() * (TAB_COLUMNS - 1)
             }
-            other => {
-                scratch.clear();
-                escape(other, &mut scratch)
-            }
+            other => escape_columns(other),
         })
         .sum()
+}
+
+/// How many columns [`escape`] writes for a piece that is not text, counted rather than written:
+/// a fresh screen of random bytes measures some 30,000 of them.
+fn escape_columns(piece: Piece<'_>) -> usize {
+    match piece {
+        Piece::Text(text) => text.chars().count(),
+        Piece::Byte(b'\r') => 2,
+        Piece::Byte(_) => 4,
+        // `\u{` and `}` around at least four hex digits.
+        Piece::Invisible(c) => 4 + (u32::BITS - u32::from(c).leading_zeros()).div_ceil(4).max(4) as usize,
+    }
 }
 
 /// The columns `columns` of a row whose pieces are `pieces` and whose first byte is at `start` in the
@@ -262,6 +270,16 @@ mod tests {
     use egui::{Color32, FontId};
 
     use super::*;
+
+    #[test]
+    fn escapes_are_counted_as_wide_as_they_are_written() {
+        let chars = ['\u{AD}', '\u{200B}', '\u{202E}', '\u{FEFF}', '\u{110BD}', '\u{E0001}', '\u{E007F}'];
+        let pieces = (0..=255u8).map(Piece::Byte).chain(chars.into_iter().map(Piece::Invisible));
+        for piece in pieces {
+            let mut written = String::new();
+            assert_eq!(escape_columns(piece), escape(piece, &mut written), "{piece:?} as {written}");
+        }
+    }
     use crate::ui::reply_text::row_pieces;
 
     fn formats() -> Formats {
