@@ -26,7 +26,7 @@ pub fn error_card_ui(ui: &mut Ui, error: &FetchError, kept_bytes: u64) {
                 .color(Color32::from_rgb(0x2e, 0x86, 0xde)),
         );
         if kept_bytes > 0 {
-            ui.label(format!("What arrived before this ({}) is kept below.", crate::format::bytes(kept_bytes)));
+            ui.label(format!("What arrived before this, {}, is kept below.", crate::format::bytes(kept_bytes)));
         }
     });
 }
