@@ -425,26 +425,24 @@ impl SocketFetchApp {
     fn copy_step(&mut self, ctx: &egui::Context) {
         let Some(copying) = &mut self.copying else { return };
         let result = match &mut copying.stage {
-            CopyStage::Gathering(job, gather) => match &self.view {
-                Some(view) if view.job == *job => {
-                    if let Some(bytes) = gather.step(view.reply.bytes()) {
-                        let wake = ctx.clone();
-                        match self.copier.start(Arc::new(bytes), move || wake.request_repaint()) {
-                            Ok(job) => copying.stage = CopyStage::Running(job),
-                            Err(e) => {
-                                self.copy_ended(Err(CopyError::Failed(format!("the copy could not start ({e})"))));
-                            }
-                        }
-                    }
-                    ctx.request_repaint();
-                    return;
-                }
-                _ => {
+            CopyStage::Gathering(job, gather) => {
+                let Ok(gathered) = gather_step(self.view.as_ref(), *job, gather) else {
                     self.copying = None;
                     self.warn("Not copied: a new fetch replaced the reply before the copy was made.".to_owned());
                     return;
+                };
+                if let Some(bytes) = gathered {
+                    let wake = ctx.clone();
+                    match self.copier.start(Arc::new(bytes), move || wake.request_repaint()) {
+                        Ok(job) => copying.stage = CopyStage::Running(job),
+                        Err(e) => {
+                            self.copy_ended(Err(CopyError::Failed(format!("the copy could not start ({e})"))));
+                        }
+                    }
                 }
-            },
+                ctx.request_repaint();
+                return;
+            }
             CopyStage::Running(job) => {
                 let Some(result) = job.try_result() else {
                     // Progress moves without events: look again soon.
@@ -502,20 +500,17 @@ impl SocketFetchApp {
     /// Moves a save on: the next slice of the reply, the hand-over to the writing thread, or its result.
     fn save_step(&mut self, ctx: &egui::Context) {
         if let Some((job, gather, _)) = &mut self.save_gather {
-            match &self.view {
-                Some(view) if view.job == *job => {
-                    if let Some(bytes) = gather.step(view.reply.bytes())
-                        && let Some((_, _, path)) = self.save_gather.take()
-                    {
-                        let wake = ctx.clone();
-                        self.save.start(path, bytes, move || wake.request_repaint());
-                    }
-                    ctx.request_repaint();
+            if let Ok(gathered) = gather_step(self.view.as_ref(), *job, gather) {
+                if let Some(bytes) = gathered
+                    && let Some((_, _, path)) = self.save_gather.take()
+                {
+                    let wake = ctx.clone();
+                    self.save.start(path, bytes, move || wake.request_repaint());
                 }
-                _ => {
-                    self.save_gather = None;
-                    self.warn("Not saved: a new fetch replaced the reply before it was saved.".to_owned());
-                }
+                ctx.request_repaint();
+            } else {
+                self.save_gather = None;
+                self.warn("Not saved: a new fetch replaced the reply before it was saved.".to_owned());
             }
         }
         if let Some((text, good)) = self.save.result() {
@@ -652,6 +647,18 @@ impl eframe::App for SocketFetchApp {
 
 /// The reply's status in the toolbar: the server chose the reason phrase, so the label takes only
 /// the room the buttons leave, cut with "…", and the whole text (controls made visible) shows on hover.
+/// A new fetch replaced the reply that a copy or a save was gathering.
+struct Replaced;
+
+/// The next slice of `gather`, taken from the reply of fetch `job`: all its bytes once they are in
+/// (copy and save gather the same way).
+fn gather_step(view: Option<&FetchView>, job: JobId, gather: &mut Gather) -> Result<Option<Vec<u8>>, Replaced> {
+    match view {
+        Some(view) if view.job == job => Ok(gather.step(view.reply.bytes())),
+        _ => Err(Replaced),
+    }
+}
+
 fn status_label_ui(ui: &mut Ui, text: &str, full: &str) {
     ui.add(egui::Label::new(text).truncate()).on_hover_text(visible(full));
 }
