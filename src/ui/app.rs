@@ -386,11 +386,16 @@ impl SocketFetchApp {
     }
 
     fn notice(&mut self, text: String) {
-        self.notice = Some(Notice { text, good: true, since: Instant::now() });
+        self.tell(text, true);
     }
 
     fn warn(&mut self, text: String) {
-        self.notice = Some(Notice { text, good: false, since: Instant::now() });
+        self.tell(text, false);
+    }
+
+    /// Shows `text` under the reply's toolbar for a while; `good`: a success, else a warning.
+    fn tell(&mut self, text: String, good: bool) {
+        self.notice = Some(Notice { text, good, since: Instant::now() });
     }
 
     fn copy_reply(&mut self) {
@@ -487,7 +492,7 @@ impl SocketFetchApp {
             copying.started.elapsed().as_millis(),
             copying.longest_frame.as_millis()
         );
-        self.notice = Some(Notice { text, good, since: Instant::now() });
+        self.tell(text, good);
     }
 
     fn save_dialog_ui(&mut self, ui: &Ui) {
@@ -514,7 +519,7 @@ impl SocketFetchApp {
             }
         }
         if let Some((text, good)) = self.save.result() {
-            self.notice = Some(Notice { text, good, since: Instant::now() });
+            self.tell(text, good);
         }
     }
 
