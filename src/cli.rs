@@ -207,6 +207,7 @@ fn progress_line(host: &str, kind: &EventKind) {
         | EventKind::Started { .. }
         | EventKind::Received { .. }
         | EventKind::Paused { .. }
+        | EventKind::ReplyComplete { .. }
         | EventKind::Finished(_) => {}
     }
 }

@@ -28,6 +28,7 @@ fn shape(events: &[socket_fetch::fetch::Event]) -> Vec<String> {
             EventKind::Received { .. } => "received".to_owned(),
             EventKind::Head(_) => "head".to_owned(),
             EventKind::HeadUnreadable { .. } => "head unreadable".to_owned(),
+            EventKind::ReplyComplete { .. } => "complete".to_owned(),
             EventKind::StepDone { step, .. } => format!("done {step:?}"),
             EventKind::Finished(_) => "finished".to_owned(),
         };

@@ -49,7 +49,30 @@ impl Step {
     }
 }
 
-/// The status line and length of a reply, read from its head once the head has fully arrived.
+/// One header line of a reply, as the server sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderLine {
+    /// The name as sent (its case kept); names are plain ASCII tokens.
+    pub name: String,
+    /// The value's bytes, which may be any bytes at all.
+    pub value: Vec<u8>,
+}
+
+/// How a reply says where its body ends (RFC 9112, section 6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// The reply has no body: its status is 1xx, 204 or 304, or it answers a HEAD request.
+    NoBody,
+    /// `Content-Length`: exactly this many body bytes follow the head.
+    Length(u64),
+    /// `Transfer-Encoding: chunked`: the body comes in pieces, each after its size in hex; a piece of
+    /// size 0 ends it.
+    Chunked,
+    /// Neither: the body ends when the server hangs up, as HTTP/1.0 servers do.
+    UntilClose,
+}
+
+/// The status line, headers and framing of a reply, read from its head once the head has fully arrived.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReplyHead {
     /// `0` for HTTP/1.0, `1` for HTTP/1.1.
@@ -58,6 +81,10 @@ pub struct ReplyHead {
     pub reason: String,
     /// Bytes of the status line and headers, including the blank line that ends them.
     pub head_len: usize,
+    /// Every header line, in the order sent.
+    pub headers: Vec<HeaderLine>,
+    /// Where the body ends, as the head tells it.
+    pub framing: Framing,
     /// The whole reply's expected size (head + body) when the server gave a usable Content-Length.
     /// It is only the server's claim: more or fewer bytes may come.
     pub expected_total: Option<u64>,
@@ -118,6 +145,13 @@ pub enum EventKind {
     },
     /// The reply's head has arrived and was read.
     Head(ReplyHead),
+    /// The reply is complete by its framing, so the engine stops reading (and hangs up). `extra` bytes
+    /// came after its end in the same reads: they are kept in the reply, not dropped. `line_open`: the
+    /// server had not hung up itself, so it kept the line open for more requests.
+    ReplyComplete {
+        extra: u64,
+        line_open: bool,
+    },
     /// The reply does not start like an HTTP reply; its bytes are still kept and shown.
     HeadUnreadable {
         reason: String,

@@ -16,7 +16,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use super::chunk::{BufferPool, Chunk};
 use super::error::FetchError;
-use super::event::{Event, EventKind, ReplyHead, Step, Summary};
+use super::event::{Event, EventKind, Framing, HeaderLine, ReplyHead, Step, Summary};
 use super::job::{Job, JobId};
 use super::timing::{Clock, Phase, PhaseRecorder};
 use super::worker::{Command, Waker};
@@ -516,11 +516,18 @@ impl HeadReader {
                     },
                     Err(problem) => (None, Some(problem)),
                 };
+                let status = response.code.unwrap_or(0);
                 EventKind::Head(ReplyHead {
                     version: response.version.unwrap_or(0),
-                    status: response.code.unwrap_or(0),
+                    status,
                     reason: response.reason.unwrap_or("").to_owned(),
                     head_len,
+                    headers: response
+                        .headers
+                        .iter()
+                        .map(|h| HeaderLine { name: h.name.to_owned(), value: h.value.to_vec() })
+                        .collect(),
+                    framing: framing(status, response.headers, expected_total.map(|t| t - head_len as u64)),
                     expected_total,
                     length_problem,
                 })
@@ -534,6 +541,22 @@ impl HeadReader {
         self.done = true;
         self.bytes = Vec::new();
         Some(event)
+    }
+}
+
+/// Where the body ends: chunked coding wins over a length (RFC 9112, section 6.3).
+fn framing(status: u16, headers: &[httparse::Header<'_>], length: Option<u64>) -> Framing {
+    let chunked = headers.iter().filter(|h| h.name.eq_ignore_ascii_case("transfer-encoding")).any(|h| {
+        String::from_utf8_lossy(h.value)
+            .rsplit(',')
+            .next()
+            .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"))
+    });
+    match length {
+        _ if matches!(status, 100..=199 | 204 | 304) => Framing::NoBody,
+        _ if chunked => Framing::Chunked,
+        Some(length) => Framing::Length(length),
+        None => Framing::UntilClose,
     }
 }
 

@@ -186,6 +186,7 @@ impl FetchView {
                 self.reply.push(&chunk);
                 first.then(|| "The first bytes of the reply arrived.".to_owned())
             }
+            EventKind::ReplyComplete { .. } => None,
             EventKind::StepDone { step, took } => {
                 self.steps[step.index()] = StepState::Done(took);
                 None
