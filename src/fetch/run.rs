@@ -497,7 +497,9 @@ impl HeadReader {
         }
         let take = chunk.len().min(MAX_HEAD + 1 - self.bytes.len());
         self.bytes.extend_from_slice(&chunk[..take]);
-        let mut headers = [httparse::EMPTY_HEADER; 64];
+        // A slot for every line the head can hold so far: real replies can carry a hundred headers.
+        let lines = memchr::memchr_iter(b'\n', &self.bytes).count();
+        let mut headers = vec![httparse::EMPTY_HEADER; lines];
         let mut response = httparse::Response::new(&mut headers);
         let event = match response.parse(&self.bytes) {
             Ok(httparse::Status::Complete(head_len)) => {
@@ -621,5 +623,44 @@ fn stream_error(e: &io::Error, received: u64, step: Step) -> FetchError {
             FetchError::Reset { received }
         }
         _ => FetchError::Other { step: step.name(), detail: e.to_string() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head(reply: &[u8]) -> ReplyHead {
+        match HeadReader::default().feed(reply) {
+            Some(EventKind::Head(head)) => head,
+            other => panic!("no head read: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_head_with_a_hundred_headers_is_read_whole() {
+        let mut reply = b"HTTP/1.1 200 OK\r\n".to_vec();
+        for i in 0..100 {
+            reply.extend_from_slice(format!("X-Header-{i}: value {i}\r\n").as_bytes());
+        }
+        reply.extend_from_slice(b"Content-Length: 2\r\n\r\nhi");
+        let head = head(&reply);
+        assert_eq!(head.headers.len(), 101);
+        assert_eq!(head.headers[99], HeaderLine { name: "X-Header-99".to_owned(), value: b"value 99".to_vec() });
+        assert_eq!(head.framing, Framing::Length(2));
+    }
+
+    #[test]
+    fn the_framing_is_read_from_status_and_headers() {
+        let cases: [(&[u8], Framing); 5] = [
+            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 9\r\n\r\n", Framing::Chunked),
+            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", Framing::UntilClose),
+            (b"HTTP/1.1 204 No Content\r\nContent-Length: 9\r\n\r\n", Framing::NoBody),
+            (b"HTTP/1.1 304 Not Modified\r\n\r\n", Framing::NoBody),
+            (b"HTTP/1.0 200 OK\r\n\r\n", Framing::UntilClose),
+        ];
+        for (reply, framing) in cases {
+            assert_eq!(head(reply).framing, framing, "{}", String::from_utf8_lossy(reply));
+        }
     }
 }
