@@ -3,6 +3,7 @@
 mod chunk;
 mod error;
 mod event;
+mod framing;
 mod job;
 pub mod limits;
 mod run;
@@ -13,6 +14,7 @@ mod worker;
 pub use chunk::Chunk;
 pub use error::{FetchError, InputError};
 pub use event::{Event, EventKind, Framing, HeaderLine, ReplyHead, Step, Summary};
+pub use framing::{ChunkProblem, Dechunker};
 pub use job::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_READ_TIMEOUT, Job, JobId, default_request};
 pub use target::{DEFAULT_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};
