@@ -1,5 +1,6 @@
 //! One fetch to perform: where to, what to send, and how long to wait.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::target::Target;
@@ -57,3 +58,18 @@ pub const DEFAULT_METHOD: &str = "GET";
 pub fn default_request(target: &Target) -> Vec<u8> {
     format!("{DEFAULT_METHOD} {} HTTP/1.0\r\nHost: {}\r\n\r\n", target.path, target.host_header()).into_bytes()
 }
+
+/// What the worker can be told. [`super::Worker`]'s methods send these; they are public for tests and tools.
+#[derive(Debug)]
+pub enum Command {
+    /// Start a job. A job already running is cancelled first, as a browser drops a page for a new click.
+    Fetch(JobId, Box<Job>),
+    /// Stop that job (if it still runs) and report what arrived.
+    Cancel(JobId),
+    /// Step-through mode: run the step the job is paused before.
+    Next(JobId),
+    Shutdown,
+}
+
+/// Called after each event is sent, so a window can wake up and draw it.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;

@@ -23,4 +23,4 @@ pub use job::{
 };
 pub use target::{DEFAULT_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};
-pub use worker::{Command, EVENT_QUEUE, ReplyWriter, Waker, Worker, event_channel};
+pub use worker::{EVENT_QUEUE, ReplyWriter, Worker, event_channel};

@@ -17,10 +17,9 @@ use socket2::{Domain, Protocol, Socket, Type};
 use super::chunk::{BufferPool, Chunk};
 use super::error::FetchError;
 use super::event::{Event, EventKind, Step, Summary};
-use super::job::{Job, JobId};
+use super::job::{Command, Job, JobId, Waker};
 use super::reply::{End, ReplyReader};
 use super::timing::{Clock, Phase, PhaseRecorder};
-use super::worker::{Command, Waker};
 
 /// The longest a socket read or write, or a wait for the event reader, blocks before the job looks at
 /// its commands again: this bounds how long Cancel takes.
@@ -32,16 +31,16 @@ pub(super) enum After {
     Exit,
 }
 
-/// Why a job stopped early, apart from its own failures.
-enum Interrupt {
-    Cancelled,
-    Replaced(Command),
-    Exit,
-}
-
+/// Why a job stopped before its end.
 enum Stop {
+    /// The fetch failed; the error is reported.
     Failed(FetchError),
-    Interrupted(Interrupt),
+    /// Cancelled by the caller.
+    Cancelled,
+    /// A new fetch came: it runs next, as a browser drops a page for a new click.
+    Replaced(Command),
+    /// The program is closing: nobody reads events, or the worker was told to shut down.
+    Exit,
 }
 
 impl From<FetchError> for Stop {
@@ -58,9 +57,7 @@ struct Run<'a> {
     inbox: &'a Receiver<Command>,
     /// Commands taken from the inbox but not acted on yet; they come before the inbox.
     queued: &'a mut VecDeque<Command>,
-    events: &'a Sender<Event>,
-    wake: &'a Waker,
-    buffers: &'a BufferPool,
+    out: &'a Outbox<'a>,
     reply: Option<&'a mut dyn Write>,
     clock: Clock,
     phases: PhaseRecorder,
@@ -89,9 +86,7 @@ pub(super) fn run(
         job,
         inbox,
         queued,
-        events: out.events,
-        wake: out.wake,
-        buffers: out.buffers,
+        out,
         reply: reply.map(|w| -> &mut dyn Write { w }),
         clock: Clock::start(),
         phases: PhaseRecorder::new(),
@@ -106,25 +101,20 @@ pub(super) fn run(
     let (error, exit) = match outcome {
         Ok(()) => (None, false),
         Err(Stop::Failed(error)) => (Some(error), false),
-        Err(Stop::Interrupted(interrupt)) => {
-            let exit = match interrupt {
-                Interrupt::Cancelled => false,
-                Interrupt::Replaced(command) => {
-                    run.queued.push_front(command);
-                    false
-                }
-                Interrupt::Exit => true,
-            };
-            (Some(FetchError::Cancelled), exit)
+        Err(Stop::Cancelled) => (Some(FetchError::Cancelled), false),
+        Err(Stop::Replaced(command)) => {
+            run.queued.push_front(command);
+            (Some(FetchError::Cancelled), false)
         }
+        Err(Stop::Exit) => (Some(FetchError::Cancelled), true),
     };
     let now = run.clock.elapsed();
     let summary = Summary { received: run.received, timings: run.phases.finish(now), error };
     let last = Event { job: id, at: now, kind: EventKind::Finished(summary) };
     if exit {
         // Shutting down: a reader still there gets the end if there is room; nobody is waited for.
-        if run.events.try_send(last).is_ok() {
-            (run.wake)();
+        if run.out.events.try_send(last).is_ok() {
+            (run.out.wake)();
         }
         return After::Exit;
     }
@@ -166,15 +156,8 @@ impl Run<'_> {
         if self.job.step_through {
             self.pause_before(step)?;
         }
-        let phase = match step {
-            Step::Socket => Phase::Socket,
-            Step::Resolve => Phase::Resolve,
-            Step::Connect => Phase::Connect,
-            Step::Send => Phase::Send,
-            Step::Receive => Phase::Wait,
-        };
         let started = self.clock.elapsed();
-        self.phases.enter(phase, started);
+        self.phases.enter(step.into(), started);
         self.emit(EventKind::StepStarted(step))?;
         let value = body(self)?;
         let took = self.clock.elapsed().saturating_sub(started);
@@ -188,7 +171,7 @@ impl Run<'_> {
         loop {
             let command = match self.queued.pop_front() {
                 Some(command) => command,
-                None => self.inbox.recv().map_err(|_| Stop::Interrupted(Interrupt::Exit))?,
+                None => self.inbox.recv().map_err(|_| Stop::Exit)?,
             };
             if matches!(command, Command::Next(id) if id == self.id) {
                 self.clock.resume();
@@ -201,9 +184,9 @@ impl Run<'_> {
     /// Acts on a command that arrived mid-job: an error ends the job.
     fn obey(&self, command: Command) -> StepResult<()> {
         match command {
-            Command::Cancel(id) if id == self.id => Err(Stop::Interrupted(Interrupt::Cancelled)),
-            Command::Fetch(..) => Err(Stop::Interrupted(Interrupt::Replaced(command))),
-            Command::Shutdown => Err(Stop::Interrupted(Interrupt::Exit)),
+            Command::Cancel(id) if id == self.id => Err(Stop::Cancelled),
+            Command::Fetch(..) => Err(Stop::Replaced(command)),
+            Command::Shutdown => Err(Stop::Exit),
             Command::Cancel(_) | Command::Next(_) => Ok(()),
         }
     }
@@ -237,13 +220,13 @@ impl Run<'_> {
     /// within [`SLICE`]s; an interrupted wait drops the event.
     fn hand_over(&mut self, mut event: Event, meanwhile: Meanwhile) -> StepResult<()> {
         loop {
-            match self.events.send_timeout(event, SLICE) {
+            match self.out.events.send_timeout(event, SLICE) {
                 Ok(()) => {
-                    (self.wake)();
+                    (self.out.wake)();
                     return Ok(());
                 }
                 // Nobody reads events any more: the program is closing.
-                Err(SendTimeoutError::Disconnected(_)) => return Err(Stop::Interrupted(Interrupt::Exit)),
+                Err(SendTimeoutError::Disconnected(_)) => return Err(Stop::Exit),
                 Err(SendTimeoutError::Timeout(back)) => event = back,
             }
             match meanwhile {
@@ -251,7 +234,7 @@ impl Run<'_> {
                 Meanwhile::Queue => {
                     while let Ok(command) = self.inbox.try_recv() {
                         if matches!(command, Command::Shutdown) {
-                            return Err(Stop::Interrupted(Interrupt::Exit));
+                            return Err(Stop::Exit);
                         }
                         self.queued.push_back(command);
                     }
@@ -277,7 +260,7 @@ impl Run<'_> {
             let port = self.job.target.port;
             let lookup_host = host.clone();
             let limit = self.job.connect_timeout;
-            let found = self.wait_on_side_thread("resolve", limit, move || {
+            let found = self.wait_on_side_thread(Step::Resolve, limit, move || {
                 (lookup_host.as_str(), port).to_socket_addrs().map(|a| a.map(|s| s.ip()).collect::<Vec<_>>())
             })?;
             match found {
@@ -309,7 +292,7 @@ impl Run<'_> {
             };
             let limit = self.job.connect_timeout;
             // Connect waits a little longer than its own limit, so the OS's timeout (with its reason) comes first.
-            let outcome = self.wait_on_side_thread("connect", limit + SLICE, move || {
+            let outcome = self.wait_on_side_thread(Step::Connect, limit + SLICE, move || {
                 socket.connect_timeout(&address.into(), limit).map(|()| socket)
             })?;
             let error = match outcome {
@@ -365,7 +348,7 @@ impl Run<'_> {
         let mut last_progress = Instant::now();
         let mut spare = None;
         loop {
-            let mut buf = spare.take().unwrap_or_else(|| self.buffers.take());
+            let mut buf = spare.take().unwrap_or_else(|| self.out.buffers.take());
             // One byte more than the limit allows tells whether the reply goes past it.
             let room = self.job.max_bytes.saturating_sub(self.received);
             let want = buf.len().min(usize::try_from(room.saturating_add(1)).unwrap_or(usize::MAX));
@@ -380,7 +363,7 @@ impl Run<'_> {
                         self.phases.enter(Phase::Download, self.clock.elapsed());
                     }
                     let keep = n.min(usize::try_from(room).unwrap_or(usize::MAX));
-                    let chunk = self.buffers.chunk(buf, keep, &mut spare);
+                    let chunk = self.out.buffers.chunk(buf, keep, &mut spare);
                     let fed = reply.feed(&chunk);
                     for kind in fed.events {
                         self.emit(kind)?;
@@ -417,7 +400,7 @@ impl Run<'_> {
         let total = self.received + chunk.len() as u64;
         match self.reply.as_mut() {
             // The reader went away (`| head`): stop fetching what nobody reads.
-            Some(writer) => writer.write_all(&chunk).map_err(|_| Stop::Interrupted(Interrupt::Cancelled))?,
+            Some(writer) => writer.write_all(&chunk).map_err(|_| Stop::Cancelled)?,
             None => self.emit(EventKind::Received { chunk, total })?,
         }
         self.received = total;
@@ -428,18 +411,18 @@ impl Run<'_> {
     /// `Ok(None)` means the limit passed; an abandoned call finishes on its own and is dropped.
     fn wait_on_side_thread<T: Send + 'static>(
         &mut self,
-        what: &str,
+        step: Step,
         limit: Duration,
         call: impl FnOnce() -> T + Send + 'static,
     ) -> StepResult<Option<T>> {
         let (done, result) = bounded(1);
         thread::Builder::new()
-            .name(format!("{what}-job-{}", self.id))
+            .name(format!("{}-job-{}", step.name().replace(' ', "-"), self.id))
             .spawn(move || {
                 // The job may have stopped waiting (cancelled or timed out): then nobody needs the result.
                 let _ = done.send(call());
             })
-            .map_err(|e| FetchError::Other { step: what_step(what), detail: e.to_string() })?;
+            .map_err(|e| FetchError::Other { step: step.name(), detail: e.to_string() })?;
         self.poll_commands()?;
         let deadline = Instant::now() + limit;
         loop {
@@ -447,21 +430,17 @@ impl Run<'_> {
                 recv(result) -> value => {
                     return match value {
                         Ok(value) => Ok(Some(value)),
-                        Err(_) => Err(FetchError::Other { step: what_step(what), detail: "the helper thread crashed".to_owned() }.into()),
+                        Err(_) => Err(FetchError::Other { step: step.name(), detail: "the helper thread crashed".to_owned() }.into()),
                     };
                 }
                 recv(self.inbox) -> command => {
-                    let command = command.map_err(|_| Stop::Interrupted(Interrupt::Exit))?;
+                    let command = command.map_err(|_| Stop::Exit)?;
                     self.obey(command)?;
                 }
                 default(deadline.saturating_duration_since(Instant::now())) => return Ok(None),
             }
         }
     }
-}
-
-fn what_step(what: &str) -> &'static str {
-    if what == "resolve" { Step::Resolve.name() } else { Step::Connect.name() }
 }
 
 fn dedup_keep_order(addresses: &mut Vec<IpAddr>) {

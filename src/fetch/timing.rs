@@ -2,6 +2,8 @@
 
 use std::time::{Duration, Instant};
 
+use super::event::Step;
+
 /// The phases of a fetch's timeline. `Wait` is the time between sending the request and the first
 /// byte of the reply (the server thinking); `Download` runs from the first byte to the end.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -25,6 +27,20 @@ impl Phase {
             Self::Send => "request sent",
             Self::Wait => "waiting for first byte",
             Self::Download => "download",
+        }
+    }
+}
+
+/// The phase a step's time counts in: the receive step's time up to the first byte is the server's
+/// wait (the download phase starts at that byte).
+impl From<Step> for Phase {
+    fn from(step: Step) -> Self {
+        match step {
+            Step::Socket => Self::Socket,
+            Step::Resolve => Self::Resolve,
+            Step::Connect => Self::Connect,
+            Step::Send => Self::Send,
+            Step::Receive => Self::Wait,
         }
     }
 }

@@ -2,18 +2,14 @@
 
 use std::collections::VecDeque;
 use std::io::Write;
-use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 
 use crossbeam_channel::{Receiver, Sender, bounded, unbounded};
 
 use super::chunk::BufferPool;
 use super::event::Event;
-use super::job::{Job, JobId};
+use super::job::{Command, Job, JobId, Waker};
 use super::run::{self, After, Outbox};
-
-/// Called after each event is sent, so a window can wake up and draw it.
-pub type Waker = Arc<dyn Fn() + Send + Sync>;
 
 /// Where the terminal's reply bytes go: written by the worker itself, read after read.
 pub type ReplyWriter = Box<dyn Write + Send>;
@@ -25,18 +21,6 @@ pub const EVENT_QUEUE: usize = 16;
 /// The bounded channel a reader of events should use (see [`EVENT_QUEUE`]).
 pub fn event_channel() -> (Sender<Event>, Receiver<Event>) {
     bounded(EVENT_QUEUE)
-}
-
-/// What the worker can be told. [`Worker`]'s methods send these; they are public for tests and tools.
-#[derive(Debug)]
-pub enum Command {
-    /// Start a job. A job already running is cancelled first, as a browser drops a page for a new click.
-    Fetch(JobId, Box<Job>),
-    /// Stop that job (if it still runs) and report what arrived.
-    Cancel(JobId),
-    /// Step-through mode: run the step the job is paused before.
-    Next(JobId),
-    Shutdown,
 }
 
 /// Owns the worker thread; dropping it shuts the thread down.
