@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::fetch::{Event, EventKind, FetchError, JobId, ReplyHead, Step, Summary};
+use crate::fetch::{Event, EventKind, FetchError, Framing, HeadProblem, JobId, ReplyHead, Step, Summary};
 
 use super::reply_text::ReplyText;
 use crate::format;
@@ -34,7 +34,17 @@ pub struct Attempt {
     pub error: Option<FetchError>,
 }
 
+/// A reply that is complete by its framing (the engine's `ReplyComplete`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completion {
+    /// Bytes that came after the reply's end, kept in the reply.
+    pub extra: u64,
+    /// The server had not hung up: socket-fetch did.
+    pub line_open: bool,
+}
+
 #[derive(Debug)]
+
 pub struct FetchView {
     pub job: JobId,
     pub host: String,
@@ -47,7 +57,9 @@ pub struct FetchView {
     pub connected: Option<(SocketAddr, SocketAddr)>,
     pub sent: Option<usize>,
     pub head: Option<ReplyHead>,
-    pub head_problem: Option<String>,
+    pub head_problem: Option<HeadProblem>,
+    /// How the reply ended by its framing, once it has.
+    pub completion: Option<Completion>,
     pub reply: ReplyText,
     pub log: Vec<LogLine>,
     pub summary: Option<Summary>,
@@ -67,6 +79,7 @@ impl FetchView {
             sent: None,
             head: None,
             head_problem: None,
+            completion: None,
             reply: ReplyText::default(),
             log: Vec::new(),
             summary: None,
@@ -153,12 +166,17 @@ impl FetchView {
                 Some(format!("Sent the request: {}.", format::bytes(bytes as u64)))
             }
             EventKind::Head(head) => {
-                let length = match (&head.length_problem, head.expected_total) {
+                let length = match (&head.length_problem, head.framing) {
                     (Some(problem), _) => {
                         format!(" Its length cannot be used ({problem}), so the end comes when the server hangs up.")
                     }
-                    (None, Some(total)) => format!(" It announces {} in all.", format::bytes(total)),
-                    (None, None) => {
+                    (None, _) if head.is_interim() => " It is an interim reply: the real one follows.".to_owned(),
+                    (None, Framing::NoBody) => " It has no body.".to_owned(),
+                    (None, Framing::Length(body)) => format!(" Its body is {} long.", format::bytes(body)),
+                    (None, Framing::Chunked) => {
+                        " Its body comes in chunks, each after its size; a chunk of size 0 ends it.".to_owned()
+                    }
+                    (None, Framing::UntilClose) => {
                         " It does not say how long it is, so the end comes when the server hangs up.".to_owned()
                     }
                 };
@@ -173,12 +191,9 @@ impl FetchView {
                 self.head = Some(head);
                 Some(text)
             }
-            EventKind::HeadUnreadable { reason } => {
-                let text = format!(
-                    "This reply is not ordinary HTTP: {}. Its bytes are shown as they came.",
-                    one_line(&reason)
-                );
-                self.head_problem = Some(reason);
+            EventKind::HeadUnreadable { problem } => {
+                let text = format!("This reply is not ordinary HTTP: {problem}. Its bytes are shown as they came.");
+                self.head_problem = Some(problem);
                 Some(text)
             }
             EventKind::Received { chunk, .. } => {
@@ -186,7 +201,20 @@ impl FetchView {
                 self.reply.push(&chunk);
                 first.then(|| "The first bytes of the reply arrived.".to_owned())
             }
-            EventKind::ReplyComplete { .. } => None,
+            EventKind::ReplyComplete { extra, line_open } => {
+                self.completion = Some(Completion { extra, line_open });
+                let mut text = if line_open {
+                    "The server kept the line open for more requests; the reply was complete, so socket-fetch hung up."
+                        .to_owned()
+                } else {
+                    "The server hung up, and the reply is complete.".to_owned()
+                };
+                if extra > 0 {
+                    let (unit, kept) = if extra == 1 { ("byte", "it is") } else { ("bytes", "they are") };
+                    let _ = write!(text, " {} more {unit} came after the reply; {kept} kept.", format::count(extra));
+                }
+                Some(text)
+            }
             EventKind::StepDone { step, took } => {
                 self.steps[step.index()] = StepState::Done(took);
                 None
@@ -198,6 +226,11 @@ impl FetchView {
                     }
                 }
                 let text = match &summary.error {
+                    None if self.completion.is_some() => format!(
+                        "Done: {} in {:.2} ms.",
+                        format::bytes(summary.received),
+                        summary.timings.total.as_secs_f64() * 1000.0
+                    ),
                     None => format!(
                         "The server hung up: the reply is complete, {} in {:.2} ms.",
                         format::bytes(summary.received),
