@@ -167,7 +167,7 @@ fn raw_stdout() -> ReplyWriter {
 }
 
 /// Said on stderr when the first byte of a reply is shown escaped in a terminal.
-pub const TERMINAL_NOTE: &str = "Bytes of the reply that would command the terminal (escape sequences, other control bytes, bytes that are not text) are shown as \\xNN. For the raw bytes, send the reply to a file (> reply.bin) or a pipe (| xxd).";
+pub const TERMINAL_NOTE: &str = "Bytes of the reply that would command the terminal (escape sequences, other control bytes, bytes that are not text) are shown as \\xNN, and each backslash as \\\\, as the window's Copy reply does. For the raw bytes, send the reply to a file (> reply.bin) or a pipe (| xxd).";
 
 fn unbuffered_stdout() -> ReplyWriter {
     #[cfg(unix)]
