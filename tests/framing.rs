@@ -473,3 +473,39 @@ fn a_keep_alive_reply_from_pythons_http_server_ends_at_its_length_and_its_last_c
         assert!(stderr.contains("the server kept the line open"), "{path}:\n{stderr}");
     }
 }
+
+/// nginx, asked in HTTP/1.1 with `Connection: keep-alive`, keeps the line open after each reply: a
+/// static file comes with its Content-Length, and the same file compressed (gzip) comes chunked, since
+/// nginx does not know the compressed length in advance.
+#[test]
+fn keep_alive_replies_from_nginx_end_at_their_length_and_their_last_chunk() {
+    let text: Vec<u8> = (0..3000).flat_map(|i| format!("line {i} of a text nginx serves\n").into_bytes()).collect();
+    let Some(nginx) = common::nginx::Nginx::start("framing", &[("page.txt", &text)]) else { return };
+    for (gzip, framing) in [(false, Framing::Length(text.len() as u64)), (true, Framing::Chunked)] {
+        let mut job = job_for(nginx.addr, "/page.txt");
+        let accept = if gzip { "Accept-Encoding: gzip\r\n" } else { "" };
+        job.request =
+            format!("GET /page.txt HTTP/1.1\r\nHost: {}\r\nConnection: keep-alive\r\n{accept}\r\n", nginx.addr)
+                .into_bytes();
+        let started = Instant::now();
+        let seen = common::run_job(job);
+        let took = started.elapsed();
+        assert!(took < AFTER_LAST_BYTE, "gzip {gzip}: the fetch took {took:?}");
+        assert_eq!(outcome(&seen), complete(0, true), "gzip {gzip}");
+        let head = seen
+            .iter()
+            .find_map(|e| match &e.kind {
+                EventKind::Head(head) => Some(head.clone()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(head.framing, framing, "gzip {gzip}");
+        let reply = reply_bytes(&seen);
+        let body = &reply[head.head_len..];
+        if gzip {
+            assert!(body.ends_with(b"\r\n0\r\n\r\n"), "gzip: the body ends with its last chunk");
+        } else {
+            assert_eq!(body, text, "the body, byte-exact");
+        }
+    }
+}
