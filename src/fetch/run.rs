@@ -372,8 +372,13 @@ impl Run<'_> {
                     self.pass_on(chunk)?;
                     match fed.end {
                         End::Complete { used } => {
-                            let extra = (kept - used) as u64;
-                            return self.emit(EventKind::ReplyComplete { extra, line_open: line_open(stream) });
+                            let extra = kept.saturating_sub(used) as u64;
+                            // The reply's time ends at its last byte: the look at the line is the
+                            // program's own work, kept out of the timings as reporting is.
+                            self.clock.pause();
+                            let line_open = line_open(stream);
+                            self.clock.resume();
+                            return self.emit(EventKind::ReplyComplete { extra, line_open });
                         }
                         End::Broken(problem) => return Err(FetchError::BrokenChunks(problem).into()),
                         End::More if keep < n => {
