@@ -1,6 +1,7 @@
 //! The fetch engine: no GUI here. A [`Worker`] thread takes [`Job`]s and reports [`Event`]s.
 
 mod chunk;
+pub mod decode;
 mod error;
 mod event;
 mod framing;

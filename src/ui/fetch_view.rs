@@ -6,8 +6,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::fetch::decode::Plan;
 use crate::fetch::{Event, EventKind, FetchError, Framing, HeadProblem, JobId, ReplyHead, Step, Summary};
 
+use super::decoded_body::DecodedBody;
 use super::reply_text::ReplyText;
 use crate::format;
 use crate::server_text::one_line;
@@ -61,12 +63,16 @@ pub struct FetchView {
     /// How the reply ended by its framing, once it has.
     pub completion: Option<Completion>,
     pub reply: ReplyText,
+    /// The body with its chunk sizes removed and unzipped, when the reply is chunked or compressed.
+    pub decoded: Option<DecodedBody>,
+    /// The most reply bytes kept, and the most decoded bytes too.
+    pub max_bytes: u64,
     pub log: Vec<LogLine>,
     pub summary: Option<Summary>,
 }
 
 impl FetchView {
-    pub fn new(job: JobId, host: String, port: u16) -> Self {
+    pub fn new(job: JobId, host: String, port: u16, max_bytes: u64) -> Self {
         Self {
             job,
             host,
@@ -81,6 +87,8 @@ impl FetchView {
             head_problem: None,
             completion: None,
             reply: ReplyText::default(),
+            decoded: None,
+            max_bytes,
             log: Vec::new(),
             summary: None,
         }
@@ -121,6 +129,24 @@ impl FetchView {
             let _ = writeln!(text, "[{:>9.3} ms] {}", line.at.as_secs_f64() * 1000.0, line.text);
         }
         text
+    }
+
+    /// Starts decoding the body when `head` says it is chunked or compressed; says so in the log line.
+    fn start_decoding(&mut self, head: &ReplyHead, text: &mut String) {
+        let Some(plan) = Plan::for_head(head) else { return };
+        // The head arrives before the chunk that ends it: the bytes kept so far are all head.
+        // (Interim 1xx heads before it are skipped too: `offset` is where this head starts.)
+        let end_of_head = head.offset.saturating_add(head.head_len as u64);
+        let skip = usize::try_from(end_of_head.saturating_sub(self.received())).unwrap_or(usize::MAX);
+        match DecodedBody::start(plan, skip, self.max_bytes) {
+            Ok(decoded) => {
+                text.push_str(" Its body is chunked or compressed: \"Decoded body\" shows it as a browser sees it.");
+                self.decoded = Some(decoded);
+            }
+            Err(e) => {
+                let _ = write!(text, " Its body is chunked or compressed, but it cannot be decoded here ({e}).");
+            }
+        }
     }
 
     pub fn apply(&mut self, event: Event) {
@@ -187,7 +213,9 @@ impl FetchView {
                     self.reply.reserve(usize::try_from(more).unwrap_or(0));
                 }
                 // The reason is the server's text: one line of it in the log, all of it in the reply view.
-                let text = format!("The reply's status line says: {} {}.{length}", head.status, one_line(&head.reason));
+                let mut text =
+                    format!("The reply's status line says: {} {}.{length}", head.status, one_line(&head.reason));
+                self.start_decoding(&head, &mut text);
                 self.head = Some(head);
                 Some(text)
             }
@@ -199,6 +227,9 @@ impl FetchView {
             EventKind::Received { chunk, .. } => {
                 let first = self.reply.is_empty();
                 self.reply.push(&chunk);
+                if let Some(decoded) = &self.decoded {
+                    decoded.feed(chunk);
+                }
                 first.then(|| "The first bytes of the reply arrived.".to_owned())
             }
             EventKind::ReplyComplete { extra, line_open } => {
@@ -220,6 +251,9 @@ impl FetchView {
                 None
             }
             EventKind::Finished(summary) => {
+                if let Some(decoded) = &mut self.decoded {
+                    decoded.end_of_reply();
+                }
                 for state in &mut self.steps {
                     if matches!(state, StepState::Running | StepState::Paused) {
                         *state = StepState::Failed;
