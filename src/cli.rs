@@ -12,6 +12,7 @@ mod terminal_safe;
 use crate::demo_server::DemoServer;
 use crate::fetch::limits::{self, Wait};
 use crate::fetch::{self, EventKind, FetchError, InputError, Job, Phase, ReplyWriter, Step, Summary, Target, Worker};
+use crate::format::ms;
 use crate::server_text::one_line;
 use crate::teach::step_text;
 use terminal_safe::TerminalSafe;
@@ -230,11 +231,6 @@ fn finish(summary: &Summary) -> ExitCode {
             ExitCode::from(EXIT_FAILED)
         }
     }
-}
-
-/// Milliseconds with two decimals: loopback steps take well under one.
-pub fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
 /// Runs the demo server until the process is stopped.

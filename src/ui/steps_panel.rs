@@ -2,8 +2,8 @@
 
 use egui::{RichText, Ui};
 
-use crate::cli::ms;
 use crate::fetch::Step;
+use crate::format::ms;
 
 use super::fetch_view::{FetchView, StepState};
 use super::palette;
