@@ -6,6 +6,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use url::{Host, Position, Url};
 
 use super::error::InputError;
 
@@ -69,6 +70,24 @@ impl Target {
             None => parse_port(port_field)?,
         };
         Ok(Self { host: check_host(host)?, port, path })
+    }
+
+    /// The target of an http URL that came from elsewhere than the form (a server's Location), already
+    /// parsed by the `url` crate: its path and query are percent-encoded, its host lowercased and in
+    /// ASCII. The host field's rules still apply to the host, and port 0 is refused.
+    pub fn from_url(url: &Url) -> Result<Self, InputError> {
+        let host = match url.host() {
+            None => return Err(InputError::EmptyHost),
+            Some(Host::Domain(name)) => check_host(name)?,
+            Some(Host::Ipv4(address)) => address.to_string(),
+            Some(Host::Ipv6(address)) => address.to_string(),
+        };
+        let port = match url.port_or_known_default() {
+            Some(0) => return Err(InputError::PortZero),
+            Some(port) => port,
+            None => DEFAULT_PORT,
+        };
+        Ok(Self { host, port, path: url[Position::BeforePath..Position::AfterQuery].to_owned() })
     }
 
     /// The value of the request's Host header: the port is named only when it is not 80.
