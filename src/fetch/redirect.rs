@@ -48,14 +48,21 @@ pub fn is_redirect_status(status: u16) -> bool {
     (300..400).contains(&status) && status != 304
 }
 
-/// The redirect a reply asks for: `None` unless its status is a redirect and it has a Location (the
-/// first, when a server sends several).
-pub fn redirect_of(head: &ReplyHead, current: &Url) -> Option<Redirect> {
+/// The redirect a reply to a fetch of `current` asks for: `None` unless its status is a redirect and
+/// it has a Location (the first, when a server sends several).
+pub fn redirect_of(head: &ReplyHead, current: &Target) -> Option<Redirect> {
     if !is_redirect_status(head.status) {
         return None;
     }
     let location = head.headers.iter().find(|h| h.name.eq_ignore_ascii_case("location"))?;
-    Some(resolve_location(current, &location.value))
+    Some(match url_of(current) {
+        Ok(current) => resolve_location(&current, &location.value),
+        // A checked target always makes a URL; were it not to, the Location could not be read against it.
+        Err(e) => Redirect::Unusable {
+            location: String::from_utf8_lossy(&location.value).into_owned(),
+            problem: LocationProblem::NotUrl(e),
+        },
+    })
 }
 
 /// Reads a Location's bytes against the URL it came from.
@@ -169,7 +176,8 @@ mod tests {
 
     #[test]
     fn only_a_redirect_status_with_a_location_redirects() {
-        let to = |status, headers: &[(&str, &str)]| redirect_of(&head(status, headers), &base());
+        let current = Target::from_url(&base()).unwrap_or_else(|e| panic!("{e}"));
+        let to = |status, headers: &[(&str, &str)]| redirect_of(&head(status, headers), &current);
         assert!(matches!(to(302, &[("location", "/")]), Some(Redirect::Follow { .. })));
         assert!(matches!(to(301, &[("Server", "x"), ("LOCATION", "/a"), ("Location", "/b")]),
             Some(Redirect::Follow { target, .. }) if target.path == "/a"));
