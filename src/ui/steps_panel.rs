@@ -22,6 +22,9 @@ pub fn step_title(step: Step) -> &'static str {
 }
 
 pub fn steps_ui(ui: &mut Ui, view: Option<&FetchView>) {
+    if let Some(hop_line) = view.and_then(|v| v.hop_line.as_deref()) {
+        ui.label(RichText::new(hop_line).strong());
+    }
     for step in Step::ALL {
         let state = view.map_or(StepState::Waiting, |v| v.steps[step.index()]);
         ui.horizontal(|ui| {
