@@ -585,14 +585,15 @@ impl SocketFetchApp {
         self.launch(ctx, target, Some((previous, line)));
     }
 
-    /// Nothing on screen from an earlier fetch: the steps, log, explanation and reply go back to
-    /// waiting, with `error` said instead.
+    /// Nothing on screen from an earlier fetch: the steps, log, explanation, reply and notice go back
+    /// to waiting, with `error` said instead.
     fn clear_stage(&mut self, error: Option<FetchError>) {
         self.view = None;
         self.target = None;
         self.selection = ReplyViewState::default();
         self.input_error = error;
         self.start_failure = None;
+        self.notice = None; // "Copied the reply ..." spoke of the reply now gone
     }
 
     /// Starts fetching `target` with the form's limits; `hop`: the fetch it follows on from, and the
