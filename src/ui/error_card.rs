@@ -76,3 +76,33 @@ fn card_ui(ui: &mut Ui, title: &str, quiet: bool, message: &str, hint: &str, las
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::{NodeT as _, Queryable as _};
+
+    use super::*;
+
+    /// The card's texts (a label's text is its node's value), drawn headless.
+    fn card_labels(draw: impl FnMut(&mut Ui)) -> Vec<String> {
+        let harness = Harness::new_ui(draw);
+        harness.query_all_by(|node| node.value().is_some()).filter_map(|node| node.accesskit_node().value()).collect()
+    }
+
+    #[test]
+    fn a_part_that_did_not_start_is_not_called_a_fetch() {
+        for failure in [
+            StartFailure::Worker(std::io::Error::other("no threads left")),
+            StartFailure::DemoServer(std::io::Error::other("no ports left")),
+        ] {
+            let labels = card_labels(|ui| start_failure_card_ui(ui, &failure));
+            assert!(labels.iter().any(|l| l.starts_with("✖ socket-fetch could not start its ")), "{labels:?}");
+            assert!(labels.iter().any(|l| l.contains("no threads left") || l.contains("no ports left")), "{labels:?}");
+            assert!(labels.iter().any(|l| l.starts_with("What to try: ")), "{labels:?}");
+            assert!(!labels.iter().any(|l| l.contains("The fetch did not finish")), "{labels:?}");
+        }
+        let labels = card_labels(|ui| error_card_ui(ui, &FetchError::ClosedEmpty, 0));
+        assert!(labels.iter().any(|l| l == "✖ The fetch did not finish"), "{labels:?}");
+    }
+}
