@@ -13,12 +13,12 @@ mod terminal_safe;
 use crate::demo_server::DemoServer;
 use crate::fetch::limits::{self, Wait};
 use crate::fetch::{
-    self, Event, EventKind, FetchError, InputError, Job, Phase, Redirect, ReplyHead, ReplyWriter, Step, Summary,
-    Target, Worker, redirect_of, url_of,
+    self, Event, EventKind, FetchError, InputError, Job, MAX_REDIRECTS, Phase, Redirect, ReplyHead, ReplyWriter, Step,
+    Summary, Target, Worker, redirect_of, url_of,
 };
 use crate::format::ms;
 use crate::server_text::one_line;
-use crate::teach::hops::{self, MAX_REDIRECTS};
+use crate::teach::hops;
 use crate::teach::step_text;
 use terminal_safe::TerminalSafe;
 

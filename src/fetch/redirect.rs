@@ -14,6 +14,9 @@ use super::event::ReplyHead;
 use super::target::Target;
 use crate::server_text::one_line;
 
+/// The most redirects followed in a row (the terminal's `-L`): more is almost always a mistake on the server.
+pub const MAX_REDIRECTS: usize = 10;
+
 /// What a redirecting reply asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redirect {

@@ -3,11 +3,8 @@
 
 use url::Url;
 
-use crate::fetch::Redirect;
+use crate::fetch::{MAX_REDIRECTS, Redirect};
 use crate::server_text::one_line;
-
-/// The most redirects followed in a row, as the terminal's `-L` follows them.
-pub const MAX_REDIRECTS: usize = 10;
 
 /// A URL as one safe line: the `url` crate writes it in ASCII, and it is cut when very long.
 pub fn url_line(url: &Url) -> String {
