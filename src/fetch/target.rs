@@ -45,7 +45,8 @@ impl Target {
             scheme = Some(name);
             rest = after;
         }
-        let (authority, path) = match rest.find(['/', '?', '#']) {
+        // A backslash starts the path too, and stands for a slash in it, as browsers read web addresses.
+        let (authority, path) = match rest.find(['/', '?', '#', '\\']) {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, ""),
         };
@@ -60,7 +61,7 @@ impl Target {
         if let Some(scheme) = scheme.filter(|s| !s.eq_ignore_ascii_case("http")) {
             return Err(InputError::UnsupportedScheme(scheme.to_owned()));
         }
-        let path = if path.is_empty() { "/".to_owned() } else { parse_path(path)? };
+        let path = if path.is_empty() { "/".to_owned() } else { parse_path(&backslashes_as_slashes(path))? };
         // user:password@ never belongs in a raw fetch's Host header.
         let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
         let (host, port_in_host) = split_port(authority)?;
@@ -95,6 +96,12 @@ impl Target {
         let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
         if self.port == DEFAULT_PORT { host } else { format!("{host}:{}", self.port) }
     }
+}
+
+/// `\` as `/` in the path part of a URL (before `?` and `#`), as the URL standard reads web addresses.
+fn backslashes_as_slashes(path: &str) -> String {
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    format!("{}{}", path[..end].replace('\\', "/"), &path[end..])
 }
 
 /// Splits `scheme://rest`. `http:/host` and `http:host`, a slash or two short, are read as browsers
@@ -244,6 +251,25 @@ mod tests {
                     proptest::prop_assert_eq!(decoded, typed_decoded);
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// For any printable path pasted after a host: the host is never blamed, and the request line
+        /// gets printable ASCII without spaces that decodes back to what was typed (a backslash before
+        /// the query read as a slash, the fragment left out).
+        #[test]
+        fn any_pasted_path_is_sent_as_safe_ascii(text in "[^\\p{C}]{0,40}") {
+            let target = Target::parse(&format!("http://h.invalid:8080/{text}"), "80");
+            let target = target.map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            proptest::prop_assert_eq!((target.host.as_str(), target.port), ("h.invalid", 8080));
+            proptest::prop_assert!(target.path.bytes().all(|b| b.is_ascii_graphic()), "{:?}", target.path);
+            // A paste's trailing blanks are not part of it.
+            let typed = backslashes_as_slashes(&format!("/{}", text.trim_end()));
+            let typed = typed.split('#').next().unwrap_or_default();
+            let decoded = percent_encoding::percent_decode_str(&target.path).decode_utf8_lossy().into_owned();
+            let typed_decoded = percent_encoding::percent_decode_str(typed).decode_utf8_lossy().into_owned();
+            proptest::prop_assert_eq!(decoded, typed_decoded);
         }
     }
 
