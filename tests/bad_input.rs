@@ -115,6 +115,7 @@ fn host_and_port_fields_give_the_right_target_or_the_exact_error() {
         // A backslash is a slash in a URL's path, as browsers read it; an error about the path names the path.
         ("http://example.com\\a b\\c?q=\\", "80", Ok(ok("example.com", 80, "/a%20b/c?q=\\"))),
         ("http://example.com/a\tb c", "80", Err(path_control("/a\tb c", '\t'))),
+        ("http:\\\\example.com\\x", "80", Ok(ok("example.com", 80, "/x"))),
     ];
     let mut wrong = Vec::new();
     for (host, port, expected) in cases {

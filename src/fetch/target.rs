@@ -104,8 +104,9 @@ fn backslashes_as_slashes(path: &str) -> String {
     format!("{}{}", path[..end].replace('\\', "/"), &path[end..])
 }
 
-/// Splits `scheme://rest`. `http:/host` and `http:host`, a slash or two short, are read as browsers
-/// read them (rather than as a host called "http" with an empty port); `http:8080` stays a host and port.
+/// Splits `scheme://rest`. `http:/host`, `http:host` and `http:\\host`, a slash or two short or
+/// written as backslashes, are read as browsers read them (rather than as a host called "http" with
+/// an empty port); `http:8080` stays a host and port.
 fn split_scheme(text: &str) -> Option<(&str, &str)> {
     if let Some(found) = text.split_once("://") {
         return Some(found);
@@ -113,7 +114,7 @@ fn split_scheme(text: &str) -> Option<(&str, &str)> {
     let (scheme, after) = text.split_once(':')?;
     let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
     let is_port = !after.is_empty() && after.bytes().all(|b| b.is_ascii_digit());
-    (web && !is_port).then(|| (scheme, after.trim_start_matches('/')))
+    (web && !is_port).then(|| (scheme, after.trim_start_matches(['/', '\\'])))
 }
 
 /// Splits `host:port`, `[v6]:port` and `[v6]`; a bare IPv6 address (many colons) has no port.
