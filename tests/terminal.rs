@@ -215,7 +215,13 @@ fn with_l_the_demo_redirect_is_followed_and_both_replies_reach_stdout() {
     assert!(output.stdout.starts_with(first), "{}", String::from_utf8_lossy(&output.stdout));
     let second = &output.stdout[first.len()..];
     assert!(second.starts_with(b"HTTP/1.0 200 OK\r\n"));
-    assert!(second.ends_with(b"</html>\n"), "the page whole:\n{}", String::from_utf8_lossy(second));
+    // The whole page and nothing more: its head's Content-Length says how long its body is.
+    let text = String::from_utf8_lossy(second);
+    let head_len = text.find("\r\n\r\n").unwrap() + 4;
+    let length =
+        text.lines().find_map(|l| l.strip_prefix("Content-Length: ")).unwrap().trim().parse::<usize>().unwrap();
+    assert_eq!(second.len(), head_len + length, "{text}");
+    assert!(second.ends_with(b"</html>\n"), "{text}");
     assert!(err.contains("# hop 2: following the redirect from http://127.0.0.1:"), "{err}");
     assert_eq!(err.matches("# Retrieving data from server").count(), 2, "{err}");
 }
