@@ -69,6 +69,12 @@ pub struct FetchView {
     pub max_bytes: u64,
     pub log: Vec<LogLine>,
     pub summary: Option<Summary>,
+    /// Which hop of a chain of redirects this fetch is: 1 for a fetch started from the form.
+    pub hop: usize,
+    /// After the first hop: where this one came from and where it goes, as the log and the steps say it.
+    pub hop_line: Option<String>,
+    /// Where this hop's log times start: the earlier hops' last time, so the log of a chain reads in order.
+    log_offset: Duration,
 }
 
 impl FetchView {
@@ -91,6 +97,24 @@ impl FetchView {
             max_bytes,
             log: Vec::new(),
             summary: None,
+            hop: 1,
+            hop_line: None,
+            log_offset: Duration::ZERO,
+        }
+    }
+
+    /// The next hop of the same story, following `previous`'s redirect: its log lines stay, then
+    /// `hop_line`, and this hop's times go on from theirs.
+    pub fn next_hop(previous: Self, job: JobId, host: String, port: u16, max_bytes: u64, hop_line: String) -> Self {
+        let log_offset = previous.log.last().map_or(Duration::ZERO, |line| line.at);
+        let mut log = previous.log;
+        log.push(LogLine { at: log_offset, text: hop_line.clone() });
+        Self {
+            hop: previous.hop + 1,
+            hop_line: Some(hop_line),
+            log,
+            log_offset,
+            ..Self::new(job, host, port, max_bytes)
         }
     }
 
@@ -280,7 +304,7 @@ impl FetchView {
             }
         };
         if let Some(text) = message {
-            self.log.push(LogLine { at: event.at, text });
+            self.log.push(LogLine { at: self.log_offset + event.at, text });
         }
     }
 }
