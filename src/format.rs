@@ -1,5 +1,7 @@
 //! Numbers as people read them.
 
+use std::time::Duration;
+
 /// `67108962` → `67,108,962`.
 pub fn count(n: u64) -> String {
     let digits = n.to_string();
@@ -40,6 +42,12 @@ pub fn short_bytes(n: u64) -> String {
     }
 }
 
+/// Milliseconds with two decimals: loopback steps take well under one. The window, the terminal and
+/// the benches all write times this way, so a figure reads the same everywhere.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -52,5 +60,13 @@ mod tests {
         assert_eq!(super::bytes(67_108_864), "67,108,864 bytes (64.0 MiB)");
         assert_eq!(super::short_bytes(1708), "1,708 bytes");
         assert_eq!(super::short_bytes(67_108_962), "64.0 MiB");
+    }
+
+    #[test]
+    fn milliseconds_get_two_decimals() {
+        use std::time::Duration;
+        assert_eq!(super::ms(Duration::from_micros(1_234)), "1.23 ms");
+        assert_eq!(super::ms(Duration::ZERO), "0.00 ms");
+        assert_eq!(super::ms(Duration::from_secs(10)), "10000.00 ms");
     }
 }

@@ -5,7 +5,9 @@
 //! - [`GLOSSARY`] and [`define`]: a one-line meaning for every technical word the texts use.
 //! - [`REQUEST_PARTS`] and [`REPLY_PARTS`]: what each part of the request and of the reply means.
 //! - [`status_meaning`]: a reply's status code in plain words; [`failure_story`]: a failure, as a phone call.
+//! - [`hops`]: the words for redirects, followed hop by hop.
 //! - [`Layer`] and [`layer_at_work`]: the four layers of TCP/IP, and which one a step works at.
+//! - [`decoding`]: what chunks and compression are, and what the decoded body view undid.
 //! - [`Language`] and [`marked_lines`]: the tutorial's program in Python and in Rust, for the code
 //!   panel, and which of their lines do each step.
 //!
@@ -13,6 +15,8 @@
 //! word without a meaning in the glossary.
 
 mod code;
+pub mod decoding;
+pub mod hops;
 mod layers;
 mod texts;
 

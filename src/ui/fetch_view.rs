@@ -6,8 +6,10 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::fetch::decode::Plan;
 use crate::fetch::{Event, EventKind, FetchError, Framing, HeadProblem, JobId, ReplyHead, Step, Summary};
 
+use super::decoded_body::DecodedBody;
 use super::reply_text::ReplyText;
 use crate::format;
 use crate::server_text::one_line;
@@ -61,12 +63,22 @@ pub struct FetchView {
     /// How the reply ended by its framing, once it has.
     pub completion: Option<Completion>,
     pub reply: ReplyText,
+    /// The body with its chunk sizes removed and unzipped, when the reply is chunked or compressed.
+    pub decoded: Option<DecodedBody>,
+    /// The most reply bytes kept, and the most decoded bytes too.
+    pub max_bytes: u64,
     pub log: Vec<LogLine>,
     pub summary: Option<Summary>,
+    /// Which hop of a chain of redirects this fetch is: 1 for a fetch started from the form.
+    pub hop: usize,
+    /// After the first hop: where this one came from and where it goes, as the log and the steps say it.
+    pub hop_line: Option<String>,
+    /// Where this hop's log times start: the earlier hops' last time, so the log of a chain reads in order.
+    log_offset: Duration,
 }
 
 impl FetchView {
-    pub fn new(job: JobId, host: String, port: u16) -> Self {
+    pub fn new(job: JobId, host: String, port: u16, max_bytes: u64) -> Self {
         Self {
             job,
             host,
@@ -81,8 +93,28 @@ impl FetchView {
             head_problem: None,
             completion: None,
             reply: ReplyText::default(),
+            decoded: None,
+            max_bytes,
             log: Vec::new(),
             summary: None,
+            hop: 1,
+            hop_line: None,
+            log_offset: Duration::ZERO,
+        }
+    }
+
+    /// The next hop of the same story, following `previous`'s redirect: its log lines stay, then
+    /// `hop_line`, and this hop's times go on from theirs.
+    pub fn next_hop(previous: Self, job: JobId, host: String, port: u16, max_bytes: u64, hop_line: String) -> Self {
+        let log_offset = previous.log.last().map_or(Duration::ZERO, |line| line.at);
+        let mut log = previous.log;
+        log.push(LogLine { at: log_offset, text: hop_line.clone() });
+        Self {
+            hop: previous.hop + 1,
+            hop_line: Some(hop_line),
+            log,
+            log_offset,
+            ..Self::new(job, host, port, max_bytes)
         }
     }
 
@@ -121,6 +153,24 @@ impl FetchView {
             let _ = writeln!(text, "[{:>9.3} ms] {}", line.at.as_secs_f64() * 1000.0, line.text);
         }
         text
+    }
+
+    /// Starts decoding the body when `head` says it is chunked or compressed; says so in the log line.
+    fn start_decoding(&mut self, head: &ReplyHead, text: &mut String) {
+        let Some(plan) = Plan::for_head(head) else { return };
+        // The head arrives before the chunk that ends it: the bytes kept so far are all head.
+        // (Interim 1xx heads before it are skipped too: `offset` is where this head starts.)
+        let end_of_head = head.offset.saturating_add(head.head_len as u64);
+        let skip = usize::try_from(end_of_head.saturating_sub(self.received())).unwrap_or(usize::MAX);
+        match DecodedBody::start(plan, skip, self.max_bytes) {
+            Ok(decoded) => {
+                text.push_str(" Its body is chunked or compressed: \"Decoded body\" shows it as a browser sees it.");
+                self.decoded = Some(decoded);
+            }
+            Err(e) => {
+                let _ = write!(text, " Its body is chunked or compressed, but it cannot be decoded here ({e}).");
+            }
+        }
     }
 
     pub fn apply(&mut self, event: Event) {
@@ -187,7 +237,9 @@ impl FetchView {
                     self.reply.reserve(usize::try_from(more).unwrap_or(0));
                 }
                 // The reason is the server's text: one line of it in the log, all of it in the reply view.
-                let text = format!("The reply's status line says: {} {}.{length}", head.status, one_line(&head.reason));
+                let mut text =
+                    format!("The reply's status line says: {} {}.{length}", head.status, one_line(&head.reason));
+                self.start_decoding(&head, &mut text);
                 self.head = Some(head);
                 Some(text)
             }
@@ -199,6 +251,9 @@ impl FetchView {
             EventKind::Received { chunk, .. } => {
                 let first = self.reply.is_empty();
                 self.reply.push(&chunk);
+                if let Some(decoded) = &self.decoded {
+                    decoded.feed(chunk);
+                }
                 first.then(|| "The first bytes of the reply arrived.".to_owned())
             }
             EventKind::ReplyComplete { extra, line_open } => {
@@ -220,6 +275,9 @@ impl FetchView {
                 None
             }
             EventKind::Finished(summary) => {
+                if let Some(decoded) = &mut self.decoded {
+                    decoded.end_of_reply();
+                }
                 for state in &mut self.steps {
                     if matches!(state, StepState::Running | StepState::Paused) {
                         *state = StepState::Failed;
@@ -246,7 +304,7 @@ impl FetchView {
             }
         };
         if let Some(text) = message {
-            self.log.push(LogLine { at: event.at, text });
+            self.log.push(LogLine { at: self.log_offset + event.at, text });
         }
     }
 }

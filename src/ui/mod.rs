@@ -3,6 +3,7 @@
 
 mod app;
 mod code_panel;
+mod decoded_body;
 mod error_card;
 mod explain_panel;
 mod fetch_view;
@@ -10,6 +11,7 @@ mod form;
 mod log_panel;
 mod palette;
 mod pictures;
+mod redirect_bar;
 mod reply_text;
 mod reply_view;
 mod save_dialog;
@@ -17,6 +19,7 @@ mod steps_panel;
 mod waterfall;
 
 pub use app::{SocketFetchApp, StartOptions, Tab, Theme};
+pub use decoded_body::{Body, DecodedBody};
 pub use fetch_view::{FetchView, StepState};
 pub use form::Limits;
 pub use reply_text::ReplyText;

@@ -4,9 +4,10 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
-use egui::{Key, OutputCommand};
+use egui::{Key, Modifiers, OutputCommand};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use socket_fetch::demo_server::DemoServer;
 use socket_fetch::ui::{SocketFetchApp, StartOptions};
 
 /// No wait for the window lasts longer than this.
@@ -32,6 +33,14 @@ pub fn step_until(harness: &mut Harness<'_, SocketFetchApp>, what: &str, done: i
         thread::sleep(Duration::from_millis(5));
     }
     harness.step();
+}
+
+/// A window that has fetched `path` from the demo server.
+pub fn fetched(server: &DemoServer, path: &str) -> Harness<'static, SocketFetchApp> {
+    let mut harness = harness(&format!("127.0.0.1{path}"), &server.addr().port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    harness
 }
 
 pub fn finished(app: &SocketFetchApp) -> bool {
@@ -69,4 +78,18 @@ pub fn shows_text(harness: &Harness<'_, SocketFetchApp>, text: &str) -> bool {
 pub fn press(harness: &mut Harness<'_, SocketFetchApp>, key: Key) {
     harness.key_press(key);
     harness.run_steps(3);
+}
+
+/// Replaces the text of the field labelled `label` the way a person does: click in, select all, delete, type.
+pub fn fill(harness: &mut Harness<'_, SocketFetchApp>, label: &str, text: &str) {
+    harness.get_by_label(label).focus();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.key_press(Key::Backspace);
+    harness.step();
+    if !text.is_empty() {
+        harness.get_by_label(label).type_text(text);
+        harness.step();
+    }
+    assert_eq!(harness.get_by_label(label).value().unwrap_or_default(), text, "the {label} field");
 }
