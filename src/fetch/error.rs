@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+use super::event::Step;
 use super::framing::ChunkProblem;
 use super::limits::LimitError;
 use crate::format::count;
@@ -105,8 +106,8 @@ pub enum FetchError {
     TooLarge { limit: u64 },
     #[error("You stopped the fetch.")]
     Cancelled,
-    #[error("The {step} step failed: {detail}.")]
-    Other { step: &'static str, detail: String },
+    #[error("The {} step failed: {detail}.", step.name())]
+    Other { step: Step, detail: String },
 }
 
 impl FetchError {
@@ -149,5 +150,16 @@ impl FetchError {
             Self::Cancelled => "Start the fetch again when you are ready.",
             Self::Other { .. } => "Try again; if it keeps failing, copy the log into a bug report.",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unusual_failure_names_its_step_in_the_steps_words() {
+        let error = FetchError::Other { step: Step::Resolve, detail: "no threads left".to_owned() };
+        assert_eq!(error.to_string(), "The name lookup step failed: no threads left.");
     }
 }
