@@ -142,6 +142,8 @@ impl ReplyReader {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     /// Feeds `pieces`; the heads' statuses, and where the reply ended counted from the first byte.
@@ -238,5 +240,47 @@ mod tests {
             Some(EventKind::HeadUnreadable { problem: HeadProblem::EndlessInterimHeads })
         ));
         assert_eq!(reader.at_close(), Ok(false));
+    }
+
+    /// A reply whose body is `body`, framed by its length or in chunks of `piece` bytes, with
+    /// `interim` 100 Continue heads before it.
+    fn framed(body: &[u8], chunked: bool, piece: usize, interim: usize) -> Vec<u8> {
+        let mut reply = b"HTTP/1.1 100 Continue\r\n\r\n".repeat(interim);
+        if chunked {
+            reply.extend_from_slice(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for part in body.chunks(piece) {
+                reply.extend_from_slice(format!("{:X}\r\n", part.len()).as_bytes());
+                reply.extend_from_slice(part);
+                reply.extend_from_slice(b"\r\n");
+            }
+            reply.extend_from_slice(b"0\r\n\r\n");
+        } else {
+            reply.extend_from_slice(format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).as_bytes());
+            reply.extend_from_slice(body);
+        }
+        reply
+    }
+
+    proptest! {
+        #[test]
+        fn any_framed_reply_ends_at_its_end_in_any_split(
+            body in prop::collection::vec(any::<u8>(), 0..600),
+            chunked in any::<bool>(),
+            piece in 1..200usize,
+            interim in 0..3usize,
+            after in prop::collection::vec(any::<u8>(), 0..30),
+            cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..8),
+        ) {
+            let reply = framed(&body, chunked, piece, interim);
+            let mut bytes = reply.clone();
+            bytes.extend_from_slice(&after);
+            let mut cuts: Vec<usize> = cuts.iter().map(|cut| cut.index(bytes.len() + 1)).collect();
+            cuts.extend([0, bytes.len()]);
+            cuts.sort_unstable();
+            let pieces: Vec<&[u8]> = cuts.windows(2).map(|pair| &bytes[pair[0]..pair[1]]).collect();
+            let (statuses, end, _) = follow(&pieces, false);
+            prop_assert_eq!(end, Some(reply.len()));
+            prop_assert_eq!(statuses.len(), interim + 1);
+        }
     }
 }
