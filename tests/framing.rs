@@ -509,3 +509,33 @@ fn keep_alive_replies_from_nginx_end_at_their_length_and_their_last_chunk() {
         }
     }
 }
+
+/// The window's log, folded from the engine's events, says in plain words how the reply ended.
+#[test]
+fn the_window_log_says_the_server_kept_the_line_open_and_counts_bytes_after_the_reply() {
+    use socket_fetch::ui::FetchView;
+    let cases = [
+        ("Content-Length shorter than the data", true, Some("12 more bytes came after the reply; they are kept.")),
+        ("Content-Length, then the server hangs up", false, None),
+    ];
+    for (name, line_open, extra) in cases {
+        let case = CASES.iter().find(|c| c.name == name).unwrap();
+        let (addr, server_thread) = serve(case.pieces, case.then);
+        let seen = common::run_job(job(case, addr));
+        server_thread.join().unwrap();
+        let mut view = FetchView::new(seen[0].job, addr.ip().to_string(), addr.port(), u64::MAX);
+        for event in seen {
+            view.apply(event);
+        }
+        let log = view.log_text();
+        let kept_open =
+            "The server kept the line open for more requests; the reply was complete, so socket-fetch hung up.";
+        assert_eq!(log.contains(kept_open), line_open, "{name}:\n{log}");
+        assert_eq!(log.contains("The server hung up, and the reply is complete."), !line_open, "{name}:\n{log}");
+        assert_eq!(log.contains("came after the reply"), extra.is_some(), "{name}:\n{log}");
+        if let Some(extra) = extra {
+            assert!(log.contains(extra), "{name}:\n{log}");
+        }
+        assert!(!log.contains("does not say how long"), "{name}:\n{log}");
+    }
+}
