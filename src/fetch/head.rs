@@ -112,24 +112,25 @@ impl HeadReader {
     fn read_head(&self, response: &httparse::Response<'_, '_>, head_len: usize) -> ReplyHead {
         let status = response.code.unwrap_or(0);
         let headers: &[httparse::Header<'_>] = response.headers;
-        let chunked = is_chunked(headers);
         let bodiless = self.head_request || has_no_body(status);
-        // A length is only looked at where it frames the body (chunked coding wins over it).
-        let (length, length_problem) = match announced_length(headers) {
-            Ok(length) => (length, None),
-            Err(problem) => (None, Some(problem)),
-        };
         // Checked: a claim near u64::MAX must not wrap round to a small total.
         let head_end = self.offset.checked_add(head_len as u64);
-        let (framing, expected_total, length_problem) = match (length, head_end) {
-            _ if bodiless => (Framing::NoBody, head_end.filter(|_| !is_interim(status)), length_problem),
-            _ if status == 101 => (Framing::UntilClose, None, length_problem),
-            _ if chunked => (Framing::Chunked, None, length_problem),
-            (Some(length), Some(head_end)) => match head_end.checked_add(length) {
-                Some(total) => (Framing::Length(length), Some(total), length_problem),
-                None => (Framing::UntilClose, None, Some(HeadProblem::LengthTooLarge(length))),
+        // A Transfer-Encoding wins over a Content-Length (RFC 9112, section 6.3): the length is only
+        // looked at, and only called unusable, where it would frame the body.
+        let (framing, expected_total, length_problem) = match last_transfer_coding(headers) {
+            _ if bodiless => (Framing::NoBody, head_end.filter(|_| !is_interim(status)), None),
+            _ if status == 101 => (Framing::UntilClose, None, None),
+            Some(coding) if coding.eq_ignore_ascii_case("chunked") => (Framing::Chunked, None, None),
+            // Any other last coding: the body ends when the server hangs up.
+            Some(_) => (Framing::UntilClose, None, None),
+            None => match (announced_length(headers), head_end) {
+                (Ok(Some(length)), Some(head_end)) => match head_end.checked_add(length) {
+                    Some(total) => (Framing::Length(length), Some(total), None),
+                    None => (Framing::UntilClose, None, Some(HeadProblem::LengthTooLarge(length))),
+                },
+                (Ok(_), _) => (Framing::UntilClose, None, None),
+                (Err(problem), _) => (Framing::UntilClose, None, Some(problem)),
             },
-            _ => (Framing::UntilClose, None, length_problem),
         };
         ReplyHead {
             version: response.version.unwrap_or(0),
@@ -155,14 +156,17 @@ fn has_no_body(status: u16) -> bool {
     is_interim(status) || matches!(status, 204 | 304)
 }
 
-/// True when the last transfer coding is chunked: only then does chunked frame the body.
-fn is_chunked(headers: &[httparse::Header<'_>]) -> bool {
-    headers.iter().filter(|h| h.name.eq_ignore_ascii_case("transfer-encoding")).any(|h| {
-        String::from_utf8_lossy(h.value)
-            .rsplit(',')
-            .next()
-            .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"))
-    })
+/// The last transfer coding the head lists (across all its Transfer-Encoding lines), if any: only a
+/// last `chunked` frames the body in chunks.
+fn last_transfer_coding(headers: &[httparse::Header<'_>]) -> Option<String> {
+    headers
+        .iter()
+        .filter(|h| h.name.eq_ignore_ascii_case("transfer-encoding"))
+        .flat_map(|h| {
+            let value = String::from_utf8_lossy(h.value);
+            value.split(',').map(str::trim).filter(|coding| !coding.is_empty()).map(str::to_owned).collect::<Vec<_>>()
+        })
+        .last()
 }
 
 /// The body length the head's Content-Length headers announce: `Ok(None)` when there is none, a
@@ -220,9 +224,14 @@ mod tests {
 
     #[test]
     fn the_framing_is_read_from_status_and_headers() {
-        let cases: [(&[u8], Framing); 8] = [
+        let cases: [(&[u8], Framing); 11] = [
             (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 9\r\n\r\n", Framing::Chunked),
             (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", Framing::UntilClose),
+            // A Transfer-Encoding that does not end in chunked still wins over a length.
+            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 9\r\n\r\n", Framing::UntilClose),
+            // Across several lines, the last coding of the last line counts.
+            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\n\r\n", Framing::UntilClose),
+            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: CHUNKED , \r\n\r\n", Framing::Chunked),
             (b"HTTP/1.1 204 No Content\r\nContent-Length: 9\r\n\r\n", Framing::NoBody),
             (b"HTTP/1.1 304 Not Modified\r\n\r\n", Framing::NoBody),
             (b"HTTP/1.1 100 Continue\r\n\r\n", Framing::NoBody),
@@ -269,6 +278,16 @@ mod tests {
             panic!("no head");
         };
         assert_eq!((head.offset, head.expected_total), (25, Some(25 + 38 + 3)));
+    }
+
+    #[test]
+    fn a_length_that_frames_nothing_is_no_problem() {
+        for reply in [
+            &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: x\r\n\r\n"[..],
+            b"HTTP/1.1 204 No Content\r\nContent-Length: x\r\n\r\n",
+        ] {
+            assert_eq!(head(reply).length_problem, None, "{}", String::from_utf8_lossy(reply));
+        }
     }
 
     #[test]
