@@ -157,6 +157,14 @@ const CASES: &[Case] = &[
         outcome: complete(0, false),
     },
     Case {
+        name: "a Transfer-Encoding that is not chunked wins over a Content-Length",
+        head_request: false,
+        pieces: &[b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nContent-Length: 3\r\n\r\nmore than three bytes"],
+        then: Then::Close,
+        framing: Framing::UntilClose,
+        outcome: complete(0, false),
+    },
+    Case {
         name: "Content-Length longer than the data, then the server hangs up",
         head_request: false,
         pieces: &[b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this"],
