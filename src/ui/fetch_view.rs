@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::fetch::{Event, EventKind, FetchError, JobId, ReplyHead, Step, Summary};
+use crate::teach::{reply_end, step_heading};
 
 use super::reply_text::ReplyText;
 use crate::format;
@@ -20,12 +21,30 @@ pub enum StepState {
     Running,
     Done(Duration),
     Failed,
+    /// The fetch ended while paused before this step: it never ran.
+    NotRun,
 }
 
 #[derive(Debug, Clone)]
 pub struct LogLine {
     pub at: Duration,
     pub text: String,
+}
+
+impl LogLine {
+    /// The line's time as the log panel and the copied log both show it.
+    pub fn stamp(&self) -> String {
+        format!("{:>9.3} ms", self.at.as_secs_f64() * 1000.0)
+    }
+}
+
+/// How a reply that was complete by its framing ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completion {
+    /// Bytes that came after the reply's end, kept in the reply.
+    pub extra: u64,
+    /// The server had not hung up: socket-fetch did.
+    pub line_open: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +67,8 @@ pub struct FetchView {
     pub sent: Option<usize>,
     pub head: Option<ReplyHead>,
     pub head_problem: Option<String>,
+    /// Set when the reply was complete by its length or its last chunk.
+    pub completion: Option<Completion>,
     pub reply: ReplyText,
     pub log: Vec<LogLine>,
     pub summary: Option<Summary>,
@@ -67,6 +88,7 @@ impl FetchView {
             sent: None,
             head: None,
             head_problem: None,
+            completion: None,
             reply: ReplyText::default(),
             log: Vec::new(),
             summary: None,
@@ -84,6 +106,11 @@ impl FetchView {
     /// The step waiting for Next, in step-through mode.
     pub fn paused_before(&self) -> Option<Step> {
         Step::ALL.into_iter().find(|s| self.steps[s.index()] == StepState::Paused)
+    }
+
+    /// The step the fetch ended before, while paused: it never ran.
+    pub fn not_run_step(&self) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| self.steps[s.index()] == StepState::NotRun)
     }
 
     /// The step at which the fetch failed or was stopped.
@@ -105,15 +132,26 @@ impl FetchView {
         let mut text = String::new();
         for line in &self.log {
             // Writing to a String cannot fail.
-            let _ = writeln!(text, "[{:>9.3} ms] {}", line.at.as_secs_f64() * 1000.0, line.text);
+            let _ = writeln!(text, "[{}] {}", line.stamp(), line.text);
         }
         text
+    }
+
+    /// Whether the host was typed as an IP address, which is used as typed, with no name lookup.
+    pub fn host_is_address(&self) -> bool {
+        self.host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok()
     }
 
     pub fn apply(&mut self, event: Event) {
         if event.job != self.job {
             return; // a late event of an earlier fetch
         }
+        // The engine's clock starts at step 1, after Started was sent: the log starts at 0 and never
+        // goes back.
+        let at = match event.kind {
+            EventKind::Started { .. } => Duration::ZERO,
+            _ => event.at.max(self.log.last().map_or(Duration::ZERO, |line| line.at)),
+        };
         let message = match event.kind {
             EventKind::Started { host, port, request } => {
                 self.request = request;
@@ -121,16 +159,23 @@ impl FetchView {
             }
             EventKind::Paused { next } => {
                 self.steps[next.index()] = StepState::Paused;
-                Some(format!("Paused before \"{}\". Press Next to go on.", next.tutorial_line()))
+                Some(format!("Paused before {}. Press \"Next step\" to run it.", step_heading(next)))
             }
             EventKind::StepStarted(step) => {
                 self.steps[step.index()] = StepState::Running;
-                Some(format!("# {}", step.tutorial_line()))
+                Some(format!("{}.", step_heading(step)))
             }
             EventKind::Resolved { addresses } => {
                 let list: Vec<String> = addresses.iter().map(ToString::to_string).collect();
                 self.addresses = addresses;
-                Some(format!("The name lookup found: {}.", list.join(", ")))
+                if self.host_is_address() {
+                    Some(format!(
+                        "{} is an IP address, so it is used as typed: there is no name to look up.",
+                        self.host
+                    ))
+                } else {
+                    Some(format!("The name lookup found: {}.", list.join(", ")))
+                }
             }
             EventKind::Connecting { address, attempt, of } => {
                 self.attempts.push(Attempt { address, error: None });
@@ -150,14 +195,14 @@ impl FetchView {
             }
             EventKind::Sent { bytes } => {
                 self.sent = Some(bytes);
-                Some(format!("Sent the request: {}.", format::bytes(bytes as u64)))
+                Some(format!("Sent the request: {}.", format::detailed(bytes as u64)))
             }
             EventKind::Head(head) => {
                 let length = match (&head.length_problem, head.expected_total) {
                     (Some(problem), _) => {
                         format!(" Its length cannot be used ({problem}), so the end comes when the server hangs up.")
                     }
-                    (None, Some(total)) => format!(" It announces {} in all.", format::bytes(total)),
+                    (None, Some(total)) => format!(" It announces {} in all.", format::detailed(total)),
                     (None, None) => {
                         " It does not say how long it is, so the end comes when the server hangs up.".to_owned()
                     }
@@ -186,25 +231,31 @@ impl FetchView {
                 self.reply.push(&chunk);
                 first.then(|| "The first bytes of the reply arrived.".to_owned())
             }
-            EventKind::ReplyComplete { .. } => None,
+            EventKind::ReplyComplete { extra, line_open } => {
+                self.completion = Some(Completion { extra, line_open });
+                None
+            }
             EventKind::StepDone { step, took } => {
                 self.steps[step.index()] = StepState::Done(took);
                 None
             }
             EventKind::Finished(summary) => {
                 for state in &mut self.steps {
-                    if matches!(state, StepState::Running | StepState::Paused) {
-                        *state = StepState::Failed;
+                    match state {
+                        StepState::Running => *state = StepState::Failed,
+                        StepState::Paused => *state = StepState::NotRun,
+                        _ => {}
                     }
                 }
                 let text = match &summary.error {
                     None => format!(
-                        "The server hung up: the reply is complete, {} in {:.2} ms.",
-                        format::bytes(summary.received),
-                        summary.timings.total.as_secs_f64() * 1000.0
+                        "The reply is complete, {} in {:.2} ms. {}",
+                        format::detailed(summary.received),
+                        summary.timings.total.as_secs_f64() * 1000.0,
+                        reply_end(self.completion.map(|c| (c.line_open, c.extra)))
                     ),
                     Some(error) if summary.received > 0 => {
-                        format!("Stopped: {error} {} had arrived; they are kept.", format::bytes(summary.received))
+                        format!("Stopped: {error} {} had arrived; they are kept.", format::detailed(summary.received))
                     }
                     Some(error) => format!("Stopped: {error}"),
                 };
@@ -213,7 +264,7 @@ impl FetchView {
             }
         };
         if let Some(text) = message {
-            self.log.push(LogLine { at: event.at, text });
+            self.log.push(LogLine { at, text });
         }
     }
 }
