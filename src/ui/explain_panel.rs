@@ -18,7 +18,7 @@ use super::pictures::{layers_ui, wire_ui};
 /// so a reply with a hundred headers does not make the panel a hundred rows long.
 const HEADERS_IN_FULL: usize = 12;
 /// The height of that list.
-const HEADER_LIST_HEIGHT: f32 = 280.0;
+const HEADER_LIST_HEIGHT: f32 = 200.0;
 
 pub fn explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
     ui.add_space(6.0);

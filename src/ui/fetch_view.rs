@@ -268,3 +268,74 @@ impl FetchView {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fetch::Timings;
+
+    fn event(at_ms: u64, kind: EventKind) -> Event {
+        Event { job: 7, at: Duration::from_millis(at_ms), kind }
+    }
+
+    fn finished(error: Option<FetchError>) -> EventKind {
+        EventKind::Finished(Summary { received: 49, timings: Timings::default(), error })
+    }
+
+    #[test]
+    fn a_reply_complete_by_its_length_says_who_hung_up_and_what_came_after() {
+        for (line_open, extra, says) in [
+            (true, 12, ["kept the line open", "socket-fetch hung up", "12 more bytes came after the reply"]),
+            (false, 0, ["reply was complete, and the server hung up", "", ""]),
+        ] {
+            let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80);
+            view.apply(event(1, EventKind::ReplyComplete { extra, line_open }));
+            view.apply(event(2, finished(None)));
+            let last = &view.log.last().expect("a log line").text;
+            for text in says {
+                assert!(last.contains(text), "{last}");
+            }
+            assert_eq!(last.contains("more bytes"), extra > 0, "{last}");
+        }
+        let mut closed = FetchView::new(7, "example.invalid".to_owned(), 80);
+        closed.apply(event(2, finished(None)));
+        assert!(closed.log[0].text.contains("The server hung up, which is how this reply says it is complete"));
+    }
+
+    #[test]
+    fn the_log_starts_at_zero_and_never_goes_back() {
+        let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80);
+        // Started is stamped on the clock before step 1 restarts it.
+        view.apply(event(
+            5,
+            EventKind::Started {
+                host: "127.0.0.1".to_owned(),
+                port: 80,
+                request: Arc::from(&b"GET / HTTP/1.0\r\n\r\n"[..]),
+            },
+        ));
+        view.apply(event(1, EventKind::StepStarted(Step::Socket)));
+        view.apply(event(0, EventKind::StepStarted(Step::Resolve)));
+        view.apply(event(3, finished(Some(FetchError::Cancelled))));
+        let times: Vec<Duration> = view.log.iter().map(|line| line.at).collect();
+        assert_eq!(times[0], Duration::ZERO);
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+        assert_eq!(times.len(), 4);
+    }
+
+    #[test]
+    fn a_step_the_fetch_ended_before_did_not_run_and_the_running_one_failed() {
+        let mut paused = FetchView::new(7, "127.0.0.1".to_owned(), 80);
+        paused.apply(event(0, EventKind::Paused { next: Step::Socket }));
+        assert!(paused.log[0].text.contains("Press \"Next step\""), "{}", paused.log[0].text);
+        paused.apply(event(0, finished(Some(FetchError::Cancelled))));
+        assert_eq!(paused.steps[0], StepState::NotRun);
+        assert_eq!(paused.failed_step(), None);
+
+        let mut running = FetchView::new(7, "127.0.0.1".to_owned(), 80);
+        running.apply(event(0, EventKind::StepStarted(Step::Socket)));
+        running.apply(event(1, finished(Some(FetchError::Cancelled))));
+        assert_eq!(running.steps[0], StepState::Failed);
+        assert_eq!(running.not_run_step(), None);
+    }
+}
