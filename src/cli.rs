@@ -13,7 +13,7 @@ use crate::demo_server::DemoServer;
 use crate::fetch::limits::{self, Wait};
 use crate::fetch::{self, EventKind, FetchError, InputError, Job, Phase, ReplyWriter, Step, Summary, Target, Worker};
 use crate::server_text::one_line;
-use crate::teach::step_text;
+use crate::teach::{lookup_result, step_heading, step_text};
 use terminal_safe::TerminalSafe;
 
 /// Exit code when the fetch failed (the server, the network, or a cancel).
@@ -184,10 +184,7 @@ fn progress_line(host: &str, kind: &EventKind) {
     match kind {
         // Connect's line names the address, so it is printed per attempt.
         EventKind::StepStarted(step) if *step != Step::Connect => eprintln!("# {}", step.tutorial_line()),
-        EventKind::Resolved { addresses } => {
-            let list: Vec<String> = addresses.iter().map(ToString::to_string).collect();
-            eprintln!("#   found {}", list.join(", "));
-        }
+        EventKind::Resolved { addresses } => eprintln!("#   {}", lookup_result(host, addresses)),
         EventKind::Connecting { address, attempt, of } => {
             let n = if *of > 1 { format!(" (address {attempt} of {of})") } else { String::new() };
             eprintln!("# Establishing connection to {host} at IP: {} port {}{n}", address.ip(), address.port());
@@ -202,7 +199,7 @@ fn progress_line(host: &str, kind: &EventKind) {
             }
         }
         EventKind::HeadUnreadable { reason } => eprintln!("#   this reply is not ordinary HTTP: {}", one_line(reason)),
-        EventKind::StepDone { step, took } => eprintln!("#   {} done in {}", step.name(), ms(*took)),
+        EventKind::StepDone { step, took } => eprintln!("#   {} — done in {}", step_heading(*step), ms(*took)),
         EventKind::StepStarted(_)
         | EventKind::Started { .. }
         | EventKind::Received { .. }

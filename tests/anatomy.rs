@@ -335,3 +335,27 @@ fn sizes_are_told_in_words_with_the_exact_count_in_the_log() {
     let exact = socket_fetch::format::exact(received);
     assert!(log_says(&harness, &exact), "the log has every byte: {exact}");
 }
+
+#[test]
+fn the_terminal_names_the_steps_as_the_window_does_and_uses_a_typed_address_as_typed() {
+    let server = DemoServer::start(0).unwrap();
+    let port = server.addr().port().to_string();
+    let run = |host: &str| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_socket-fetch"))
+            .args(["fetch", host, &port])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        String::from_utf8(output.stderr).unwrap()
+    };
+    let typed = run("127.0.0.1");
+    for step in Step::ALL {
+        let heading = socket_fetch::teach::step_heading(step);
+        assert!(typed.contains(&format!("#   {heading} — done in ")), "{heading}:\n{typed}");
+    }
+    assert!(typed.contains("127.0.0.1 is an IP address, so it is used as typed"), "{typed}");
+    assert!(!typed.contains("found"), "{typed}");
+    let named = run("localhost");
+    assert!(named.contains("The name lookup found: "), "{named}");
+}

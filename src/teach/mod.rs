@@ -30,5 +30,6 @@ pub use layers::{Layer, layer_at_work, layer_note};
 pub use request::{Line, path_meaning, request_line_meaning, request_lines};
 pub use status::status_meaning;
 pub use texts::{
-    GLOSSARY, Part, REPLY_PARTS, StepText, Term, define, failure_story, reply_end, step_heading, step_text,
+    GLOSSARY, Part, REPLY_PARTS, StepText, Term, define, failure_story, is_typed_address, lookup_result, reply_end,
+    step_heading, step_text,
 };

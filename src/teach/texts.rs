@@ -1,6 +1,8 @@
 //! Every plain-word text of teaching mode: the steps, the glossary, the parts of the request and of
 //! the reply, and the status codes. Written to be read aloud to someone who has never programmed.
 
+use std::net::IpAddr;
+
 use crate::fetch::{FetchError, InputError, Step};
 
 /// What to show beside one step.
@@ -69,6 +71,22 @@ pub fn step_text(step: Step) -> StepText {
 /// "Step 1 of 5: Set up the socket".
 pub fn step_heading(step: Step) -> String {
     format!("Step {} of {}: {}", step.index() + 1, Step::ALL.len(), step_text(step).title)
+}
+
+/// What step 2 found, for the log and the terminal: a host typed as an IP address is used as
+/// typed, and only a name is looked up.
+pub fn lookup_result(host: &str, addresses: &[IpAddr]) -> String {
+    if is_typed_address(host) {
+        format!("{host} is an IP address, so it is used as typed: there is no name to look up.")
+    } else {
+        let list: Vec<String> = addresses.iter().map(ToString::to_string).collect();
+        format!("The name lookup found: {}.", list.join(", "))
+    }
+}
+
+/// Whether `host` is an IP address as typed (`127.0.0.1`, `::1`, `[::1]`), not a name.
+pub fn is_typed_address(host: &str) -> bool {
+    host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok()
 }
 
 /// How a complete reply ended, said after it: `completion` is `(line_open, extra)` when the reply was
@@ -271,6 +289,16 @@ mod tests {
             assert_readable(part.name, part.name);
             assert_readable(part.name, part.meaning);
         }
+    }
+
+    #[test]
+    fn a_typed_address_is_used_as_typed_and_only_a_name_is_looked_up() {
+        let found = [IpAddr::from([127, 0, 0, 1]), IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1])];
+        for typed in ["127.0.0.1", "[::1]", "::1"] {
+            let text = lookup_result(typed, &found[..1]);
+            assert!(text.contains("used as typed") && !text.contains("lookup found"), "{typed}: {text}");
+        }
+        assert_eq!(lookup_result("localhost", &found), "The name lookup found: 127.0.0.1, ::1.");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::fetch::{Event, EventKind, FetchError, JobId, ReplyHead, Step, Summary};
-use crate::teach::{reply_end, step_heading};
+use crate::teach::{is_typed_address, lookup_result, reply_end, step_heading};
 
 use super::reply_text::ReplyText;
 use crate::format;
@@ -139,7 +139,7 @@ impl FetchView {
 
     /// Whether the host was typed as an IP address, which is used as typed, with no name lookup.
     pub fn host_is_address(&self) -> bool {
-        self.host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok()
+        is_typed_address(&self.host)
     }
 
     pub fn apply(&mut self, event: Event) {
@@ -166,16 +166,9 @@ impl FetchView {
                 Some(format!("{}.", step_heading(step)))
             }
             EventKind::Resolved { addresses } => {
-                let list: Vec<String> = addresses.iter().map(ToString::to_string).collect();
+                let text = lookup_result(&self.host, &addresses);
                 self.addresses = addresses;
-                if self.host_is_address() {
-                    Some(format!(
-                        "{} is an IP address, so it is used as typed: there is no name to look up.",
-                        self.host
-                    ))
-                } else {
-                    Some(format!("The name lookup found: {}.", list.join(", ")))
-                }
+                Some(text)
             }
             EventKind::Connecting { address, attempt, of } => {
                 self.attempts.push(Attempt { address, error: None });
