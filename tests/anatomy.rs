@@ -359,3 +359,20 @@ fn the_terminal_names_the_steps_as_the_window_does_and_uses_a_typed_address_as_t
     let named = run("localhost");
     assert!(named.contains("The name lookup found: "), "{named}");
 }
+
+#[test]
+fn a_head_of_thousands_of_headers_is_told_in_part_and_says_where_the_rest_are() {
+    // 2,000 short lines: within the engine's 64 KiB head, far more than a panel can lay out each frame.
+    let headers = made_up_headers(2000);
+    let addr = serve(reply("200 OK", &headers, b"ok\n"));
+    let mut harness = harness("127.0.0.1", &addr.port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    harness.get_by_label("Timing").click();
+    harness.run_steps(2);
+    assert!(shows_text(&harness, "Headers (2,000 lines)"));
+    assert!(shows_text(&harness, "X-Test-200: value 200"));
+    assert!(!shows_text(&harness, "X-Test-201: value 201"), "the list stops at 200 lines");
+    assert!(shows_text(&harness, "… and 1,800 more header lines: the Reply tab shows them all."));
+    assert_eq!(labels_with(&harness, UNKNOWN_REPLY_HEADER).len(), 200);
+}

@@ -96,7 +96,8 @@ pub struct ContentType {
 
 impl ContentType {
     pub fn parse(value: &[u8]) -> Self {
-        let text = String::from_utf8_lossy(value);
+        // A media type and its parameters are short; a server may send megabytes.
+        let text = String::from_utf8_lossy(&value[..value.len().min(super::headers::VALUE_READ)]);
         let mut parts = text.split(';');
         let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
         let charset = parts.find_map(|p| {
@@ -140,7 +141,12 @@ impl ContentType {
     }
 }
 
-/// The kind that `bytes`, a body's first bytes, look like; `None` when there are none.
+/// How many of a body's first bytes tell its kind: the work per frame stays small however large
+/// the body.
+pub const SNIFF_BYTES: usize = 512;
+
+/// The kind that a body's first bytes look like (only the first [`SNIFF_BYTES`] are read); `None`
+/// when there are none.
 pub fn sniff(bytes: &[u8]) -> Option<BodyKind> {
     const SIGNATURES: [(&[u8], BodyKind); 7] = [
         (b"\x89PNG\r\n\x1a\n", BodyKind::Png),
@@ -154,6 +160,7 @@ pub fn sniff(bytes: &[u8]) -> Option<BodyKind> {
     if bytes.is_empty() {
         return None;
     }
+    let bytes = &bytes[..bytes.len().min(SNIFF_BYTES)];
     if let Some((_, kind)) = SIGNATURES.iter().find(|(signature, _)| bytes.starts_with(signature)) {
         return Some(*kind);
     }
@@ -343,7 +350,8 @@ fn capitalised(text: &str) -> String {
 /// The bytes after a chunked body's first size line (`1a;ext\r\n`), or all of them when the line
 /// is not there yet or is not a size.
 fn after_first_chunk_size(body: &[u8]) -> &[u8] {
-    let Some(end) = body.windows(2).position(|w| w == b"\r\n") else { return body };
+    const SIZE_LINE: usize = 1024;
+    let Some(end) = body[..body.len().min(SIZE_LINE)].windows(2).position(|w| w == b"\r\n") else { return body };
     let size = body[..end].split(|b| *b == b';').next().unwrap_or_default();
     if !size.is_empty() && size.iter().all(u8::is_ascii_hexdigit) { &body[end + 2..] } else { body }
 }
@@ -395,6 +403,10 @@ mod tests {
         assert_eq!(sniff(b""), None);
         assert_eq!(sniff(b"caf\xc3 au lait"), Some(BodyKind::NotText), "an invalid byte inside is not text");
         assert_eq!(sniff(b"text\x1b[31m"), Some(BodyKind::NotText), "an escape byte is not text");
+        // Only the first bytes are read: a text start is text, whatever comes far after it.
+        let mut long = "é".repeat(SNIFF_BYTES).into_bytes();
+        long.push(0);
+        assert_eq!(sniff(&long), Some(BodyKind::PlainText));
     }
 
     #[test]

@@ -5,6 +5,10 @@ use super::body::ContentType;
 use crate::format;
 use crate::server_text::one_line;
 
+/// How much of a header's value is read to tell its meaning: the values that matter are short,
+/// and a server may send a value of megabytes.
+pub const VALUE_READ: usize = 1024;
+
 /// Said of a reply header this tool has no description for.
 pub const UNKNOWN_REPLY_HEADER: &str =
     "A header this tool has no description for: a fact the server chose to send, in its own words.";
@@ -15,6 +19,7 @@ pub const UNKNOWN_REQUEST_HEADER: &str = "A header this tool has no description 
 /// What one of a reply's header lines means, with its value where the value is the point (the
 /// kind of body, its length, where a redirect points).
 pub fn reply_header_meaning(name: &str, value: &[u8]) -> String {
+    let value = &value[..value.len().min(VALUE_READ)];
     let text = String::from_utf8_lossy(value);
     let text = text.trim();
     let lower = text.to_ascii_lowercase();
@@ -118,6 +123,7 @@ fn content_encoding_meaning(lower: &str) -> String {
 
 /// What one of the request's header lines means.
 pub fn request_header_meaning(name: &str, value: &[u8]) -> String {
+    let value = &value[..value.len().min(VALUE_READ)];
     let text = String::from_utf8_lossy(value);
     let shown = one_line(text.trim());
     let fixed = match name.to_ascii_lowercase().as_str() {

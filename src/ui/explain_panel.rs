@@ -5,6 +5,7 @@
 use egui::{RichText, Ui};
 
 use crate::fetch::Step;
+use crate::format;
 use crate::teach::{
     FIRST_BYTES, Layer, REPLY_PARTS, define, describe_body, failure_story, layer_at_work, layer_note, one_line_bytes,
     reply_end, reply_header_meaning, request_line_meaning, request_lines, status_meaning, step_text,
@@ -19,6 +20,11 @@ use super::pictures::{layers_ui, wire_ui};
 const HEADERS_IN_FULL: usize = 12;
 /// The height of that list.
 const HEADER_LIST_HEIGHT: f32 = 200.0;
+/// The most header lines told: a hostile head can hold a hundred thousand, and laying each out
+/// every frame would freeze the window. The rest are in the raw reply.
+const HEADERS_TOLD: usize = 200;
+/// How much of a header line is shown.
+const HEADER_CHARS: usize = 100;
 
 pub fn explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
     ui.add_space(6.0);
@@ -145,19 +151,28 @@ fn reply_anatomy_ui(ui: &mut Ui, view: &FetchView) {
     };
     let [status_part, headers_part, empty_part, body_part] = REPLY_PARTS;
     part_heading_ui(ui, status_part.name, status_part.meaning);
-    if let Some(line) = first_line(bytes) {
+    if let Some(line) = first_line(&bytes[..head.head_len.min(bytes.len())]) {
         ui.monospace(one_line_bytes(line, 120));
     }
     ui.label(RichText::new(format!("Status {}: {}", head.status, status_meaning(head.status))).size(16.0));
 
-    part_heading_ui(ui, &format!("{} ({} lines)", headers_part.name, head.headers.len()), headers_part.meaning);
+    part_heading_ui(
+        ui,
+        &format!("{} ({} lines)", headers_part.name, format::count(head.headers.len() as u64)),
+        headers_part.meaning,
+    );
     let rows = |ui: &mut Ui| {
-        for header in &head.headers {
-            let line = [header.name.as_bytes(), b": ", &header.value].concat();
-            ui.monospace(one_line_bytes(&line, 100));
+        for header in head.headers.iter().take(HEADERS_TOLD) {
+            // Enough of the value for a line: it may be megabytes.
+            let value = &header.value[..header.value.len().min(HEADER_CHARS * 4)];
+            let line = [header.name.as_bytes(), b": ", value].concat();
+            ui.monospace(one_line_bytes(&line, HEADER_CHARS));
             ui.indent(ui.next_auto_id(), |ui| {
                 ui.label(RichText::new(reply_header_meaning(&header.name, &header.value)).weak());
             });
+        }
+        if let Some(more) = head.headers.len().checked_sub(HEADERS_TOLD).filter(|more| *more > 0) {
+            ui.label(format!("… and {} more header lines: the Reply tab shows them all.", format::count(more as u64)));
         }
     };
     if head.headers.len() > HEADERS_IN_FULL {

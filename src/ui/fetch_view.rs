@@ -292,7 +292,7 @@ mod tests {
         }
         let mut closed = FetchView::new(7, "example.invalid".to_owned(), 80);
         closed.apply(event(2, finished(None)));
-        assert!(closed.log[0].text.contains("The server hung up, which is how this reply says it is complete"));
+        assert!(closed.log[0].text.contains("The server hung up, and the reply is complete."));
     }
 
     #[test]
