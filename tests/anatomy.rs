@@ -376,3 +376,16 @@ fn a_head_of_thousands_of_headers_is_told_in_part_and_says_where_the_rest_are() 
     assert!(shows_text(&harness, "… and 1,800 more header lines: the Reply tab shows them all."));
     assert_eq!(labels_with(&harness, UNKNOWN_REPLY_HEADER).len(), 200);
 }
+
+#[test]
+fn a_reply_that_is_not_http_is_said_to_be_with_its_first_bytes() {
+    let addr = serve(b"SSH-2.0-OpenSSH_9.6\r\n\x00\x01".to_vec());
+    let mut harness = harness("127.0.0.1", &addr.port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    harness.get_by_label("Timing").click();
+    harness.run_steps(2);
+    assert!(shows_text(&harness, "This reply is not ordinary HTTP"));
+    assert!(shows_text(&harness, "SSH-2.0-OpenSSH_9.6\\r\\n\\x00\\x01"));
+    assert!(!shows_text(&harness, "Status line"), "no part is made up for it");
+}

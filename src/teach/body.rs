@@ -494,6 +494,26 @@ mod tests {
         assert!(story.first_bytes.starts_with("7\\r\\n{"), "the raw bytes, size line and all: {}", story.first_bytes);
     }
 
+    proptest::proptest! {
+        /// Whatever the bytes and the headers, the body is told without a panic, and its first
+        /// bytes are one short line with nothing a label or a terminal would obey.
+        #[test]
+        fn any_body_is_told_safely(
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048),
+            kind in "[ -~]{0,40}",
+            encoding in "[ -~]{0,10}",
+            chunked in proptest::prelude::any::<bool>(),
+        ) {
+            let framing = if chunked { Framing::Chunked } else { Framing::UntilClose };
+            let story = describe_body(&head(200, framing, &[("Content-Type", &kind), ("Content-Encoding", &encoding)]), &body, true);
+            proptest::prop_assert!(!story.what.is_empty());
+            // The longest mark, `\u{e007f}`, is 9 characters; "…" ends a cut line.
+            proptest::prop_assert!(story.first_bytes.chars().count() <= FIRST_BYTES * 9 + 1);
+            proptest::prop_assert!(!story.first_bytes.chars().any(|c| c.is_control() || crate::server_text::is_invisible_format(c)));
+            proptest::prop_assert_eq!(story.exact_size, format::exact(body.len() as u64));
+        }
+    }
+
     #[test]
     fn first_bytes_are_one_safe_short_line() {
         assert_eq!(one_line_bytes(b"a\r\nb\x1b[0m\xff\xfe", 80), "a\\r\\nb\\x1B[0m\\xFF\\xFE");
