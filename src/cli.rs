@@ -19,7 +19,7 @@ use crate::fetch::{
 use crate::format::ms;
 use crate::server_text::one_line;
 use crate::teach::hops;
-use crate::teach::step_text;
+use crate::teach::{lookup_result, step_heading, step_text};
 use terminal_safe::TerminalSafe;
 
 /// Exit code when the fetch failed (the server, the network, or a cancel).
@@ -261,10 +261,7 @@ fn progress_line(host: &str, kind: &EventKind) {
     match kind {
         // Connect's line names the address, so it is printed per attempt.
         EventKind::StepStarted(step) if *step != Step::Connect => eprintln!("# {}", step.tutorial_line()),
-        EventKind::Resolved { addresses } => {
-            let list: Vec<String> = addresses.iter().map(ToString::to_string).collect();
-            eprintln!("#   found {}", list.join(", "));
-        }
+        EventKind::Resolved { addresses } => eprintln!("#   {}", lookup_result(host, addresses)),
         EventKind::Connecting { address, attempt, of } => {
             let n = if *of > 1 { format!(" (address {attempt} of {of})") } else { String::new() };
             eprintln!("# Establishing connection to {host} at IP: {} port {}{n}", address.ip(), address.port());
@@ -289,7 +286,7 @@ fn progress_line(host: &str, kind: &EventKind) {
                 eprintln!("#   {extra} more {unit} came after the reply; kept in the output");
             }
         }
-        EventKind::StepDone { step, took } => eprintln!("#   {} done in {}", step.name(), ms(*took)),
+        EventKind::StepDone { step, took } => eprintln!("#   {} — done in {}", step_heading(*step), ms(*took)),
         EventKind::StepStarted(_)
         | EventKind::Started { .. }
         | EventKind::Received { .. }

@@ -113,7 +113,7 @@ fn without_fragment(mut url: Url) -> Url {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fetch::{Framing, HeaderLine};
+    use crate::fetch::Framing;
 
     fn base() -> Url {
         Url::parse("http://127.0.0.1:8801/dir/page?old=1").unwrap_or_else(|e| panic!("{e}"))
@@ -162,20 +162,7 @@ mod tests {
     }
 
     fn head(status: u16, headers: &[(&str, &str)]) -> ReplyHead {
-        ReplyHead {
-            version: 0,
-            status,
-            reason: String::new(),
-            offset: 0,
-            head_len: 0,
-            headers: headers
-                .iter()
-                .map(|(n, v)| HeaderLine { name: (*n).to_owned(), value: v.as_bytes().to_vec() })
-                .collect(),
-            framing: Framing::UntilClose,
-            expected_total: None,
-            length_problem: None,
-        }
+        ReplyHead::for_tests(status, Framing::UntilClose, headers)
     }
 
     #[test]

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 /// A running nginx serving `root` on 127.0.0.1; stopped when dropped.
 pub struct Nginx {
     pub addr: SocketAddr,
-    pub root: PathBuf,
     child: Child,
     dir: PathBuf,
 }
@@ -31,12 +30,45 @@ impl Nginx {
         for (file, bytes) in files {
             fs::write(root.join(file), bytes).expect("nginx file");
         }
-        // A port that was free a moment ago; nginx binds it itself.
-        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
-        let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        let d = dir.display();
-        let config = format!(
-            "daemon off;
+        // A port that was free a moment ago; nginx binds it itself. Tests run in parallel, so another
+        // one may take it first: then nginx exits, and a fresh port is tried.
+        for _ in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            let conf = dir.join("nginx.conf");
+            fs::write(&conf, config(&dir, &root, port)).expect("nginx config");
+            let mut child = Command::new(binary)
+                .arg("-p")
+                .arg(&dir)
+                .arg("-c")
+                .arg(&conf)
+                .arg("-e")
+                .arg("stderr")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("nginx starts");
+            let ready = Instant::now() + Duration::from_secs(10);
+            loop {
+                if child.try_wait().expect("nginx's status").is_some() {
+                    break; // it could not listen there
+                }
+                // Listening, and it is this nginx that listens: it is still running.
+                if TcpStream::connect(addr).is_ok() && child.try_wait().expect("nginx's status").is_none() {
+                    return Some(Self { addr, child, dir });
+                }
+                assert!(Instant::now() < ready, "nginx did not listen on {addr} within 10 s");
+                thread::sleep(Duration::from_millis(20));
+            }
+        }
+        panic!("nginx could not listen on any of five free ports");
+    }
+}
+
+fn config(dir: &Path, root: &Path, port: u16) -> String {
+    let d = dir.display();
+    format!(
+        "daemon off;
 master_process off;
 pid {d}/nginx.pid;
 error_log stderr warn;
@@ -59,30 +91,9 @@ http {{
     }}
 }}
 ",
-            root = root.display()
-        );
-        let conf = dir.join("nginx.conf");
-        fs::write(&conf, config).expect("nginx config");
-        let child = Command::new(binary)
-            .arg("-p")
-            .arg(&dir)
-            .arg("-c")
-            .arg(&conf)
-            .arg("-e")
-            .arg("stderr")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("nginx starts");
-        let ready = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(addr).is_err() {
-            assert!(Instant::now() < ready, "nginx did not listen on {addr} within 10 s");
-            thread::sleep(Duration::from_millis(20));
-        }
-        Some(Self { addr, root, child, dir })
-    }
+        root = root.display()
+    )
 }
-
 impl Drop for Nginx {
     fn drop(&mut self) {
         let _ = self.child.kill();
