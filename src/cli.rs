@@ -167,7 +167,7 @@ fn raw_stdout() -> ReplyWriter {
 }
 
 /// Said on stderr when the first byte of a reply is shown escaped in a terminal.
-pub const TERMINAL_NOTE: &str = "Bytes of the reply that would command the terminal (escape sequences, other control bytes, bytes that are not text) are shown as \\xNN. For the raw bytes, send the reply to a file (> reply.bin) or a pipe (| xxd).";
+pub const TERMINAL_NOTE: &str = "Bytes of the reply that would command the terminal (escape sequences, other control bytes, bytes that are not text) are shown as \\xNN, and each backslash as \\\\, as the window's Copy reply does. For the raw bytes, send the reply to a file (> reply.bin) or a pipe (| xxd).";
 
 fn unbuffered_stdout() -> ReplyWriter {
     #[cfg(unix)]
@@ -193,18 +193,27 @@ fn progress_line(host: &str, kind: &EventKind) {
         EventKind::Connected { local, .. } => eprintln!("#   connected, from {local}"),
         EventKind::Sent { bytes } => eprintln!("#   sent {bytes} bytes"),
         EventKind::Head(head) => {
-            eprintln!("#   reply: {} {}", head.status, one_line(&head.reason));
+            let which = if head.is_interim() { "interim reply (the real one follows)" } else { "reply" };
+            eprintln!("#   {which}: {} {}", head.status, one_line(&head.reason));
             if let Some(problem) = &head.length_problem {
                 eprintln!("#   its length cannot be used: {problem}; the reply ends when the server hangs up");
             }
         }
-        EventKind::HeadUnreadable { reason } => eprintln!("#   this reply is not ordinary HTTP: {}", one_line(reason)),
+        EventKind::HeadUnreadable { problem } => eprintln!("#   this reply is not ordinary HTTP: {problem}"),
+        EventKind::ReplyComplete { extra, line_open } => {
+            if *line_open {
+                eprintln!("#   the reply is complete; the server kept the line open, so socket-fetch hung up");
+            }
+            if *extra > 0 {
+                let unit = if *extra == 1 { "byte" } else { "bytes" };
+                eprintln!("#   {extra} more {unit} came after the reply; kept in the output");
+            }
+        }
         EventKind::StepDone { step, took } => eprintln!("#   {} — done in {}", step_heading(*step), ms(*took)),
         EventKind::StepStarted(_)
         | EventKind::Started { .. }
         | EventKind::Received { .. }
         | EventKind::Paused { .. }
-        | EventKind::ReplyComplete { .. }
         | EventKind::Finished(_) => {}
     }
 }

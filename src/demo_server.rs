@@ -3,16 +3,21 @@
 //!
 //! Routes: `/` a page that explains the fetch; `/bytes/N` exactly N body bytes ([`numbered_body`]);
 //! `/slow` ten lines, 300 ms apart; `/binary` all 256 byte values, four times; `/redirect` a 302 to `/`;
-//! anything else a 404.
+//! `/chunked` a page sent in chunks; `/gzip` a page compressed with gzip; `/data.json` a small JSON
+//! document; anything else a 404.
 
 use std::io::{self, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
 use crate::fetch::Step;
+use crate::teach::decoding::{CHUNKS, COMPRESSION};
 use crate::teach::step_text;
 
 /// A client that stops reading this long is dropped, so no connection thread lingers.
@@ -54,6 +59,9 @@ impl DemoServer {
 
     /// [`DemoServer::start`], serving at most `max_connections` at once.
     pub fn start_capped(port: u16, max_connections: usize) -> io::Result<Self> {
+        // Compressed here, on the caller's stack: the compressor's state is larger than a connection
+        // thread's small stack holds.
+        gzip_body();
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
         let addr = listener.local_addr()?;
         let stopping = Arc::new(AtomicBool::new(false));
@@ -176,6 +184,9 @@ fn serve(mut stream: TcpStream) -> io::Result<()> {
         }
         "/redirect" => stream
             .write_all(b"HTTP/1.0 302 Found\r\nServer: socket-fetch-demo\r\nLocation: /\r\nContent-Length: 0\r\n\r\n"),
+        "/chunked" => serve_chunked(&mut stream),
+        "/gzip" => serve_gzip(&mut stream),
+        "/data.json" => respond(&mut stream, "200 OK", "application/json", DATA_JSON.as_bytes()),
         _ => match route.strip_prefix("/bytes/").map(str::parse::<u64>) {
             Some(Ok(len)) => serve_bytes(&mut stream, len),
             _ => respond(&mut stream, "404 Not Found", "text/plain", b"There is no page at this path. Try /.\n"),
@@ -231,6 +242,70 @@ fn serve_slow(stream: &mut TcpStream) -> io::Result<()> {
         stream.write_all(line(i).as_bytes())?;
     }
     Ok(())
+}
+
+/// `/data.json`: a reply that is data for a program, not a page.
+pub const DATA_JSON: &str = "{\n  \"name\": \"socket-fetch demo\",\n  \"steps\": [\"socket\", \"name lookup\", \
+                             \"connect\", \"send\", \"receive\"],\n  \"port\": 80,\n  \"secure\": false\n}\n";
+
+/// The page `/chunked` sends, and `/gzip` before compressing.
+pub fn chunked_page() -> String {
+    page("Sent in chunks", CHUNKS)
+}
+
+pub fn gzip_page() -> String {
+    page("Sent compressed", COMPRESSION)
+}
+
+fn page(title: &str, text: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html>\n<head><title>{title}</title></head>\n<body>\n<h1>{title}</h1>\n<p>{}</p>\n\
+         <p>Switch between \"Raw reply\" and \"Decoded body\" above the reply to see the difference.</p>\n\
+         </body>\n</html>\n",
+        html_escape(text)
+    )
+}
+
+/// `/chunked`: the page in chunks of a few lines each, each after its size in hexadecimal. Chunks are
+/// HTTP/1.1's, so this reply says HTTP/1.1; the server still closes the line after it.
+fn serve_chunked(stream: &mut TcpStream) -> io::Result<()> {
+    stream.write_all(
+        b"HTTP/1.1 200 OK\r\nServer: socket-fetch-demo\r\nContent-Type: text/html; charset=utf-8\r\n\
+          Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
+    )?;
+    let page = chunked_page();
+    let lines: Vec<&str> = page.split_inclusive('\n').collect();
+    for piece in lines.chunks(3) {
+        let piece = piece.concat();
+        // One write per chunk, as a server that streams a page does.
+        stream.write_all(format!("{:x}\r\n{piece}\r\n", piece.len()).as_bytes())?;
+    }
+    stream.write_all(b"0\r\n\r\n")
+}
+
+/// The body of `/gzip`, compressed once.
+fn gzip_body() -> &'static [u8] {
+    static BODY: OnceLock<Vec<u8>> = OnceLock::new();
+    BODY.get_or_init(|| {
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+        // Writing to a Vec cannot fail.
+        let _ = encoder.write_all(gzip_page().as_bytes());
+        encoder.finish().unwrap_or_default()
+    })
+}
+
+/// `/gzip`: the page compressed with gzip, its compressed length in Content-Length.
+fn serve_gzip(stream: &mut TcpStream) -> io::Result<()> {
+    let body = gzip_body();
+    stream.write_all(
+        format!(
+            "HTTP/1.0 200 OK\r\nServer: socket-fetch-demo\r\nContent-Type: text/html; charset=utf-8\r\n\
+             Content-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .as_bytes(),
+    )?;
+    stream.write_all(body)
 }
 
 fn serve_bytes(stream: &mut TcpStream, len: u64) -> io::Result<()> {

@@ -389,3 +389,53 @@ fn a_reply_that_is_not_http_is_said_to_be_with_its_first_bytes() {
     assert!(shows_text(&harness, "SSH-2.0-OpenSSH_9.6\\r\\n\\x00\\x01"));
     assert!(!shows_text(&harness, "Status line"), "no part is made up for it");
 }
+
+#[test]
+fn chunked_and_compressed_bodies_are_said_to_be_with_what_that_means() {
+    let server = DemoServer::start(0).unwrap();
+    let port = server.addr().port().to_string();
+    for (path, says) in [
+        ("/chunked", ["It comes in chunks", socket_fetch::teach::decoding::CHUNKS]),
+        (
+            "/gzip",
+            ["Compressed bytes: the server squeezed the body with gzip", socket_fetch::teach::decoding::COMPRESSION],
+        ),
+    ] {
+        let mut harness = harness(&format!("127.0.0.1{path}"), &port);
+        harness.get_by_label("▶ Fetch").click();
+        step_until(&mut harness, &format!("{path}: the fetch to end"), finished);
+        harness.run_steps(2);
+        for text in says {
+            assert!(shows_text(&harness, text), "{path}: {text:?}");
+        }
+        assert!(shows_text(&harness, "Choose \"Decoded body\" above the reply"), "{path}");
+    }
+}
+
+#[test]
+fn a_server_that_keeps_the_line_open_is_said_to_and_socket_fetch_hangs_up() {
+    let body = b"{\"kept\": \"open\"}";
+    let reply =
+        reply("200 OK", &[header("Content-Length", &body.len().to_string()), header("Connection", "keep-alive")], body);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::Builder::new()
+        .name("keep-alive-server".to_owned())
+        .spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            common::read_request(&mut stream);
+            stream.write_all(&reply).unwrap();
+            // Keep the line open until the client hangs up.
+            let _ = std::io::Read::read(&mut stream, &mut [0; 1]);
+        })
+        .unwrap();
+    let mut harness = harness("127.0.0.1", &port.to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    assert!(harness.state().view().unwrap().error().is_none());
+    assert!(shows_text(
+        &harness,
+        "The server kept the line open for more requests; the reply was complete, so socket-fetch hung up."
+    ));
+    assert!(shows_text(&harness, "The server offers to keep the line open for more requests after this reply."));
+}

@@ -163,10 +163,10 @@ fn a_reply_cannot_take_over_the_terminal() {
     assert!(!screen.contains(&0x1b), "a raw ESC reached the terminal:\n{text}");
     assert!(!screen.windows(2).any(|w| w == b"\xc2\x9b"), "a raw C1 CSI reached the terminal:\n{text}");
     for shown in [
-        "\\x1b]0;title set by the server\\x07",
-        "\\x1b]52;c;c3RvbGVu\\x07",
-        "\\x1b[2J\\x1b[H\\x1b[?1049h",
-        "\\xc2\\x9b31m\\xff\\xfe\\x7fnot shown raw",
+        "\\x1B]0;title set by the server\\x07",
+        "\\x1B]52;c;c3RvbGVu\\x07",
+        "\\x1B[2J\\x1B[H\\x1B[?1049h",
+        "\\xC2\\x9B31m\\xFF\\xFE\\x7Fnot shown raw",
         socket_fetch::cli::TERMINAL_NOTE,
     ] {
         assert!(text.contains(shown), "{shown:?} missing from:\n{text}");

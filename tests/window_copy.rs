@@ -12,15 +12,7 @@ use egui_kittest::kittest::{NodeT as _, Queryable};
 use socket_fetch::copy_rule::unescape;
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::ui::SocketFetchApp;
-use window_harness::{copied_text, finished, harness, shows_text, step_until};
-
-/// A window that has fetched `path` from the demo server.
-fn fetched(server: &DemoServer, path: &str) -> Harness<'static, SocketFetchApp> {
-    let mut harness = harness(&format!("127.0.0.1{path}"), &server.addr().port().to_string());
-    harness.get_by_label("▶ Fetch").click();
-    step_until(&mut harness, "the fetch to end", finished);
-    harness
-}
+use window_harness::{copied_text, fetched, shows_text};
 
 fn reply(harness: &Harness<'_, SocketFetchApp>) -> Vec<u8> {
     harness.state().view().unwrap().reply.bytes().to_vec()

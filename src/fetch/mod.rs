@@ -1,10 +1,14 @@
 //! The fetch engine: no GUI here. A [`Worker`] thread takes [`Job`]s and reports [`Event`]s.
 
 mod chunk;
+pub mod decode;
 mod error;
 mod event;
+mod framing;
+mod head;
 mod job;
 pub mod limits;
+mod reply;
 mod run;
 mod target;
 mod timing;
@@ -13,7 +17,11 @@ mod worker;
 pub use chunk::Chunk;
 pub use error::{FetchError, InputError};
 pub use event::{Event, EventKind, Framing, HeaderLine, ReplyHead, Step, Summary};
-pub use job::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_READ_TIMEOUT, Job, JobId, default_request};
+pub use framing::{ChunkProblem, Dechunker};
+pub use head::{HeadProblem, MAX_HEAD};
+pub use job::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_METHOD, DEFAULT_READ_TIMEOUT, Job, JobId, default_request,
+};
 pub use target::{DEFAULT_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};
 pub use worker::{Command, EVENT_QUEUE, ReplyWriter, Waker, Worker, event_channel};

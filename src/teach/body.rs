@@ -269,10 +269,7 @@ pub fn describe_body(head: &ReplyHead, body: &[u8], complete: bool) -> BodyStory
     } else {
         let mut what = kind_story(declared.as_ref(), encoding.as_deref(), sniff(content));
         if chunked {
-            what.push_str(
-                " It comes in chunks: each piece follows a line with its size in hexadecimal (base 16), \
-                 and a piece of size 0 ends it. Those size lines are shown in the raw reply too.",
-            );
+            what.push_str(" It comes in chunks: pieces, each after a line with its size.");
         }
         what
     };
@@ -366,6 +363,7 @@ mod tests {
             version: 1,
             status,
             reason: String::new(),
+            offset: 0,
             head_len: 0,
             headers: headers
                 .iter()

@@ -9,6 +9,7 @@
 //!   headers and body, told from its bytes; [`request_lines`]: the request, from the bytes sent.
 //! - [`failure_story`]: a failure, as a phone call.
 //! - [`Layer`] and [`layer_at_work`]: the four layers of TCP/IP, and which one a step works at.
+//! - [`decoding`]: what chunks and compression are, and what the decoded body view undid.
 //! - [`Language`] and [`marked_lines`]: the tutorial's program in Python and in Rust, for the code
 //!   panel, and which of their lines do each step.
 //!
@@ -17,6 +18,7 @@
 
 mod body;
 mod code;
+pub mod decoding;
 mod headers;
 mod layers;
 mod request;

@@ -217,6 +217,12 @@ pub fn failure_story(error: &FetchError) -> &'static str {
         FetchError::Reset { .. } => "Like the other side slamming the phone down in the middle of a sentence.",
         FetchError::ClosedEmpty => "Like someone picking up the phone and hanging up without a word.",
         FetchError::Truncated { .. } => "The server said how long its answer would be, then hung up halfway.",
+        FetchError::BrokenChunks(_) => {
+            "The server sent its answer in numbered pieces, and a piece's number did not match what came."
+        }
+        FetchError::ChunkedCutShort { .. } => {
+            "The server sent its answer in pieces, then hung up before saying the last piece had come."
+        }
         FetchError::TooLarge { .. } => "The answer was longer than we agreed to write down, so we stopped listening.",
         FetchError::Cancelled => "You hung up before the call was over.",
         FetchError::Other { .. } => "Something unusual went wrong on this computer; the message says what.",

@@ -13,13 +13,14 @@ use crate::demo_server::DemoServer;
 use crate::fetch::{self, DEFAULT_PORT, Event, FetchError, Job, JobId, Step, Target, Worker};
 
 use super::code_panel::{CodePanel, code_ui};
+use super::decoded_body::{Body, body_switch_ui, shown_reply_ui, with_body};
 use super::error_card::error_card_ui;
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
 use super::form::{FormAction, FormFields, Limits, form_ui};
 use super::log_panel::log_ui;
 use super::palette;
-use super::reply_view::{ReplyViewState, reply_ui};
+use super::reply_view::ReplyViewState;
 use super::save_dialog::{SaveAction, SaveDialog};
 use super::steps_panel::steps_ui;
 use super::waterfall::waterfall_ui;
@@ -88,6 +89,8 @@ pub struct SocketFetchApp {
     code: CodePanel,
     /// What is selected in the reply (as byte offsets) and where it is scrolled to.
     selection: ReplyViewState,
+    /// The raw reply or the decoded body, in the reply view; a new fetch shows the raw reply.
+    body: Body,
     view: Option<FetchView>,
     /// A host or port that could not be used; shown instead of starting a fetch.
     input_error: Option<FetchError>,
@@ -125,8 +128,8 @@ struct Copying {
 }
 
 enum CopyStage {
-    /// Copying the bytes out of this fetch's reply, a slice per frame.
-    Gathering(JobId, Gather),
+    /// Copying the bytes out of this fetch's reply (or its decoded body), a slice per frame.
+    Gathering(JobId, Body, Gather),
     Running(CopyJob),
 }
 
@@ -159,6 +162,7 @@ impl SocketFetchApp {
             tab: options.tab.unwrap_or(Tab::Reply),
             code: CodePanel::default(),
             selection: ReplyViewState::default(),
+            body: Body::Raw,
             view: None,
             input_error: None,
             worker: None,
@@ -305,10 +309,19 @@ impl SocketFetchApp {
             match self.tab {
                 Tab::Reply => {
                     self.reply_toolbar_ui(ui);
-                    let reply = self.view.as_ref().map(|v| &v.reply);
-                    if let (Some(range), Some(reply)) = (reply_ui(ui, reply, &mut self.selection), reply) {
-                        let len = reply.bytes().len();
-                        self.start_copy(range.start.min(len)..range.end.min(len), "the selection");
+                    match self.view.as_ref().and_then(|v| v.decoded.as_ref()) {
+                        Some(decoded) => {
+                            if body_switch_ui(ui, &mut self.body, decoded) {
+                                // The other body has other offsets: what was selected means nothing there.
+                                self.selection = ReplyViewState::default();
+                            }
+                        }
+                        None => self.body = Body::Raw,
+                    }
+                    if let Some(range) = shown_reply_ui(ui, self.view.as_ref(), self.body, &mut self.selection) {
+                        let what =
+                            if self.body == Body::Raw { "the selection" } else { "the selection of the decoded body" };
+                        self.start_copy(range, self.body, what);
                     }
                 }
                 Tab::Timing => {
@@ -341,7 +354,7 @@ impl SocketFetchApp {
             if let Some(copying) = &self.copying {
                 // Gathering is the first half of the way, the copy job the second.
                 let progress = match &copying.stage {
-                    CopyStage::Gathering(_, gather) => gather.progress() / 2.0,
+                    CopyStage::Gathering(_, _, gather) => gather.progress() / 2.0,
                     CopyStage::Running(job) => 0.5 + job.progress() / 2.0,
                 };
                 let percent = (progress * 100.0).round();
@@ -362,6 +375,7 @@ impl SocketFetchApp {
             {
                 self.copy_reply();
             }
+            self.copy_decoded_ui(ui);
             let saving = self.save.is_saving() || self.save_gather.is_some();
             let save = egui::Button::new(if saving { "Saving…" } else { "Save reply to file…" });
             if ui
@@ -401,13 +415,35 @@ impl SocketFetchApp {
     fn copy_reply(&mut self) {
         let len = self.view.as_ref().map_or(0, |v| v.reply.bytes().len());
         if len > 0 {
-            self.start_copy(0..len, "the reply");
+            self.start_copy(0..len, Body::Raw, "the reply");
+        }
+    }
+
+    /// "Copy decoded body", beside "Copy reply" when the reply has one: its own button, so the raw
+    /// reply is what "Copy reply" always copies.
+    fn copy_decoded_ui(&mut self, ui: &mut Ui) {
+        let Some(decoded) = self.view.as_ref().and_then(|v| v.decoded.as_ref()) else { return };
+        let (done, len) = {
+            let shared = decoded.lock();
+            (shared.outcome.is_some(), shared.text.bytes().len())
+        };
+        let button = egui::Button::new("Copy decoded body");
+        let clicked = if done {
+            ui.add_enabled(len > 0 && self.copying.is_none(), button)
+                .on_hover_text("Put the body with its chunk sizes removed and unzipped on the clipboard")
+                .clicked()
+        } else {
+            ui.add_enabled(false, button).on_disabled_hover_text("The body is still being decoded");
+            false
+        };
+        if clicked {
+            self.start_copy(0..len, Body::Decoded, "the decoded body");
         }
     }
 
     /// Starts copying `range` of the reply: gathered here a slice per frame, then deciding the form
     /// and escaping on the `clipboard-copy` thread, never on this one.
-    fn start_copy(&mut self, range: std::ops::Range<usize>, what: &'static str) {
+    fn start_copy(&mut self, range: std::ops::Range<usize>, body: Body, what: &'static str) {
         let Some(view) = &self.view else { return };
         if self.copying.is_some() {
             self.warn("A copy is still being made: try again when it is done.".to_owned());
@@ -422,7 +458,7 @@ impl SocketFetchApp {
             ));
             return;
         }
-        let stage = CopyStage::Gathering(view.job, Gather::new(range));
+        let stage = CopyStage::Gathering(view.job, body, Gather::new(range));
         self.copying = Some(Copying { stage, what, started: Instant::now(), longest_frame: Duration::ZERO });
     }
 
@@ -430,8 +466,8 @@ impl SocketFetchApp {
     fn copy_step(&mut self, ctx: &egui::Context) {
         let Some(copying) = &mut self.copying else { return };
         let result = match &mut copying.stage {
-            CopyStage::Gathering(job, gather) => {
-                let Ok(gathered) = gather_step(self.view.as_ref(), *job, gather) else {
+            CopyStage::Gathering(job, body, gather) => {
+                let Ok(gathered) = gather_step(self.view.as_ref(), *job, *body, gather) else {
                     self.copying = None;
                     self.warn("Not copied: a new fetch replaced the reply before the copy was made.".to_owned());
                     return;
@@ -505,7 +541,7 @@ impl SocketFetchApp {
     /// Moves a save on: the next slice of the reply, the hand-over to the writing thread, or its result.
     fn save_step(&mut self, ctx: &egui::Context) {
         if let Some((job, gather, _)) = &mut self.save_gather {
-            if let Ok(gathered) = gather_step(self.view.as_ref(), *job, gather) {
+            if let Ok(gathered) = gather_step(self.view.as_ref(), *job, Body::Raw, gather) {
                 if let Some(bytes) = gathered
                     && let Some((_, _, path)) = self.save_gather.take()
                 {
@@ -554,8 +590,9 @@ impl SocketFetchApp {
         job.read_timeout = limits.read_timeout;
         job.max_bytes = limits.max_bytes;
         let id = worker.fetch(job);
-        self.view = Some(FetchView::new(id, target.host, target.port));
+        self.view = Some(FetchView::new(id, target.host, target.port, limits.max_bytes));
         self.selection = ReplyViewState::default();
+        self.body = Body::Raw;
     }
 
     fn cancel(&self) {
@@ -655,11 +692,16 @@ impl eframe::App for SocketFetchApp {
 /// A new fetch replaced the reply that a copy or a save was gathering.
 struct Replaced;
 
-/// The next slice of `gather`, taken from the reply of fetch `job`: all its bytes once they are in
-/// (copy and save gather the same way).
-fn gather_step(view: Option<&FetchView>, job: JobId, gather: &mut Gather) -> Result<Option<Vec<u8>>, Replaced> {
+/// The next slice of `gather`, taken from `body` of the reply of fetch `job`: all its bytes once they
+/// are in (copy and save gather the same way).
+fn gather_step(
+    view: Option<&FetchView>,
+    job: JobId,
+    body: Body,
+    gather: &mut Gather,
+) -> Result<Option<Vec<u8>>, Replaced> {
     match view {
-        Some(view) if view.job == job => Ok(gather.step(view.reply.bytes())),
+        Some(view) if view.job == job => Ok(with_body(view, body, |bytes| gather.step(bytes))),
         _ => Err(Replaced),
     }
 }

@@ -6,9 +6,11 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::fetch::{Event, EventKind, FetchError, JobId, ReplyHead, Step, Summary};
+use crate::fetch::decode::Plan;
+use crate::fetch::{Event, EventKind, FetchError, Framing, HeadProblem, JobId, ReplyHead, Step, Summary};
 use crate::teach::{is_typed_address, lookup_result, reply_end, step_heading};
 
+use super::decoded_body::DecodedBody;
 use super::reply_text::ReplyText;
 use crate::format;
 use crate::server_text::one_line;
@@ -38,7 +40,13 @@ impl LogLine {
     }
 }
 
-/// How a reply that was complete by its framing ended.
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub address: SocketAddr,
+    pub error: Option<FetchError>,
+}
+
+/// A reply that is complete by its framing (the engine's `ReplyComplete`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Completion {
     /// Bytes that came after the reply's end, kept in the reply.
@@ -47,13 +55,8 @@ pub struct Completion {
     pub line_open: bool,
 }
 
-#[derive(Debug, Clone)]
-pub struct Attempt {
-    pub address: SocketAddr,
-    pub error: Option<FetchError>,
-}
-
 #[derive(Debug)]
+
 pub struct FetchView {
     pub job: JobId,
     pub host: String,
@@ -66,16 +69,20 @@ pub struct FetchView {
     pub connected: Option<(SocketAddr, SocketAddr)>,
     pub sent: Option<usize>,
     pub head: Option<ReplyHead>,
-    pub head_problem: Option<String>,
-    /// Set when the reply was complete by its length or its last chunk.
+    pub head_problem: Option<HeadProblem>,
+    /// How the reply ended by its framing, once it has.
     pub completion: Option<Completion>,
     pub reply: ReplyText,
+    /// The body with its chunk sizes removed and unzipped, when the reply is chunked or compressed.
+    pub decoded: Option<DecodedBody>,
+    /// The most reply bytes kept, and the most decoded bytes too.
+    pub max_bytes: u64,
     pub log: Vec<LogLine>,
     pub summary: Option<Summary>,
 }
 
 impl FetchView {
-    pub fn new(job: JobId, host: String, port: u16) -> Self {
+    pub fn new(job: JobId, host: String, port: u16, max_bytes: u64) -> Self {
         Self {
             job,
             host,
@@ -90,6 +97,8 @@ impl FetchView {
             head_problem: None,
             completion: None,
             reply: ReplyText::default(),
+            decoded: None,
+            max_bytes,
             log: Vec::new(),
             summary: None,
         }
@@ -142,6 +151,24 @@ impl FetchView {
         is_typed_address(&self.host)
     }
 
+    /// Starts decoding the body when `head` says it is chunked or compressed; says so in the log line.
+    fn start_decoding(&mut self, head: &ReplyHead, text: &mut String) {
+        let Some(plan) = Plan::for_head(head) else { return };
+        // The head arrives before the chunk that ends it: the bytes kept so far are all head.
+        // (Interim 1xx heads before it are skipped too: `offset` is where this head starts.)
+        let end_of_head = head.offset.saturating_add(head.head_len as u64);
+        let skip = usize::try_from(end_of_head.saturating_sub(self.received())).unwrap_or(usize::MAX);
+        match DecodedBody::start(plan, skip, self.max_bytes) {
+            Ok(decoded) => {
+                text.push_str(" Its body is chunked or compressed: \"Decoded body\" shows it as a browser sees it.");
+                self.decoded = Some(decoded);
+            }
+            Err(e) => {
+                let _ = write!(text, " Its body is chunked or compressed, but it cannot be decoded here ({e}).");
+            }
+        }
+    }
+
     pub fn apply(&mut self, event: Event) {
         if event.job != self.job {
             return; // a late event of an earlier fetch
@@ -191,12 +218,17 @@ impl FetchView {
                 Some(format!("Sent the request: {}.", format::detailed(bytes as u64)))
             }
             EventKind::Head(head) => {
-                let length = match (&head.length_problem, head.expected_total) {
+                let length = match (&head.length_problem, head.framing) {
                     (Some(problem), _) => {
                         format!(" Its length cannot be used ({problem}), so the end comes when the server hangs up.")
                     }
-                    (None, Some(total)) => format!(" It announces {} in all.", format::detailed(total)),
-                    (None, None) => {
+                    (None, _) if head.is_interim() => " It is an interim reply: the real one follows.".to_owned(),
+                    (None, Framing::NoBody) => " It has no body.".to_owned(),
+                    (None, Framing::Length(body)) => format!(" Its body is {} long.", format::detailed(body)),
+                    (None, Framing::Chunked) => {
+                        " Its body comes in chunks, each after its size; a chunk of size 0 ends it.".to_owned()
+                    }
+                    (None, Framing::UntilClose) => {
                         " It does not say how long it is, so the end comes when the server hangs up.".to_owned()
                     }
                 };
@@ -207,32 +239,37 @@ impl FetchView {
                     self.reply.reserve(usize::try_from(more).unwrap_or(0));
                 }
                 // The reason is the server's text: one line of it in the log, all of it in the reply view.
-                let text = format!("The reply's status line says: {} {}.{length}", head.status, one_line(&head.reason));
+                let mut text =
+                    format!("The reply's status line says: {} {}.{length}", head.status, one_line(&head.reason));
+                self.start_decoding(&head, &mut text);
                 self.head = Some(head);
                 Some(text)
             }
-            EventKind::HeadUnreadable { reason } => {
-                let text = format!(
-                    "This reply is not ordinary HTTP: {}. Its bytes are shown as they came.",
-                    one_line(&reason)
-                );
-                self.head_problem = Some(reason);
+            EventKind::HeadUnreadable { problem } => {
+                let text = format!("This reply is not ordinary HTTP: {problem}. Its bytes are shown as they came.");
+                self.head_problem = Some(problem);
                 Some(text)
             }
             EventKind::Received { chunk, .. } => {
                 let first = self.reply.is_empty();
                 self.reply.push(&chunk);
+                if let Some(decoded) = &self.decoded {
+                    decoded.feed(chunk);
+                }
                 first.then(|| "The first bytes of the reply arrived.".to_owned())
             }
             EventKind::ReplyComplete { extra, line_open } => {
                 self.completion = Some(Completion { extra, line_open });
-                None
+                Some(reply_end(Some((line_open, extra))))
             }
             EventKind::StepDone { step, took } => {
                 self.steps[step.index()] = StepState::Done(took);
                 None
             }
             EventKind::Finished(summary) => {
+                if let Some(decoded) = &mut self.decoded {
+                    decoded.end_of_reply();
+                }
                 for state in &mut self.steps {
                     match state {
                         StepState::Running => *state = StepState::Failed,
@@ -241,11 +278,15 @@ impl FetchView {
                     }
                 }
                 let text = match &summary.error {
-                    None => format!(
-                        "The reply is complete, {} in {:.2} ms. {}",
+                    None if self.completion.is_some() => format!(
+                        "Done: {} in {:.2} ms.",
                         format::detailed(summary.received),
-                        summary.timings.total.as_secs_f64() * 1000.0,
-                        reply_end(self.completion.map(|c| (c.line_open, c.extra)))
+                        summary.timings.total.as_secs_f64() * 1000.0
+                    ),
+                    None => format!(
+                        "The server hung up: the reply is complete, {} in {:.2} ms.",
+                        format::detailed(summary.received),
+                        summary.timings.total.as_secs_f64() * 1000.0
                     ),
                     Some(error) if summary.received > 0 => {
                         format!("Stopped: {error} {} had arrived; they are kept.", format::detailed(summary.received))
@@ -281,23 +322,24 @@ mod tests {
             (true, 12, ["kept the line open", "socket-fetch hung up", "12 more bytes came after the reply"]),
             (false, 0, ["reply was complete, and the server hung up", "", ""]),
         ] {
-            let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80);
+            let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80, 1 << 20);
             view.apply(event(1, EventKind::ReplyComplete { extra, line_open }));
             view.apply(event(2, finished(None)));
-            let last = &view.log.last().expect("a log line").text;
+            let told = &view.log[0].text;
             for text in says {
-                assert!(last.contains(text), "{last}");
+                assert!(told.contains(text), "{told}");
             }
-            assert_eq!(last.contains("more bytes"), extra > 0, "{last}");
+            assert_eq!(told.contains("more bytes"), extra > 0, "{told}");
+            assert_eq!(view.completion, Some(Completion { extra, line_open }));
         }
-        let mut closed = FetchView::new(7, "example.invalid".to_owned(), 80);
+        let mut closed = FetchView::new(7, "example.invalid".to_owned(), 80, 1 << 20);
         closed.apply(event(2, finished(None)));
-        assert!(closed.log[0].text.contains("The server hung up, and the reply is complete."));
+        assert!(closed.log[0].text.contains("The server hung up: the reply is complete"), "{}", closed.log[0].text);
     }
 
     #[test]
     fn the_log_starts_at_zero_and_never_goes_back() {
-        let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80);
+        let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80, 1 << 20);
         // Started is stamped on the clock before step 1 restarts it.
         view.apply(event(
             5,
@@ -318,14 +360,14 @@ mod tests {
 
     #[test]
     fn a_step_the_fetch_ended_before_did_not_run_and_the_running_one_failed() {
-        let mut paused = FetchView::new(7, "127.0.0.1".to_owned(), 80);
+        let mut paused = FetchView::new(7, "127.0.0.1".to_owned(), 80, 1 << 20);
         paused.apply(event(0, EventKind::Paused { next: Step::Socket }));
         assert!(paused.log[0].text.contains("Press \"Next step\""), "{}", paused.log[0].text);
         paused.apply(event(0, finished(Some(FetchError::Cancelled))));
         assert_eq!(paused.steps[0], StepState::NotRun);
         assert_eq!(paused.failed_step(), None);
 
-        let mut running = FetchView::new(7, "127.0.0.1".to_owned(), 80);
+        let mut running = FetchView::new(7, "127.0.0.1".to_owned(), 80, 1 << 20);
         running.apply(event(0, EventKind::StepStarted(Step::Socket)));
         running.apply(event(1, finished(Some(FetchError::Cancelled))));
         assert_eq!(running.steps[0], StepState::Failed);

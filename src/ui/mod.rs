@@ -3,6 +3,7 @@
 
 mod app;
 mod code_panel;
+mod decoded_body;
 mod error_card;
 mod explain_panel;
 mod fetch_view;
@@ -17,6 +18,7 @@ mod steps_panel;
 mod waterfall;
 
 pub use app::{SocketFetchApp, StartOptions, Tab, Theme};
+pub use decoded_body::{Body, DecodedBody};
 pub use fetch_view::{FetchView, StepState};
 pub use form::Limits;
 pub use reply_text::ReplyText;

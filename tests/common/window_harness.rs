@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use egui::{Key, OutputCommand};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use socket_fetch::demo_server::DemoServer;
 use socket_fetch::ui::{SocketFetchApp, StartOptions};
 
 /// No wait for the window lasts longer than this.
@@ -32,6 +33,14 @@ pub fn step_until(harness: &mut Harness<'_, SocketFetchApp>, what: &str, done: i
         thread::sleep(Duration::from_millis(5));
     }
     harness.step();
+}
+
+/// A window that has fetched `path` from the demo server.
+pub fn fetched(server: &DemoServer, path: &str) -> Harness<'static, SocketFetchApp> {
+    let mut harness = harness(&format!("127.0.0.1{path}"), &server.addr().port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    harness
 }
 
 pub fn finished(app: &SocketFetchApp) -> bool {

@@ -1,0 +1,125 @@
+//! The decoded body in plain words: what chunks and compression are, what was undone to show the
+//! body as a browser sees it, and why decoding stopped when it did.
+
+use crate::fetch::decode::{Decoded, End, Plan};
+use crate::fetch::{ChunkProblem, Framing};
+use crate::format;
+
+/// What a chunked body is, read aloud.
+pub const CHUNKS: &str = "Chunks: when a server does not know how long the page will be before it starts sending, \
+     it sends the page in pieces, called chunks. Before each piece comes its size, written as a hexadecimal number \
+     (a, b, c, d, e and f count as 10 to 15), and a piece of size 0 says the page is complete. The raw reply shows \
+     those sizes between the pieces; a browser removes them before it draws the page.";
+
+/// What a compressed body is, read aloud.
+pub const COMPRESSION: &str = "Compression: to save time on the line, a server can squeeze the page before sending \
+     it, like a zip file, and say so in its Content-Encoding header (gzip or deflate). The raw bytes then look like \
+     noise; the browser unzips them before it draws the page.";
+
+/// The switch's two choices.
+pub const RAW_CHOICE: &str = "Raw reply";
+pub const DECODED_CHOICE: &str = "Decoded body";
+
+/// The one-line note above the decoded body: what was undone, with the sizes before and after
+/// (`chunk sizes removed; unzipped from 1,234 to 5,678 bytes`). While decoding runs, `decoded` is
+/// `None` and the note says what will be undone.
+pub fn undone_note(plan: &Plan, decoded: Option<&Decoded>) -> String {
+    let mut parts = Vec::new();
+    if plan.framing == Framing::Chunked {
+        parts.push("chunk sizes removed".to_owned());
+    }
+    if plan.decompresses() {
+        let what = if plan.codings.len() > 1 {
+            format!("unzipped {} times", plan.codings.len())
+        } else {
+            "unzipped".to_owned()
+        };
+        parts.push(match decoded {
+            Some(done) => format!("{what} from {} to {}", format::bytes(done.unchunked), format::bytes(done.decoded)),
+            None => what,
+        });
+    }
+    if let Some(coding) = &plan.unknown {
+        parts.push(format!("not unzipped: socket-fetch does not undo \"{coding}\" compression"));
+    }
+    let mut note = parts.join("; ");
+    if let Some(first) = note.get(..1) {
+        note.replace_range(..1, &first.to_uppercase());
+    }
+    match decoded {
+        Some(_) => format!("{note}."),
+        None => format!("{note}: decoding…"),
+    }
+}
+
+/// Why decoding stopped before the end of the body, in plain words with what to try; `None` when the
+/// whole body was decoded.
+pub fn end_problem(end: &End) -> Option<String> {
+    match end {
+        End::Complete => None,
+        End::TooLarge { limit } => Some(format!(
+            "The decoded body would be larger than {}, the most a reply may keep; the first {} are shown. \
+             A body that grows this much when unzipped can be a trap (a \"zip bomb\"); if you trust the server, \
+             raise the limit under ⚙ Limits.",
+            format::short_bytes(*limit),
+            format::detailed(*limit)
+        )),
+        End::BrokenChunks(problem) => Some(format!(
+            "The chunked body is broken: {problem}. The body up to that point is shown.{}",
+            hint(*problem)
+        )),
+        End::CutShort => Some(
+            "The body ended before the server's own framing said it would (fewer bytes than it announced, or no \
+             last chunk): what arrived is shown, decoded as far as it goes."
+                .to_owned(),
+        ),
+        End::Damaged { detail } => Some(format!(
+            "The compressed data is damaged or incomplete ({detail}), so it could not all be unzipped. What was \
+             unzipped before that point is shown; the raw reply has every byte as it came."
+        )),
+    }
+}
+
+fn hint(problem: ChunkProblem) -> &'static str {
+    match problem {
+        ChunkProblem::SizeTooLarge | ChunkProblem::SizeLineTooLong | ChunkProblem::TrailersTooLarge => "",
+        _ => " The raw reply shows the bytes where the sizes and the data stopped matching.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fetch::decode::Coding;
+
+    fn plan(framing: Framing, codings: &[Coding], unknown: Option<&str>) -> Plan {
+        Plan { framing, codings: codings.to_vec(), unknown: unknown.map(str::to_owned) }
+    }
+
+    #[test]
+    fn the_note_names_what_was_undone_with_the_real_sizes() {
+        let done = Decoded { unchunked: 1234, decoded: 5678, end: End::Complete };
+        let both = plan(Framing::Chunked, &[Coding::Gzip], None);
+        assert_eq!(undone_note(&both, Some(&done)), "Chunk sizes removed; unzipped from 1,234 bytes to 5,678 bytes.");
+        assert_eq!(undone_note(&both, None), "Chunk sizes removed; unzipped: decoding…");
+        let twice = plan(Framing::Length(9), &[Coding::Deflate, Coding::Gzip], None);
+        assert_eq!(undone_note(&twice, Some(&done)), "Unzipped 2 times from 1,234 bytes to 5,678 bytes.");
+        let brotli = plan(Framing::Chunked, &[], Some("br"));
+        assert_eq!(
+            undone_note(&brotli, Some(&done)),
+            "Chunk sizes removed; not unzipped: socket-fetch does not undo \"br\" compression."
+        );
+    }
+
+    #[test]
+    fn each_early_end_is_told_with_its_figures() {
+        assert_eq!(end_problem(&End::Complete), None);
+        let large = end_problem(&End::TooLarge { limit: 256 << 20 }).unwrap_or_default();
+        assert!(large.starts_with("The decoded body would be larger than 268 MB"), "{large}");
+        assert!(large.contains("the first 268 million bytes (268 MB; 268,435,456 bytes) are shown"), "{large}");
+        let broken = end_problem(&End::BrokenChunks(ChunkProblem::SizeNotHex { found: b'z' })).unwrap_or_default();
+        assert!(broken.contains("the size line starts with \"z\""), "{broken}");
+        let damaged = end_problem(&End::Damaged { detail: "corrupt deflate stream".to_owned() }).unwrap_or_default();
+        assert!(damaged.contains("(corrupt deflate stream)"), "{damaged}");
+    }
+}

@@ -1,0 +1,93 @@
+//! The decoded body in the window, driven headless with `egui_kittest` against the demo server on
+//! 127.0.0.1: the "Raw reply | Decoded body" switch, the note of what was undone, the decoded text,
+//! and "Copy decoded body" beside "Copy reply", which still copies the raw reply.
+#![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
+
+#[path = "common/window_harness.rs"]
+mod window_harness;
+
+use egui::accesskit::Toggled;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable};
+use socket_fetch::demo_server::{DemoServer, chunked_page, gzip_page};
+use socket_fetch::ui::{DecodedBody, SocketFetchApp};
+use window_harness::{copied_text, fetched, shows_text, step_until};
+
+/// A window that has fetched `path` from the demo server, and decoded its body.
+fn decoded_from(server: &DemoServer, path: &str) -> Harness<'static, SocketFetchApp> {
+    let mut harness = fetched(server, path);
+    // The explain panel tells the reply's head line by line: hide it, so what is on screen is the reply view's.
+    harness.get_by_label("🎓 Explain").click();
+    step_until(&mut harness, "the body to be decoded", |app| {
+        app.view().and_then(|v| v.decoded.as_ref()).is_some_and(DecodedBody::is_done)
+    });
+    harness
+}
+
+fn decoded(harness: &Harness<'_, SocketFetchApp>) -> Vec<u8> {
+    harness.state().view().unwrap().decoded.as_ref().unwrap().lock().text.bytes().to_vec()
+}
+
+fn raw(harness: &Harness<'_, SocketFetchApp>) -> Vec<u8> {
+    harness.state().view().unwrap().reply.bytes().to_vec()
+}
+
+#[test]
+fn a_chunked_page_shows_the_switch_and_its_decoded_body_without_the_sizes() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = decoded_from(&server, "/chunked");
+    assert!(shows_text(&harness, "Transfer-Encoding: chunked"), "the raw reply is shown first");
+    assert!(!shows_text(&harness, "Chunk sizes removed"), "no decoded note on the raw view");
+    harness.get_by_label("Decoded body").click();
+    harness.run_steps(2);
+    assert!(shows_text(&harness, "Decoded body: Chunk sizes removed."), "the view says what it shows");
+    assert!(shows_text(&harness, "<h1>Sent in chunks</h1>"), "the decoded page is drawn");
+    assert!(!shows_text(&harness, "Transfer-Encoding: chunked"), "the head is not part of the body");
+    assert_eq!(String::from_utf8(decoded(&harness)).unwrap(), chunked_page());
+
+    harness.get_by_label("Copy decoded body").click();
+    assert_eq!(copied_text(&mut harness), Some(chunked_page()), "the decoded bytes land on the clipboard");
+    harness.step();
+    assert!(shows_text(&harness, "Copied the decoded body"), "the notice names what was copied");
+
+    harness.get_by_label("Copy reply").click();
+    let copied = copied_text(&mut harness).unwrap();
+    assert_eq!(copied.into_bytes(), raw(&harness), "Copy reply still copies the raw reply, chunk sizes and all");
+}
+
+#[test]
+fn a_gzip_page_is_shown_unzipped_with_its_sizes_and_a_new_fetch_goes_back_to_raw() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = decoded_from(&server, "/gzip");
+    assert!(!shows_text(&harness, "<h1>Sent compressed</h1>"), "the raw reply is compressed bytes");
+    harness.get_by_label("Decoded body").click();
+    harness.run_steps(2);
+    let done = harness.state().view().unwrap().decoded.as_ref().unwrap().lock().outcome.clone().unwrap();
+    let note = format!(
+        "Unzipped from {} to {}.",
+        socket_fetch::format::bytes(done.unchunked),
+        socket_fetch::format::bytes(done.decoded)
+    );
+    assert!(shows_text(&harness, &note), "{note}");
+    assert!(shows_text(&harness, "<h1>Sent compressed</h1>"), "the unzipped page is drawn");
+    assert_eq!(String::from_utf8(decoded(&harness)).unwrap(), gzip_page());
+
+    let toggled = |harness: &Harness<'_, SocketFetchApp>, label| harness.get_by_label(label).accesskit_node().toggled();
+    assert_eq!(toggled(&harness, "Decoded body"), Some(Toggled::True));
+    let first = harness.state().view().unwrap().job;
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the second fetch to be decoded", |app| {
+        app.view().is_some_and(|v| v.job != first && v.decoded.as_ref().is_some_and(DecodedBody::is_done))
+    });
+    assert_eq!(toggled(&harness, "Raw reply"), Some(Toggled::True), "a new fetch shows the raw reply");
+    assert_eq!(toggled(&harness, "Decoded body"), Some(Toggled::False));
+}
+
+#[test]
+fn a_reply_that_is_neither_chunked_nor_compressed_has_no_switch() {
+    let server = DemoServer::start(0).unwrap();
+    let harness = fetched(&server, "/data.json");
+    assert!(shows_text(&harness, "\"name\": \"socket-fetch demo\","));
+    assert!(harness.query_by_label("Decoded body").is_none());
+    assert!(harness.query_by_label("Copy decoded body").is_none());
+}
