@@ -100,7 +100,11 @@ fn cases() -> Vec<Case> {
             reply: reply("200 OK", &with_length("application/json", json), json),
             status: &["HTTP/1.1 200 OK", "Status 200: OK"],
             headers: lines(&with_length("application/json", json)),
-            body: &["JSON data. Data for a program to read", r#"{"name": "socket-fetch""#, "Its size: 36 bytes"],
+            body: &[
+                "JSON data. Data for a program to read",
+                r#"{"name": "socket-fetch""#,
+                "Its size as it came: 36 bytes",
+            ],
             never: &["web browser would draw", "<!DOCTYPE html>"],
         },
         Case {
@@ -413,7 +417,7 @@ fn chunked_and_compressed_bodies_are_said_to_be_with_what_that_means() {
 }
 
 #[test]
-fn a_server_that_keeps_the_line_open_is_said_to_and_socket_fetch_hangs_up() {
+fn a_server_that_keeps_the_line_open_is_said_to_and_bytes_after_the_reply_are_not_its_body() {
     let body = b"{\"kept\": \"open\"}";
     let reply =
         reply("200 OK", &[header("Content-Length", &body.len().to_string()), header("Connection", "keep-alive")], body);
@@ -424,7 +428,8 @@ fn a_server_that_keeps_the_line_open_is_said_to_and_socket_fetch_hangs_up() {
         .spawn(move || {
             let (mut stream, _) = listener.accept().unwrap();
             common::read_request(&mut stream);
-            stream.write_all(&reply).unwrap();
+            // Bytes after the reply's end come in the same write: kept, counted, and not its body.
+            stream.write_all(&[&reply[..], b"after the end"].concat()).unwrap();
             // Keep the line open until the client hangs up.
             let _ = std::io::Read::read(&mut stream, &mut [0; 1]);
         })
@@ -438,4 +443,6 @@ fn a_server_that_keeps_the_line_open_is_said_to_and_socket_fetch_hangs_up() {
         "The server kept the line open for more requests; the reply was complete, so socket-fetch hung up."
     ));
     assert!(shows_text(&harness, "The server offers to keep the line open for more requests after this reply."));
+    assert!(shows_text(&harness, "13 more bytes came after the reply; they are kept in the raw reply."));
+    assert!(shows_text(&harness, &format!("Its size as it came: {} bytes", body.len())));
 }

@@ -194,7 +194,8 @@ fn reply_anatomy_ui(ui: &mut Ui, view: &FetchView) {
     part_heading_ui(ui, empty_part.name, empty_part.meaning);
 
     let body = bytes.get(end..).unwrap_or_default();
-    let story = describe_body(head, body, !view.is_running());
+    let extra = view.completion.map_or(0, |c| c.extra);
+    let story = describe_body(head, body, extra, !view.is_running());
     part_heading_ui(ui, body_part.name, body_part.meaning);
     ui.label(RichText::new(&story.what).size(16.0));
     if head.framing == Framing::Chunked {
@@ -211,7 +212,8 @@ fn reply_anatomy_ui(ui: &mut Ui, view: &FetchView) {
         ui.monospace(&story.first_bytes);
     }
     let so_far = if view.is_running() { " so far" } else { "" };
-    ui.label(format!("Its size{so_far}: {}", story.size)).on_hover_text(&story.exact_size);
+    let framing = if head.framing == Framing::Chunked { ", chunk size lines included" } else { "" };
+    ui.label(format!("Its size as it came{so_far}: {}{framing}", story.size)).on_hover_text(&story.exact_size);
 }
 
 fn part_heading_ui(ui: &mut Ui, name: &str, meaning: &str) {
