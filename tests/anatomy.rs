@@ -446,3 +446,22 @@ fn a_server_that_keeps_the_line_open_is_said_to_and_bytes_after_the_reply_are_no
     assert!(shows_text(&harness, "13 more bytes came after the reply; they are kept in the raw reply."));
     assert!(shows_text(&harness, &format!("Its size as it came: {} bytes", body.len())));
 }
+
+#[test]
+fn interim_replies_before_the_real_one_are_counted_and_the_real_head_is_told() {
+    let interim: &[u8] =
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n";
+    let body = b"<!DOCTYPE html><p>after hints</p>";
+    let head = [header("Content-Type", "text/html"), header("Content-Length", &body.len().to_string())];
+    let addr = serve([interim, &reply("200 OK", &head, body)].concat());
+    let mut harness = harness("127.0.0.1", &addr.port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    harness.get_by_label("Timing").click();
+    harness.run_steps(2);
+    assert!(shows_text(&harness, "HTTP/1.1 200 OK"), "the real status line, not the first interim one");
+    assert!(shows_text(&harness, "Status 200: OK"));
+    assert!(shows_text(&harness, &format!("Before this reply came {} bytes of interim replies", interim.len())));
+    assert!(shows_text(&harness, "An HTML page."));
+    assert!(shows_text(&harness, &format!("Its size as it came: {} bytes", body.len())));
+}

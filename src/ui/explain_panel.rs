@@ -7,8 +7,9 @@ use egui::{RichText, Ui};
 use crate::fetch::{Framing, Step};
 use crate::format;
 use crate::teach::{
-    FIRST_BYTES, Layer, REPLY_PARTS, decoding, define, describe_body, failure_story, layer_at_work, layer_note,
-    one_line_bytes, reply_end, reply_header_meaning, request_line_meaning, request_lines, status_meaning, step_text,
+    FIRST_BYTES, Layer, REPLY_PARTS, decoding, define, describe_body, failure_story, interim_note, layer_at_work,
+    layer_note, one_line_bytes, reply_end, reply_header_meaning, request_line_meaning, request_lines, status_meaning,
+    step_text,
 };
 
 use super::fetch_view::FetchView;
@@ -158,6 +159,9 @@ fn reply_anatomy_ui(ui: &mut Ui, view: &FetchView) {
         ui.monospace(one_line_bytes(line, 120));
     }
     ui.label(RichText::new(format!("Status {}: {}", head.status, status_meaning(head.status))).size(16.0));
+    if head.offset > 0 {
+        ui.label(RichText::new(interim_note(head.offset)).weak());
+    }
 
     part_heading_ui(
         ui,
