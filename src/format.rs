@@ -1,5 +1,7 @@
 //! Numbers as people read them.
 
+use std::time::Duration;
+
 /// `67108962` → `67,108,962`.
 pub fn count(n: u64) -> String {
     let digits = n.to_string();
@@ -34,6 +36,12 @@ pub fn detailed(n: u64) -> String {
         None => exact(n),
         Some(size) => format!("{} {} bytes ({} {}; {})", size.number(), size.word, size.whole(), size.unit, exact(n)),
     }
+}
+
+/// Milliseconds with two decimals: loopback steps take well under one. The window, the terminal and
+/// the benches all write times this way, so a figure reads the same everywhere.
+pub fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
 /// A size short enough for a picture's label: `1,708 bytes`, `48 kB`, `5.2 MB`.
@@ -154,5 +162,13 @@ mod tests {
             let number = text.split(' ').next().unwrap_or_default().replace(',', "");
             prop_assert!(n < 10_000 || number.parse::<f64>().is_ok_and(|v| v < 1000.0), "{text}");
         }
+    }
+
+    #[test]
+    fn milliseconds_get_two_decimals() {
+        use std::time::Duration;
+        assert_eq!(super::ms(Duration::from_micros(1_234)), "1.23 ms");
+        assert_eq!(super::ms(Duration::ZERO), "0.00 ms");
+        assert_eq!(super::ms(Duration::from_secs(10)), "10000.00 ms");
     }
 }

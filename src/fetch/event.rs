@@ -104,6 +104,27 @@ impl ReplyHead {
     }
 }
 
+#[cfg(test)]
+impl ReplyHead {
+    /// A head for unit tests: this status, framing and headers, the rest zero or empty.
+    pub(crate) fn for_tests(status: u16, framing: Framing, headers: &[(&str, &str)]) -> Self {
+        Self {
+            version: 1,
+            status,
+            reason: String::new(),
+            offset: 0,
+            head_len: 0,
+            headers: headers
+                .iter()
+                .map(|(name, value)| HeaderLine { name: (*name).to_owned(), value: value.as_bytes().to_vec() })
+                .collect(),
+            framing,
+            expected_total: None,
+            length_problem: None,
+        }
+    }
+}
+
 /// One thing that happened to one job.
 #[derive(Debug, Clone)]
 pub struct Event {

@@ -8,6 +8,7 @@ mod framing;
 mod head;
 mod job;
 pub mod limits;
+mod redirect;
 mod reply;
 mod run;
 mod target;
@@ -21,6 +22,9 @@ pub use framing::{ChunkProblem, Dechunker};
 pub use head::{HeadProblem, MAX_HEAD};
 pub use job::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_METHOD, DEFAULT_READ_TIMEOUT, Job, JobId, default_request,
+};
+pub use redirect::{
+    LocationProblem, MAX_REDIRECTS, Redirect, is_redirect_status, redirect_of, resolve_location, url_of,
 };
 pub use target::{DEFAULT_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};

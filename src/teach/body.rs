@@ -359,23 +359,9 @@ fn after_first_chunk_size(body: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fetch::HeaderLine;
 
     fn head(status: u16, framing: Framing, headers: &[(&str, &str)]) -> ReplyHead {
-        ReplyHead {
-            version: 1,
-            status,
-            reason: String::new(),
-            offset: 0,
-            head_len: 0,
-            headers: headers
-                .iter()
-                .map(|(name, value)| HeaderLine { name: (*name).to_owned(), value: value.as_bytes().to_vec() })
-                .collect(),
-            framing,
-            expected_total: None,
-            length_problem: None,
-        }
+        ReplyHead::for_tests(status, framing, headers)
     }
 
     #[test]

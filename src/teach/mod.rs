@@ -8,6 +8,7 @@
 //! - [`status_meaning`], [`reply_header_meaning`], [`describe_body`]: this reply's status line,
 //!   headers and body, told from its bytes; [`request_lines`]: the request, from the bytes sent.
 //! - [`failure_story`]: a failure, as a phone call.
+//! - [`hops`]: the words for redirects, followed hop by hop.
 //! - [`Layer`] and [`layer_at_work`]: the four layers of TCP/IP, and which one a step works at.
 //! - [`decoding`]: what chunks and compression are, and what the decoded body view undid.
 //! - [`Language`] and [`marked_lines`]: the tutorial's program in Python and in Rust, for the code
@@ -20,6 +21,7 @@ mod body;
 mod code;
 pub mod decoding;
 mod headers;
+pub mod hops;
 mod layers;
 mod request;
 mod status;

@@ -144,7 +144,10 @@ fn reply_anatomy_ui(ui: &mut Ui, view: &FetchView) {
     ui.label(RichText::new("This reply, part by part").strong().size(17.0));
     let Some(head) = &view.head else {
         if let Some(problem) = &view.head_problem {
-            ui.label(format!("This reply is not ordinary HTTP: {problem}."));
+            ui.label(format!(
+                "This reply is not ordinary HTTP: {}.",
+                one_line_bytes(problem.to_string().as_bytes(), 120)
+            ));
             ui.label("Its first bytes:");
             ui.monospace(one_line_bytes(&bytes[..bytes.len().min(FIRST_BYTES * 4)], FIRST_BYTES));
         }

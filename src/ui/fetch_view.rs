@@ -40,13 +40,7 @@ impl LogLine {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct Attempt {
-    pub address: SocketAddr,
-    pub error: Option<FetchError>,
-}
-
-/// A reply that is complete by its framing (the engine's `ReplyComplete`).
+/// How a reply that was complete by its framing ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Completion {
     /// Bytes that came after the reply's end, kept in the reply.
@@ -55,8 +49,13 @@ pub struct Completion {
     pub line_open: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    pub address: SocketAddr,
+    pub error: Option<FetchError>,
+}
 
+#[derive(Debug)]
 pub struct FetchView {
     pub job: JobId,
     pub host: String,
@@ -79,6 +78,12 @@ pub struct FetchView {
     pub max_bytes: u64,
     pub log: Vec<LogLine>,
     pub summary: Option<Summary>,
+    /// Which hop of a chain of redirects this fetch is: 1 for a fetch started from the form.
+    pub hop: usize,
+    /// After the first hop: where this one came from and where it goes, as the log and the steps say it.
+    pub hop_line: Option<String>,
+    /// Where this hop's log times start: the earlier hops' last time, so the log of a chain reads in order.
+    log_offset: Duration,
 }
 
 impl FetchView {
@@ -101,6 +106,24 @@ impl FetchView {
             max_bytes,
             log: Vec::new(),
             summary: None,
+            hop: 1,
+            hop_line: None,
+            log_offset: Duration::ZERO,
+        }
+    }
+
+    /// The next hop of the same story, following `previous`'s redirect: its log lines stay, then
+    /// `hop_line`, and this hop's times go on from theirs.
+    pub fn next_hop(previous: Self, job: JobId, host: String, port: u16, max_bytes: u64, hop_line: String) -> Self {
+        let log_offset = previous.log.last().map_or(Duration::ZERO, |line| line.at);
+        let mut log = previous.log;
+        log.push(LogLine { at: log_offset, text: hop_line.clone() });
+        Self {
+            hop: previous.hop + 1,
+            hop_line: Some(hop_line),
+            log,
+            log_offset,
+            ..Self::new(job, host, port, max_bytes)
         }
     }
 
@@ -146,11 +169,6 @@ impl FetchView {
         text
     }
 
-    /// Whether the host was typed as an IP address, which is used as typed, with no name lookup.
-    pub fn host_is_address(&self) -> bool {
-        is_typed_address(&self.host)
-    }
-
     /// Starts decoding the body when `head` says it is chunked or compressed; says so in the log line.
     fn start_decoding(&mut self, head: &ReplyHead, text: &mut String) {
         let Some(plan) = Plan::for_head(head) else { return };
@@ -169,6 +187,11 @@ impl FetchView {
         }
     }
 
+    /// Whether the host was typed as an IP address, which is used as typed, with no name lookup.
+    pub fn host_is_address(&self) -> bool {
+        is_typed_address(&self.host)
+    }
+
     pub fn apply(&mut self, event: Event) {
         if event.job != self.job {
             return; // a late event of an earlier fetch
@@ -176,8 +199,8 @@ impl FetchView {
         // The engine's clock starts at step 1, after Started was sent: the log starts at 0 and never
         // goes back.
         let at = match event.kind {
-            EventKind::Started { .. } => Duration::ZERO,
-            _ => event.at.max(self.log.last().map_or(Duration::ZERO, |line| line.at)),
+            EventKind::Started { .. } => self.log_offset,
+            _ => (self.log_offset + event.at).max(self.log.last().map_or(Duration::ZERO, |line| line.at)),
         };
         let message = match event.kind {
             EventKind::Started { host, port, request } => {
@@ -260,7 +283,7 @@ impl FetchView {
             }
             EventKind::ReplyComplete { extra, line_open } => {
                 self.completion = Some(Completion { extra, line_open });
-                Some(reply_end(Some((line_open, extra))))
+                None
             }
             EventKind::StepDone { step, took } => {
                 self.steps[step.index()] = StepState::Done(took);
@@ -278,15 +301,11 @@ impl FetchView {
                     }
                 }
                 let text = match &summary.error {
-                    None if self.completion.is_some() => format!(
-                        "Done: {} in {:.2} ms.",
-                        format::detailed(summary.received),
-                        summary.timings.total.as_secs_f64() * 1000.0
-                    ),
                     None => format!(
-                        "The server hung up: the reply is complete, {} in {:.2} ms.",
+                        "The reply is complete, {} in {:.2} ms. {}",
                         format::detailed(summary.received),
-                        summary.timings.total.as_secs_f64() * 1000.0
+                        summary.timings.total.as_secs_f64() * 1000.0,
+                        reply_end(self.completion.map(|c| (c.line_open, c.extra)))
                     ),
                     Some(error) if summary.received > 0 => {
                         format!("Stopped: {error} {} had arrived; they are kept.", format::detailed(summary.received))
@@ -322,24 +341,23 @@ mod tests {
             (true, 12, ["kept the line open", "socket-fetch hung up", "12 more bytes came after the reply"]),
             (false, 0, ["reply was complete, and the server hung up", "", ""]),
         ] {
-            let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80, 1 << 20);
+            let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80, crate::fetch::DEFAULT_MAX_BYTES);
             view.apply(event(1, EventKind::ReplyComplete { extra, line_open }));
             view.apply(event(2, finished(None)));
-            let told = &view.log[0].text;
+            let last = &view.log.last().expect("a log line").text;
             for text in says {
-                assert!(told.contains(text), "{told}");
+                assert!(last.contains(text), "{last}");
             }
-            assert_eq!(told.contains("more bytes"), extra > 0, "{told}");
-            assert_eq!(view.completion, Some(Completion { extra, line_open }));
+            assert_eq!(last.contains("more bytes"), extra > 0, "{last}");
         }
-        let mut closed = FetchView::new(7, "example.invalid".to_owned(), 80, 1 << 20);
+        let mut closed = FetchView::new(7, "example.invalid".to_owned(), 80, crate::fetch::DEFAULT_MAX_BYTES);
         closed.apply(event(2, finished(None)));
-        assert!(closed.log[0].text.contains("The server hung up: the reply is complete"), "{}", closed.log[0].text);
+        assert!(closed.log[0].text.contains("The server hung up, and the reply is complete."));
     }
 
     #[test]
     fn the_log_starts_at_zero_and_never_goes_back() {
-        let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80, 1 << 20);
+        let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80, crate::fetch::DEFAULT_MAX_BYTES);
         // Started is stamped on the clock before step 1 restarts it.
         view.apply(event(
             5,
@@ -360,14 +378,14 @@ mod tests {
 
     #[test]
     fn a_step_the_fetch_ended_before_did_not_run_and_the_running_one_failed() {
-        let mut paused = FetchView::new(7, "127.0.0.1".to_owned(), 80, 1 << 20);
+        let mut paused = FetchView::new(7, "127.0.0.1".to_owned(), 80, crate::fetch::DEFAULT_MAX_BYTES);
         paused.apply(event(0, EventKind::Paused { next: Step::Socket }));
         assert!(paused.log[0].text.contains("Press \"Next step\""), "{}", paused.log[0].text);
         paused.apply(event(0, finished(Some(FetchError::Cancelled))));
         assert_eq!(paused.steps[0], StepState::NotRun);
         assert_eq!(paused.failed_step(), None);
 
-        let mut running = FetchView::new(7, "127.0.0.1".to_owned(), 80, 1 << 20);
+        let mut running = FetchView::new(7, "127.0.0.1".to_owned(), 80, crate::fetch::DEFAULT_MAX_BYTES);
         running.apply(event(0, EventKind::StepStarted(Step::Socket)));
         running.apply(event(1, finished(Some(FetchError::Cancelled))));
         assert_eq!(running.steps[0], StepState::Failed);

@@ -2,8 +2,8 @@
 
 use egui::{RichText, Ui};
 
-use crate::cli::ms;
 use crate::fetch::Step;
+use crate::format::ms;
 
 use super::fetch_view::{FetchView, StepState};
 use super::palette;
@@ -12,6 +12,9 @@ use crate::server_text::{one_line, visible};
 use crate::teach::step_text;
 
 pub fn steps_ui(ui: &mut Ui, view: Option<&FetchView>) {
+    if let Some(hop_line) = view.and_then(|v| v.hop_line.as_deref()) {
+        ui.label(RichText::new(hop_line).strong());
+    }
     for step in Step::ALL {
         let state = view.map_or(StepState::Waiting, |v| v.steps[step.index()]);
         ui.horizontal(|ui| {
