@@ -100,7 +100,11 @@ fn cases() -> Vec<Case> {
             reply: reply("200 OK", &with_length("application/json", json), json),
             status: &["HTTP/1.1 200 OK", "Status 200: OK"],
             headers: lines(&with_length("application/json", json)),
-            body: &["JSON data. Data for a program to read", r#"{"name": "socket-fetch""#, "Its size: 36 bytes"],
+            body: &[
+                "JSON data. Data for a program to read",
+                r#"{"name": "socket-fetch""#,
+                "Its size as it came: 36 bytes",
+            ],
             never: &["web browser would draw", "<!DOCTYPE html>"],
         },
         Case {
@@ -388,4 +392,76 @@ fn a_reply_that_is_not_http_is_said_to_be_with_its_first_bytes() {
     assert!(shows_text(&harness, "This reply is not ordinary HTTP"));
     assert!(shows_text(&harness, "SSH-2.0-OpenSSH_9.6\\r\\n\\x00\\x01"));
     assert!(!shows_text(&harness, "Status line"), "no part is made up for it");
+}
+
+#[test]
+fn chunked_and_compressed_bodies_are_said_to_be_with_what_that_means() {
+    let server = DemoServer::start(0).unwrap();
+    let port = server.addr().port().to_string();
+    for (path, says) in [
+        ("/chunked", ["It comes in chunks", socket_fetch::teach::decoding::CHUNKS]),
+        (
+            "/gzip",
+            ["Compressed bytes: the server squeezed the body with gzip", socket_fetch::teach::decoding::COMPRESSION],
+        ),
+    ] {
+        let mut harness = harness(&format!("127.0.0.1{path}"), &port);
+        harness.get_by_label("▶ Fetch").click();
+        step_until(&mut harness, &format!("{path}: the fetch to end"), finished);
+        harness.run_steps(2);
+        for text in says {
+            assert!(shows_text(&harness, text), "{path}: {text:?}");
+        }
+        assert!(shows_text(&harness, "Choose \"Decoded body\" above the reply"), "{path}");
+    }
+}
+
+#[test]
+fn a_server_that_keeps_the_line_open_is_said_to_and_bytes_after_the_reply_are_not_its_body() {
+    let body = b"{\"kept\": \"open\"}";
+    let reply =
+        reply("200 OK", &[header("Content-Length", &body.len().to_string()), header("Connection", "keep-alive")], body);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::Builder::new()
+        .name("keep-alive-server".to_owned())
+        .spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            common::read_request(&mut stream);
+            // Bytes after the reply's end come in the same write: kept, counted, and not its body.
+            stream.write_all(&[&reply[..], b"after the end"].concat()).unwrap();
+            // Keep the line open until the client hangs up.
+            let _ = std::io::Read::read(&mut stream, &mut [0; 1]);
+        })
+        .unwrap();
+    let mut harness = harness("127.0.0.1", &port.to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    assert!(harness.state().view().unwrap().error().is_none());
+    assert!(shows_text(
+        &harness,
+        "The server kept the line open for more requests; the reply was complete, so socket-fetch hung up."
+    ));
+    assert!(shows_text(&harness, "The server offers to keep the line open for more requests after this reply."));
+    assert!(shows_text(&harness, "13 more bytes came after the reply; they are kept in the raw reply."));
+    assert!(shows_text(&harness, &format!("Its size as it came: {} bytes", body.len())));
+}
+
+#[test]
+fn interim_replies_before_the_real_one_are_counted_and_the_real_head_is_told() {
+    let interim: &[u8] =
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n";
+    let body = b"<!DOCTYPE html><p>after hints</p>";
+    let head = [header("Content-Type", "text/html"), header("Content-Length", &body.len().to_string())];
+    let addr = serve([interim, &reply("200 OK", &head, body)].concat());
+    let mut harness = harness("127.0.0.1", &addr.port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    harness.get_by_label("Timing").click();
+    harness.run_steps(2);
+    assert!(shows_text(&harness, "HTTP/1.1 200 OK"), "the real status line, not the first interim one");
+    assert!(shows_text(&harness, "Status 200: OK"));
+    assert!(shows_text(&harness, &format!("Before this reply came {} bytes of interim replies", interim.len())));
+    assert!(shows_text(&harness, "An HTML page."));
+    assert!(shows_text(&harness, &format!("Its size as it came: {} bytes", body.len())));
 }

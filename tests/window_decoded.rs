@@ -16,6 +16,8 @@ use window_harness::{copied_text, fetched, shows_text, step_until};
 /// A window that has fetched `path` from the demo server, and decoded its body.
 fn decoded_from(server: &DemoServer, path: &str) -> Harness<'static, SocketFetchApp> {
     let mut harness = fetched(server, path);
+    // The explain panel tells the reply's head line by line: hide it, so what is on screen is the reply view's.
+    harness.get_by_label("🎓 Explain").click();
     step_until(&mut harness, "the body to be decoded", |app| {
         app.view().and_then(|v| v.decoded.as_ref()).is_some_and(DecodedBody::is_done)
     });

@@ -245,14 +245,17 @@ pub struct BodyStory {
     pub what: String,
     /// Its first bytes, on one safe line; empty when there are none.
     pub first_bytes: String,
-    /// Its size so far, in words, and exactly.
+    /// Its size so far as it came (chunk size lines and compression included), in words, and exactly.
     pub size: String,
     pub exact_size: String,
 }
 
-/// Describes the body of a reply whose head is `head`, `body` being the bytes after the head that
-/// arrived so far; `complete`: no more will come.
-pub fn describe_body(head: &ReplyHead, body: &[u8], complete: bool) -> BodyStory {
+/// Describes the body of a reply whose head is `head`: `after_head` is every byte that arrived
+/// after the head so far, of which the last `extra` came after the reply's end (they are not its
+/// body); `complete`: no more will come.
+pub fn describe_body(head: &ReplyHead, after_head: &[u8], extra: u64, complete: bool) -> BodyStory {
+    let extra = usize::try_from(extra).unwrap_or(usize::MAX);
+    let body = &after_head[..after_head.len().saturating_sub(extra)];
     let size = body.len() as u64;
     let header = |name: &str| head.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| &h.value[..]);
     let declared = header("content-type").map(ContentType::parse);
@@ -269,10 +272,7 @@ pub fn describe_body(head: &ReplyHead, body: &[u8], complete: bool) -> BodyStory
     } else {
         let mut what = kind_story(declared.as_ref(), encoding.as_deref(), sniff(content));
         if chunked {
-            what.push_str(
-                " It comes in chunks: each piece follows a line with its size in hexadecimal (base 16), \
-                 and a piece of size 0 ends it. Those size lines are shown in the raw reply too.",
-            );
+            what.push_str(" It comes in chunks: pieces, each after a line with its size.");
         }
         what
     };
@@ -420,8 +420,12 @@ mod tests {
 
     #[test]
     fn a_body_is_told_by_what_it_is() {
-        let json =
-            describe_body(&head(200, Framing::Length(7), &[("Content-Type", "application/json")]), b"{\"a\":1}", true);
+        let json = describe_body(
+            &head(200, Framing::Length(7), &[("Content-Type", "application/json")]),
+            b"{\"a\":1}",
+            0,
+            true,
+        );
         assert!(json.what.starts_with("JSON data."), "{}", json.what);
         assert!(!json.what.contains("browser would draw"), "{}", json.what);
         assert_eq!(json.first_bytes, "{\"a\":1}");
@@ -430,26 +434,39 @@ mod tests {
         let png = describe_body(
             &head(200, Framing::UntilClose, &[("Content-Type", "image/png")]),
             b"\x89PNG\r\n\x1a\n",
+            0,
             true,
         );
         assert!(png.what.starts_with("A PNG image."), "{}", png.what);
         assert_eq!(png.first_bytes, "\\x89PNG\\r\\n\\x1A\\n");
 
-        let html = describe_body(&head(404, Framing::UntilClose, &[("Content-Type", "text/html")]), b"<html>", true);
+        let html = describe_body(&head(404, Framing::UntilClose, &[("Content-Type", "text/html")]), b"<html>", 0, true);
         assert!(html.what.contains("web browser would draw it"), "{}", html.what);
     }
 
     #[test]
     fn a_body_unlike_its_content_type_is_said_to_be() {
         let head = head(200, Framing::UntilClose, &[("Content-Type", "text/html")]);
-        let story = describe_body(&head, b"\x89PNG\r\n\x1a\n", true);
+        let story = describe_body(&head, b"\x89PNG\r\n\x1a\n", 0, true);
         assert!(
             story.what.contains("says it is an HTML page, but its first bytes look like a PNG image"),
             "{}",
             story.what
         );
-        let plain = describe_body(&head, b"just words", true);
+        let plain = describe_body(&head, b"just words", 0, true);
         assert!(!plain.what.contains(" but "), "text fits an HTML page's type: {}", plain.what);
+    }
+
+    #[test]
+    fn bytes_after_the_reply_are_not_its_body() {
+        let keep_alive = head(200, Framing::Length(5), &[("Content-Type", "text/plain")]);
+        let story = describe_body(&keep_alive, b"hello<html>", 6, true);
+        assert_eq!(story.exact_size, "5 bytes");
+        assert_eq!(story.first_bytes, "hello");
+        let nothing = describe_body(&head(204, Framing::NoBody, &[]), b"extra", 5, true);
+        assert!(nothing.what.starts_with("Nothing at all"), "{}", nothing.what);
+        let odd = describe_body(&keep_alive, b"ab", u64::MAX, true);
+        assert_eq!(odd.exact_size, "0 bytes", "a count larger than what arrived takes it all, no more");
     }
 
     #[test]
@@ -460,23 +477,23 @@ mod tests {
             (200, Framing::NoBody, "HEAD"),
             (301, Framing::Length(0), "no body"),
         ] {
-            let story = describe_body(&head(status, framing, &[("Location", "/")]), b"", true);
+            let story = describe_body(&head(status, framing, &[("Location", "/")]), b"", 0, true);
             assert!(story.what.starts_with("Nothing at all") && story.what.contains(why), "{status}: {}", story.what);
             assert!(story.first_bytes.is_empty());
         }
-        let waiting = describe_body(&head(200, Framing::Length(5), &[]), b"", false);
+        let waiting = describe_body(&head(200, Framing::Length(5), &[]), b"", 0, false);
         assert!(waiting.what.contains("not arrived yet"));
     }
 
     #[test]
     fn compressed_and_chunked_bodies_say_so() {
         let gzip = head(200, Framing::Length(4), &[("Content-Type", "text/html"), ("Content-Encoding", "gzip")]);
-        let story = describe_body(&gzip, b"\x1f\x8b\x08\0", true);
+        let story = describe_body(&gzip, b"\x1f\x8b\x08\0", 0, true);
         assert!(story.what.starts_with("Compressed bytes") && story.what.contains("gzip"), "{}", story.what);
         assert!(story.what.contains("Once unpacked, the server says it is an HTML page"), "{}", story.what);
 
         let chunked = head(200, Framing::Chunked, &[("Content-Type", "application/json")]);
-        let story = describe_body(&chunked, b"7\r\n{\"a\":1}\r\n0\r\n\r\n", true);
+        let story = describe_body(&chunked, b"7\r\n{\"a\":1}\r\n0\r\n\r\n", 0, true);
         assert!(story.what.starts_with("JSON data.") && story.what.contains("chunks"), "{}", story.what);
         assert!(story.first_bytes.starts_with("7\\r\\n{"), "the raw bytes, size line and all: {}", story.first_bytes);
     }
@@ -492,7 +509,7 @@ mod tests {
             chunked in proptest::prelude::any::<bool>(),
         ) {
             let framing = if chunked { Framing::Chunked } else { Framing::UntilClose };
-            let story = describe_body(&head(200, framing, &[("Content-Type", &kind), ("Content-Encoding", &encoding)]), &body, true);
+            let story = describe_body(&head(200, framing, &[("Content-Type", &kind), ("Content-Encoding", &encoding)]), &body, 0, true);
             proptest::prop_assert!(!story.what.is_empty());
             // The longest mark, `\u{e007f}`, is 9 characters; "…" ends a cut line.
             proptest::prop_assert!(story.first_bytes.chars().count() <= FIRST_BYTES * 9 + 1);

@@ -62,7 +62,7 @@ pub fn end_problem(end: &End) -> Option<String> {
              A body that grows this much when unzipped can be a trap (a \"zip bomb\"); if you trust the server, \
              raise the limit under ⚙ Limits.",
             format::short_bytes(*limit),
-            format::bytes(*limit)
+            format::detailed(*limit)
         )),
         End::BrokenChunks(problem) => Some(format!(
             "The chunked body is broken: {problem}. The body up to that point is shown.{}",
@@ -116,7 +116,7 @@ mod tests {
         assert_eq!(end_problem(&End::Complete), None);
         let large = end_problem(&End::TooLarge { limit: 256 << 20 }).unwrap_or_default();
         assert!(large.starts_with("The decoded body would be larger than 268 MB"), "{large}");
-        assert!(large.contains("the first 268 million bytes (268 MB) are shown"), "{large}");
+        assert!(large.contains("the first 268 million bytes (268 MB; 268,435,456 bytes) are shown"), "{large}");
         let broken = end_problem(&End::BrokenChunks(ChunkProblem::SizeNotHex { found: b'z' })).unwrap_or_default();
         assert!(broken.contains("the size line starts with \"z\""), "{broken}");
         let damaged = end_problem(&End::Damaged { detail: "corrupt deflate stream".to_owned() }).unwrap_or_default();

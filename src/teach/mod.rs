@@ -32,7 +32,7 @@ pub use code::{Language, marked_lines, marker_name, steps_marked};
 pub use headers::{UNKNOWN_REPLY_HEADER, UNKNOWN_REQUEST_HEADER, reply_header_meaning, request_header_meaning};
 pub use layers::{Layer, layer_at_work, layer_note};
 pub use request::{Line, path_meaning, request_line_meaning, request_lines};
-pub use status::status_meaning;
+pub use status::{interim_note, status_meaning};
 pub use texts::{
     GLOSSARY, Part, REPLY_PARTS, StepText, Term, define, failure_story, is_typed_address, lookup_result, reply_end,
     step_heading, step_text,

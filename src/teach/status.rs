@@ -36,6 +36,15 @@ pub fn status_meaning(code: u16) -> &'static str {
     }
 }
 
+/// Said when interim replies (status 100 to 199) came before the real one: `bytes` of them.
+pub fn interim_note(bytes: u64) -> String {
+    format!(
+        "Before this reply came {} of interim replies (status 100 to 199): notes from the server before its real answer. \
+         They are in the raw reply too.",
+        crate::format::bytes(bytes)
+    )
+}
+
 /// What a code means by its class, its first digit, for a code without a sentence of its own.
 fn class_meaning(code: u16) -> &'static str {
     match code {
@@ -70,6 +79,11 @@ mod tests {
         }
         assert!(status_meaning(404).contains("no page"));
         assert!(status_meaning(204).contains("nothing to send"));
+    }
+
+    #[test]
+    fn interim_replies_are_counted() {
+        assert!(super::interim_note(57).starts_with("Before this reply came 57 bytes of interim replies"));
     }
 
     #[test]

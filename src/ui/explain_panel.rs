@@ -4,11 +4,12 @@
 
 use egui::{RichText, Ui};
 
-use crate::fetch::Step;
+use crate::fetch::{Framing, Step};
 use crate::format;
 use crate::teach::{
-    FIRST_BYTES, Layer, REPLY_PARTS, define, describe_body, failure_story, layer_at_work, layer_note, one_line_bytes,
-    reply_end, reply_header_meaning, request_line_meaning, request_lines, status_meaning, step_text,
+    FIRST_BYTES, Layer, REPLY_PARTS, decoding, define, describe_body, failure_story, interim_note, layer_at_work,
+    layer_note, one_line_bytes, reply_end, reply_header_meaning, request_line_meaning, request_lines, status_meaning,
+    step_text,
 };
 
 use super::fetch_view::FetchView;
@@ -154,10 +155,16 @@ fn reply_anatomy_ui(ui: &mut Ui, view: &FetchView) {
     };
     let [status_part, headers_part, empty_part, body_part] = REPLY_PARTS;
     part_heading_ui(ui, status_part.name, status_part.meaning);
-    if let Some(line) = first_line(&bytes[..head.head_len.min(bytes.len())]) {
+    // Interim heads (100 Continue, 103 Early Hints) may come first: this head starts at its offset.
+    let start = usize::try_from(head.offset).unwrap_or(usize::MAX).min(bytes.len());
+    let end = start.saturating_add(head.head_len).min(bytes.len());
+    if let Some(line) = first_line(&bytes[start..end]) {
         ui.monospace(one_line_bytes(line, 120));
     }
     ui.label(RichText::new(format!("Status {}: {}", head.status, status_meaning(head.status))).size(16.0));
+    if head.offset > 0 {
+        ui.label(RichText::new(interim_note(head.offset)).weak());
+    }
 
     part_heading_ui(
         ui,
@@ -193,16 +200,27 @@ fn reply_anatomy_ui(ui: &mut Ui, view: &FetchView) {
 
     part_heading_ui(ui, empty_part.name, empty_part.meaning);
 
-    let body = bytes.get(head.head_len..).unwrap_or_default();
-    let story = describe_body(head, body, !view.is_running());
+    let body = bytes.get(end..).unwrap_or_default();
+    let extra = view.completion.map_or(0, |c| c.extra);
+    let story = describe_body(head, body, extra, !view.is_running());
     part_heading_ui(ui, body_part.name, body_part.meaning);
     ui.label(RichText::new(&story.what).size(16.0));
+    if head.framing == Framing::Chunked {
+        ui.label(RichText::new(decoding::CHUNKS).weak());
+    }
+    if head.headers.iter().any(|h| h.name.eq_ignore_ascii_case("content-encoding")) {
+        ui.label(RichText::new(decoding::COMPRESSION).weak());
+    }
+    if view.decoded.is_some() {
+        ui.label(format!("Choose \"{}\" above the reply to see it as a browser does.", decoding::DECODED_CHOICE));
+    }
     if !story.first_bytes.is_empty() {
         ui.label("Its first bytes, as they came:");
         ui.monospace(&story.first_bytes);
     }
     let so_far = if view.is_running() { " so far" } else { "" };
-    ui.label(format!("Its size{so_far}: {}", story.size)).on_hover_text(&story.exact_size);
+    let framing = if head.framing == Framing::Chunked { ", chunk size lines included" } else { "" };
+    ui.label(format!("Its size as it came{so_far}: {}{framing}", story.size)).on_hover_text(&story.exact_size);
 }
 
 fn part_heading_ui(ui: &mut Ui, name: &str, meaning: &str) {
