@@ -3,15 +3,22 @@
 //! and "Copy decoded body" beside "Copy reply", which still copies the raw reply.
 #![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
 
+mod common;
 #[path = "common/window_harness.rs"]
 mod window_harness;
+
+use std::io::{self, Read as _, Write as _};
+use std::net::{Ipv4Addr, TcpListener};
+use std::thread;
 
 use egui::accesskit::Toggled;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
+use flate2::Compression;
+use flate2::read::GzEncoder;
 use socket_fetch::demo_server::{DemoServer, chunked_page, gzip_page};
-use socket_fetch::ui::{DecodedBody, SocketFetchApp};
-use window_harness::{copied_text, fetched, shows_text, step_until};
+use socket_fetch::ui::{DecodedBody, Limits, SocketFetchApp, StartOptions};
+use window_harness::{copied_text, fetched, finished, harness_with, shows_text, step_until};
 
 /// A window that has fetched `path` from the demo server, and decoded its body.
 fn decoded_from(server: &DemoServer, path: &str) -> Harness<'static, SocketFetchApp> {
@@ -88,4 +95,46 @@ fn a_reply_that_is_neither_chunked_nor_compressed_has_no_switch() {
     assert!(shows_text(&harness, "\"name\": \"socket-fetch demo\","));
     assert!(harness.query_by_label("Decoded body").is_none());
     assert!(harness.query_by_label("Copy decoded body").is_none());
+}
+
+/// The window's keep limit in the bomb test, in MiB.
+const WINDOW_MAX_MIB: u64 = 8;
+
+#[test]
+fn a_gzip_bomb_stops_at_the_windows_keep_limit_and_says_so() {
+    // A server that sends 64 MiB of zeros gzipped (about 64 KiB), made as it is sent, then hangs up.
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = thread::Builder::new().name("bomb-server".to_owned()).spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        common::read_request(&mut stream);
+        stream.write_all(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n\r\n").unwrap();
+        let mut bomb = GzEncoder::new(io::repeat(0).take(64 << 20), Compression::fast());
+        io::copy(&mut bomb, &mut stream).unwrap();
+    });
+    let server = server.unwrap();
+    let limits = Limits { max_mib: WINDOW_MAX_MIB, ..Limits::default() };
+    let options = StartOptions {
+        host: Some("127.0.0.1".to_owned()),
+        port: Some(port.to_string()),
+        limits: Some(limits),
+        ..StartOptions::default()
+    };
+    let mut harness = harness_with(options);
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    server.join().unwrap();
+    step_until(&mut harness, "the decoding to stop", |app| {
+        app.view().and_then(|v| v.decoded.as_ref()).is_some_and(DecodedBody::is_done)
+    });
+    harness.get_by_label("Decoded body").click();
+    harness.run_steps(2);
+    let limit = WINDOW_MAX_MIB << 20;
+    assert_eq!(decoded(&harness).len() as u64, limit, "the first bytes, up to the limit, are kept");
+    assert!(shows_text(&harness, "The decoded body would be larger than 8.0 MiB"), "the view says why it stopped");
+    assert!(
+        harness.state().view().unwrap().error().is_none(),
+        "the fetch itself went well: {raw_len} raw bytes",
+        raw_len = raw(&harness).len()
+    );
 }

@@ -121,9 +121,7 @@ impl FetchView {
     /// Starts decoding the body when `head` says it is chunked or compressed; says so in the log line.
     fn start_decoding(&mut self, head: &ReplyHead, text: &mut String) {
         let Some(plan) = Plan::for_head(head) else { return };
-        // The head arrives before the chunk that ends it: the bytes kept so far are all head.
-        let skip = head.head_len.saturating_sub(self.reply.bytes().len());
-        match DecodedBody::start(plan, skip, self.max_bytes) {
+        match DecodedBody::start(plan, self.reply.bytes(), head.head_len, self.max_bytes) {
             Ok(decoded) => {
                 text.push_str(" Its body is chunked or compressed: \"Decoded body\" shows it as a browser sees it.");
                 self.decoded = Some(decoded);
