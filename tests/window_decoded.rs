@@ -18,11 +18,11 @@ use flate2::Compression;
 use flate2::read::GzEncoder;
 use socket_fetch::demo_server::{DemoServer, chunked_page, gzip_page};
 use socket_fetch::ui::{DecodedBody, Limits, SocketFetchApp, StartOptions};
-use window_harness::{copied_text, fetched, finished, harness_with, shows_text, step_until};
+use window_harness::{copied_text, demo_options, fetch, harness_for_any_bytes, shows_text, step_until};
 
 /// A window that has fetched `path` from the demo server, and decoded its body.
 fn decoded_from(server: &DemoServer, path: &str) -> Harness<'static, SocketFetchApp> {
-    let mut harness = fetched(server, path);
+    let mut harness = fetch(harness_for_any_bytes(demo_options(server, path)));
     step_until(&mut harness, "the body to be decoded", |app| {
         app.view().and_then(|v| v.decoded.as_ref()).is_some_and(DecodedBody::is_done)
     });
@@ -45,7 +45,9 @@ fn a_chunked_page_shows_the_switch_and_its_decoded_body_without_the_sizes() {
     assert!(!shows_text(&harness, "Chunk sizes removed"), "no decoded note on the raw view");
     harness.get_by_label("Decoded body").click();
     harness.run_steps(2);
-    assert!(shows_text(&harness, "Decoded body: Chunk sizes removed."), "the view says what it shows");
+    let note = format!("Decoded body: Chunk sizes removed; the body is {} bytes.", chunked_page().len());
+    assert!(shows_text(&harness, &note), "the view says what it shows: {note}");
+    assert!(shows_text(&harness, "Its body comes in chunks"), "the log says so");
     assert!(shows_text(&harness, "<h1>Sent in chunks</h1>"), "the decoded page is drawn");
     assert!(!shows_text(&harness, "Transfer-Encoding: chunked"), "the head is not part of the body");
     assert_eq!(String::from_utf8(decoded(&harness)).unwrap(), chunked_page());
@@ -91,7 +93,7 @@ fn a_gzip_page_is_shown_unzipped_with_its_sizes_and_a_new_fetch_goes_back_to_raw
 #[test]
 fn a_reply_that_is_neither_chunked_nor_compressed_has_no_switch() {
     let server = DemoServer::start(0).unwrap();
-    let harness = fetched(&server, "/data.json");
+    let harness = fetch(harness_for_any_bytes(demo_options(&server, "/data.json")));
     assert!(shows_text(&harness, "\"name\": \"socket-fetch demo\","));
     assert!(harness.query_by_label("Decoded body").is_none());
     assert!(harness.query_by_label("Copy decoded body").is_none());
@@ -120,9 +122,7 @@ fn a_gzip_bomb_stops_at_the_windows_keep_limit_and_says_so() {
         limits: Some(limits),
         ..StartOptions::default()
     };
-    let mut harness = harness_with(options);
-    harness.get_by_label("▶ Fetch").click();
-    step_until(&mut harness, "the fetch to end", finished);
+    let mut harness = fetch(harness_for_any_bytes(options));
     server.join().unwrap();
     step_until(&mut harness, "the decoding to stop", |app| {
         app.view().and_then(|v| v.decoded.as_ref()).is_some_and(DecodedBody::is_done)

@@ -20,6 +20,24 @@ pub const COMPRESSION: &str = "Compression: to save time on the line, a server c
 pub const RAW_CHOICE: &str = "Raw reply";
 pub const DECODED_CHOICE: &str = "Decoded body";
 
+/// What the log says of a body to decode, once the head is read.
+pub fn head_note(plan: &Plan) -> String {
+    let chunked = plan.framing == Framing::Chunked;
+    match (&plan.unknown, plan.decompresses(), chunked) {
+        (Some(coding), ..) => format!(
+            "Its body is compressed with \"{coding}\", which socket-fetch does not undo{}.",
+            if chunked { "; \"Decoded body\" shows it without its chunk sizes" } else { "" }
+        ),
+        (None, true, true) => {
+            "Its body is compressed and comes in chunks: \"Decoded body\" shows it as a browser sees it.".to_owned()
+        }
+        (None, true, false) => "Its body is compressed: \"Decoded body\" shows it unzipped.".to_owned(),
+        (None, false, _) => {
+            "Its body comes in chunks, each after its size: \"Decoded body\" shows it without the sizes.".to_owned()
+        }
+    }
+}
+
 /// The one-line note above the decoded body: what was undone, with the sizes before and after
 /// (`chunk sizes removed; unzipped from 1,234 to 5,678 bytes`). While decoding runs, `decoded` is
 /// `None` and the note says what will be undone.
@@ -41,6 +59,9 @@ pub fn undone_note(plan: &Plan, decoded: Option<&Decoded>) -> String {
     }
     if let Some(coding) = &plan.unknown {
         parts.push(format!("not unzipped: socket-fetch does not undo \"{coding}\" compression"));
+    }
+    if let Some(done) = decoded.filter(|_| !plan.decompresses()) {
+        parts.push(format!("the body is {}", format::bytes(done.decoded)));
     }
     let mut note = parts.join("; ");
     if let Some(first) = note.get(..1) {
@@ -107,7 +128,24 @@ mod tests {
         let brotli = plan(Framing::Chunked, &[], Some("br"));
         assert_eq!(
             undone_note(&brotli, Some(&done)),
-            "Chunk sizes removed; not unzipped: socket-fetch does not undo \"br\" compression."
+            "Chunk sizes removed; not unzipped: socket-fetch does not undo \"br\" compression; the body is 5,678 bytes."
+        );
+        let chunks = plan(Framing::Chunked, &[], None);
+        assert_eq!(undone_note(&chunks, Some(&done)), "Chunk sizes removed; the body is 5,678 bytes.");
+        assert_eq!(undone_note(&chunks, None), "Chunk sizes removed: decoding…");
+    }
+
+    #[test]
+    fn the_log_names_what_the_body_needs() {
+        let note = |framing, codings: &[Coding], unknown| head_note(&plan(framing, codings, unknown));
+        assert!(note(Framing::Chunked, &[], None).starts_with("Its body comes in chunks"));
+        assert!(note(Framing::Length(3), &[Coding::Gzip], None).starts_with("Its body is compressed:"));
+        assert!(
+            note(Framing::Chunked, &[Coding::Gzip], None).starts_with("Its body is compressed and comes in chunks")
+        );
+        assert_eq!(
+            note(Framing::UntilClose, &[], Some("zstd")),
+            "Its body is compressed with \"zstd\", which socket-fetch does not undo."
         );
     }
 

@@ -13,6 +13,7 @@ use super::decoded_body::DecodedBody;
 use super::reply_text::ReplyText;
 use crate::format;
 use crate::server_text::one_line;
+use crate::teach::decoding::head_note;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepState {
@@ -121,9 +122,10 @@ impl FetchView {
     /// Starts decoding the body when `head` says it is chunked or compressed; says so in the log line.
     fn start_decoding(&mut self, head: &ReplyHead, text: &mut String) {
         let Some(plan) = Plan::for_head(head) else { return };
+        let note = head_note(&plan);
         match DecodedBody::start(plan, self.reply.bytes(), head.head_len, self.max_bytes) {
             Ok(decoded) => {
-                text.push_str(" Its body is chunked or compressed: \"Decoded body\" shows it as a browser sees it.");
+                let _ = write!(text, " {note}");
                 self.decoded = Some(decoded);
             }
             Err(e) => {
