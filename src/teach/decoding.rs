@@ -1,7 +1,7 @@
 //! The decoded body in plain words: what chunks and compression are, what was undone to show the
 //! body as a browser sees it, and why decoding stopped when it did.
 
-use crate::fetch::decode::{Decoded, End, Plan};
+use crate::fetch::decode::{Decoded, End, MAX_CODINGS, NotUndone, Plan};
 use crate::fetch::{ChunkProblem, Framing};
 use crate::format;
 
@@ -23,9 +23,10 @@ pub const DECODED_CHOICE: &str = "Decoded body";
 /// What the log says of a body to decode, once the head is read.
 pub fn head_note(plan: &Plan) -> String {
     let chunked = plan.framing == Framing::Chunked;
-    match (&plan.unknown, plan.decompresses(), chunked) {
-        (Some(coding), ..) => format!(
-            "Its body is compressed with \"{coding}\", which socket-fetch does not undo{}.",
+    match (&plan.not_undone, plan.decompresses(), chunked) {
+        (Some(why), ..) => format!(
+            "Its body is compressed{}{}.",
+            not_undone(why),
             if chunked { "; \"Decoded body\" shows it without its chunk sizes" } else { "" }
         ),
         (None, true, true) => {
@@ -57,8 +58,8 @@ pub fn undone_note(plan: &Plan, decoded: Option<&Decoded>) -> String {
             None => what,
         });
     }
-    if let Some(coding) = &plan.unknown {
-        parts.push(format!("not unzipped: socket-fetch does not undo \"{coding}\" compression"));
+    if let Some(why) = &plan.not_undone {
+        parts.push(format!("not unzipped: it is compressed{}", not_undone(why)));
     }
     if let Some(done) = decoded.filter(|_| !plan.decompresses()) {
         parts.push(format!("the body is {}", format::bytes(done.decoded)));
@@ -70,6 +71,16 @@ pub fn undone_note(plan: &Plan, decoded: Option<&Decoded>) -> String {
     match decoded {
         Some(_) => format!("{note}."),
         None => format!("{note}: decoding…"),
+    }
+}
+
+/// Why the compression is left as it is, continuing "It is compressed".
+fn not_undone(why: &NotUndone) -> String {
+    match why {
+        NotUndone::Unknown(coding) => format!(" with \"{coding}\", which socket-fetch does not undo"),
+        NotUndone::TooMany(n) => {
+            format!(" {n} times over, by its Content-Encoding; socket-fetch undoes at most {MAX_CODINGS}")
+        }
     }
 }
 
@@ -114,7 +125,8 @@ mod tests {
     use crate::fetch::decode::Coding;
 
     fn plan(framing: Framing, codings: &[Coding], unknown: Option<&str>) -> Plan {
-        Plan { framing, codings: codings.to_vec(), unknown: unknown.map(str::to_owned) }
+        let not_undone = unknown.map(|coding| NotUndone::Unknown(coding.to_owned()));
+        Plan { framing, codings: codings.to_vec(), not_undone }
     }
 
     #[test]
@@ -128,7 +140,8 @@ mod tests {
         let brotli = plan(Framing::Chunked, &[], Some("br"));
         assert_eq!(
             undone_note(&brotli, Some(&done)),
-            "Chunk sizes removed; not unzipped: socket-fetch does not undo \"br\" compression; the body is 5,678 bytes."
+            "Chunk sizes removed; not unzipped: it is compressed with \"br\", which socket-fetch does not undo; \
+             the body is 5,678 bytes."
         );
         let chunks = plan(Framing::Chunked, &[], None);
         assert_eq!(undone_note(&chunks, Some(&done)), "Chunk sizes removed; the body is 5,678 bytes.");
@@ -146,6 +159,12 @@ mod tests {
         assert_eq!(
             note(Framing::UntilClose, &[], Some("zstd")),
             "Its body is compressed with \"zstd\", which socket-fetch does not undo."
+        );
+        let many = Plan { framing: Framing::Chunked, codings: Vec::new(), not_undone: Some(NotUndone::TooMany(9)) };
+        assert_eq!(
+            head_note(&many),
+            "Its body is compressed 9 times over, by its Content-Encoding; socket-fetch undoes at most 4; \
+             \"Decoded body\" shows it without its chunk sizes."
         );
     }
 

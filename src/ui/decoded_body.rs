@@ -170,10 +170,9 @@ pub fn body_switch_ui(ui: &mut Ui, body: &mut Body, decoded: &DecodedBody) -> bo
         if let Some(problem) = outcome.as_ref().and_then(|done| end_problem(&done.end)) {
             ui.add(egui::Label::new(RichText::new(problem).color(ui.visuals().error_fg_color)).wrap());
         }
-        for (shown, text) in [
-            (decoded.plan.framing == crate::fetch::Framing::Chunked, CHUNKS),
-            (!decoded.plan.codings.is_empty() || decoded.plan.unknown.is_some(), COMPRESSION),
-        ] {
+        for (shown, text) in
+            [(decoded.plan.framing == crate::fetch::Framing::Chunked, CHUNKS), (decoded.plan.is_encoded(), COMPRESSION)]
+        {
             if shown {
                 ui.add(egui::Label::new(RichText::new(text).weak()).wrap());
             }
