@@ -102,17 +102,16 @@ fn a_reply_that_is_neither_chunked_nor_compressed_has_no_switch() {
 /// The window's keep limit in the bomb test, in MiB.
 const WINDOW_MAX_MIB: u64 = 8;
 
-#[test]
-fn a_gzip_bomb_stops_at_the_windows_keep_limit_and_says_so() {
-    // A server that sends 64 MiB of zeros gzipped (about 64 KiB), made as it is sent, then hangs up.
+/// A server on 127.0.0.1 that answers one request with `head`, then the bytes `body` reads, then hangs
+/// up; a window keeping at most [`WINDOW_MAX_MIB`] fetches from it to the end and decodes the body.
+fn fetched_once(head: &'static [u8], mut body: impl io::Read + Send + 'static) -> Harness<'static, SocketFetchApp> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
     let port = listener.local_addr().unwrap().port();
-    let server = thread::Builder::new().name("bomb-server".to_owned()).spawn(move || {
+    let server = thread::Builder::new().name("one-reply-server".to_owned()).spawn(move || {
         let (mut stream, _) = listener.accept().unwrap();
         common::read_request(&mut stream);
-        stream.write_all(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n\r\n").unwrap();
-        let mut bomb = GzEncoder::new(io::repeat(0).take(64 << 20), Compression::fast());
-        io::copy(&mut bomb, &mut stream).unwrap();
+        stream.write_all(head).unwrap();
+        io::copy(&mut body, &mut stream).unwrap();
     });
     let server = server.unwrap();
     let limits = Limits { max_mib: WINDOW_MAX_MIB, ..Limits::default() };
@@ -129,6 +128,15 @@ fn a_gzip_bomb_stops_at_the_windows_keep_limit_and_says_so() {
     });
     harness.get_by_label("Decoded body").click();
     harness.run_steps(2);
+    harness
+}
+
+const GZIP_HEAD: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n\r\n";
+
+#[test]
+fn a_gzip_bomb_stops_at_the_windows_keep_limit_and_says_so() {
+    // 64 MiB of zeros gzipped (about 64 KiB), made as it is sent.
+    let harness = fetched_once(GZIP_HEAD, GzEncoder::new(io::repeat(0).take(64 << 20), Compression::fast()));
     let limit = WINDOW_MAX_MIB << 20;
     assert_eq!(decoded(&harness).len() as u64, limit, "the first bytes, up to the limit, are kept");
     assert!(shows_text(&harness, "The decoded body would be larger than 8.0 MiB"), "the view says why it stopped");
@@ -137,4 +145,18 @@ fn a_gzip_bomb_stops_at_the_windows_keep_limit_and_says_so() {
         "the fetch itself went well: {raw_len} raw bytes",
         raw_len = raw(&harness).len()
     );
+}
+
+#[test]
+fn damaged_gzip_is_told_and_what_was_unzipped_is_shown() {
+    let page: Vec<u8> = (0..20_000).flat_map(|i| format!("line {i} of a page\n").into_bytes()).collect();
+    let mut zipped = Vec::new();
+    GzEncoder::new(&page[..], Compression::default()).read_to_end(&mut zipped).unwrap();
+    let middle = zipped.len() / 2;
+    zipped[middle..middle + 32].fill(0xFF);
+    let harness = fetched_once(GZIP_HEAD, io::Cursor::new(zipped));
+    assert!(shows_text(&harness, "The compressed data is damaged or incomplete"), "the view says what went wrong");
+    let shown = decoded(&harness);
+    assert!(!shown.is_empty() && page.starts_with(&shown[..shown.len().min(1000)]), "the page's start is kept");
+    assert!(shows_text(&harness, "line 0 of a page"), "and drawn");
 }
