@@ -5,15 +5,21 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossbeam_channel::bounded;
+use crossbeam_channel::{Receiver, bounded};
+use url::Url;
 
 mod terminal_safe;
 
 use crate::demo_server::DemoServer;
 use crate::fetch::limits::{self, Wait};
-use crate::fetch::{self, EventKind, FetchError, InputError, Job, Phase, ReplyWriter, Step, Summary, Target, Worker};
+use crate::fetch::{
+    self, Event, EventKind, FetchError, InputError, Job, MAX_REDIRECTS, Phase, Redirect, ReplyHead, ReplyWriter, Step,
+    Summary, Target, Worker, redirect_of, url_of,
+};
+use crate::format::ms;
 use crate::server_text::one_line;
-use crate::teach::step_text;
+use crate::teach::hops;
+use crate::teach::{lookup_result, step_heading, step_text};
 use terminal_safe::TerminalSafe;
 
 /// Exit code when the fetch failed (the server, the network, or a cancel).
@@ -53,6 +59,10 @@ pub struct FetchArgs {
     /// Wait for Enter before each step, and say what comes next.
     #[arg(long)]
     pub step: bool,
+    /// Follow redirects, as curl -L does: a 3xx reply with a Location is followed by a fetch of that
+    /// address, up to 10 times; every reply goes to stdout, in order.
+    #[arg(short = 'L', long)]
+    pub location: bool,
 }
 
 /// Runs one fetch in the terminal. Messages for people go to stderr; only the reply goes to stdout.
@@ -84,12 +94,15 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
             Err(e) => return bad_input(e),
         }
     }
-    let mut job = Job::new(target);
-    job.connect_timeout = args.connect_timeout;
-    job.read_timeout = args.read_timeout;
-    job.max_bytes = args.max_bytes;
-    job.step_through = args.step;
-    let code = stream_job(job);
+    let job_for = |target| {
+        let mut job = Job::new(target);
+        job.connect_timeout = args.connect_timeout;
+        job.read_timeout = args.read_timeout;
+        job.max_bytes = args.max_bytes;
+        job.step_through = args.step;
+        job
+    };
+    let code = fetch_hops(target, job_for, args.location);
     drop(demo);
     code
 }
@@ -101,15 +114,26 @@ fn bad_input(e: InputError) -> ExitCode {
     ExitCode::from(EXIT_BAD_INPUT)
 }
 
-fn stream_job(job: Job) -> ExitCode {
+/// How one hop ended.
+enum Ended {
+    /// The fetch failed, or the events stopped: the chain ends with this code.
+    Failed(ExitCode),
+    /// The reply arrived; its head, when it had one that could be read.
+    Done(Option<ReplyHead>),
+}
+
+/// Fetches `target` and, with `follow`, each address its replies redirect to, as curl -L does: every
+/// reply goes to stdout in order, and the chain stops at a loop or after [`MAX_REDIRECTS`] redirects.
+fn fetch_hops(mut target: Target, job_for: impl Fn(Target) -> Job, follow: bool) -> ExitCode {
     let (events_tx, events) = bounded(EVENT_QUEUE);
     // To a file or a pipe, the reply goes straight from the worker's reads to stdout, on the
     // worker's thread: that is what keeps pace with curl. In front of a person, this thread writes
     // the reply and the progress lines both, so they reach the terminal in the order they happened.
-    let mut out = io::stdout().is_terminal().then(raw_stdout);
-    let started = match out {
-        Some(_) => Worker::spawn(events_tx, Arc::new(|| {})),
-        None => Worker::spawn_writing(events_tx, Arc::new(|| {}), raw_stdout()),
+    let on_terminal = io::stdout().is_terminal();
+    let started = if on_terminal {
+        Worker::spawn(events_tx, Arc::new(|| {}))
+    } else {
+        Worker::spawn_writing(events_tx, Arc::new(|| {}), raw_stdout())
     };
     let mut worker = match started {
         Ok(worker) => worker,
@@ -118,10 +142,55 @@ fn stream_job(job: Job) -> ExitCode {
             return ExitCode::from(EXIT_FAILED);
         }
     };
+    // Every address fetched so far, to tell a loop: the first hop's is at index 0.
+    let mut fetched: Vec<Url> = Vec::new();
+    loop {
+        fetched.extend(url_of(&target).ok());
+        let out = on_terminal.then(raw_stdout);
+        let head = match stream_job(&mut worker, &events, out, job_for(target.clone())) {
+            Ended::Failed(code) => return code,
+            Ended::Done(head) => head,
+        };
+        let Some(redirect) = head.and_then(|head| redirect_of(&head, &target)) else {
+            return ExitCode::SUCCESS;
+        };
+        let (url, next) = match redirect {
+            Redirect::Follow { url, target } => (url, target),
+            other => {
+                // Said whether or not -L was given: the reply is there, the next address is not.
+                eprintln!("# {}", hops::not_followed(&other).unwrap_or_default());
+                return if follow { ExitCode::from(EXIT_FAILED) } else { ExitCode::SUCCESS };
+            }
+        };
+        if !follow {
+            eprintln!("# {}", hops::follow_hint(&url));
+            return ExitCode::SUCCESS;
+        }
+        let stop = if let Some(seen) = fetched.iter().position(|u| *u == url) {
+            Some(hops::loop_message(&url, seen + 1))
+        } else if fetched.len() > MAX_REDIRECTS {
+            Some(hops::too_many_message(&url))
+        } else {
+            None
+        };
+        if let Some(stop) = stop {
+            eprintln!("# {stop}\n# Try: {}", hops::CHAIN_HINT);
+            return ExitCode::from(EXIT_FAILED);
+        }
+        let from = fetched.last().map_or_else(|| url.clone(), Clone::clone);
+        eprintln!("# hop {}: {}", fetched.len() + 1, hops::hop_text(&from, &url));
+        target = next;
+    }
+}
+
+/// Runs one job: progress on stderr, the reply on stdout (written here when `out` is given, else by
+/// the worker).
+fn stream_job(worker: &mut Worker, events: &Receiver<Event>, mut out: Option<ReplyWriter>, job: Job) -> Ended {
     let host = job.target.host.clone();
     let id = worker.fetch(job);
     let mut stdin = io::stdin().lock();
-    for event in &events {
+    let mut head = None;
+    for event in events {
         match event.kind {
             EventKind::Paused { next } => {
                 eprint!("# {}\n#   Press Enter to go on. ", step_text(next).next);
@@ -145,13 +214,21 @@ fn stream_job(job: Job) -> ExitCode {
             EventKind::Finished(summary) => {
                 // Dropping the writer shows a character the reply left unfinished.
                 drop(out);
-                return finish(&summary);
+                return match finish(&summary) {
+                    None => Ended::Done(head),
+                    Some(code) => Ended::Failed(code),
+                };
             }
-            kind => progress_line(&host, &kind),
+            kind => {
+                progress_line(&host, &kind);
+                if let EventKind::Head(reply_head) = kind {
+                    head = Some(reply_head);
+                }
+            }
         }
     }
     eprintln!("# The worker stopped without finishing the fetch.");
-    ExitCode::from(EXIT_FAILED)
+    Ended::Failed(ExitCode::from(EXIT_FAILED))
 }
 
 /// Stdout without Rust's line buffering, which would split binary replies at every newline; each
@@ -167,7 +244,7 @@ fn raw_stdout() -> ReplyWriter {
 }
 
 /// Said on stderr when the first byte of a reply is shown escaped in a terminal.
-pub const TERMINAL_NOTE: &str = "Bytes of the reply that would command the terminal (escape sequences, other control bytes, bytes that are not text) are shown as \\xNN. For the raw bytes, send the reply to a file (> reply.bin) or a pipe (| xxd).";
+pub const TERMINAL_NOTE: &str = "Bytes of the reply that would command the terminal (escape sequences, other control bytes, bytes that are not text) are shown as \\xNN, and each backslash as \\\\, as the window's Copy reply does. For the raw bytes, send the reply to a file (> reply.bin) or a pipe (| xxd).";
 
 fn unbuffered_stdout() -> ReplyWriter {
     #[cfg(unix)]
@@ -184,10 +261,7 @@ fn progress_line(host: &str, kind: &EventKind) {
     match kind {
         // Connect's line names the address, so it is printed per attempt.
         EventKind::StepStarted(step) if *step != Step::Connect => eprintln!("# {}", step.tutorial_line()),
-        EventKind::Resolved { addresses } => {
-            let list: Vec<String> = addresses.iter().map(ToString::to_string).collect();
-            eprintln!("#   found {}", list.join(", "));
-        }
+        EventKind::Resolved { addresses } => eprintln!("#   {}", lookup_result(host, addresses)),
         EventKind::Connecting { address, attempt, of } => {
             let n = if *of > 1 { format!(" (address {attempt} of {of})") } else { String::new() };
             eprintln!("# Establishing connection to {host} at IP: {} port {}{n}", address.ip(), address.port());
@@ -196,23 +270,33 @@ fn progress_line(host: &str, kind: &EventKind) {
         EventKind::Connected { local, .. } => eprintln!("#   connected, from {local}"),
         EventKind::Sent { bytes } => eprintln!("#   sent {bytes} bytes"),
         EventKind::Head(head) => {
-            eprintln!("#   reply: {} {}", head.status, one_line(&head.reason));
+            let which = if head.is_interim() { "interim reply (the real one follows)" } else { "reply" };
+            eprintln!("#   {which}: {} {}", head.status, one_line(&head.reason));
             if let Some(problem) = &head.length_problem {
                 eprintln!("#   its length cannot be used: {problem}; the reply ends when the server hangs up");
             }
         }
-        EventKind::HeadUnreadable { reason } => eprintln!("#   this reply is not ordinary HTTP: {}", one_line(reason)),
-        EventKind::StepDone { step, took } => eprintln!("#   {} done in {}", step.name(), ms(*took)),
+        EventKind::HeadUnreadable { problem } => eprintln!("#   this reply is not ordinary HTTP: {problem}"),
+        EventKind::ReplyComplete { extra, line_open } => {
+            if *line_open {
+                eprintln!("#   the reply is complete; the server kept the line open, so socket-fetch hung up");
+            }
+            if *extra > 0 {
+                let unit = if *extra == 1 { "byte" } else { "bytes" };
+                eprintln!("#   {extra} more {unit} came after the reply; kept in the output");
+            }
+        }
+        EventKind::StepDone { step, took } => eprintln!("#   {} — done in {}", step_heading(*step), ms(*took)),
         EventKind::StepStarted(_)
         | EventKind::Started { .. }
         | EventKind::Received { .. }
         | EventKind::Paused { .. }
-        | EventKind::ReplyComplete { .. }
         | EventKind::Finished(_) => {}
     }
 }
 
-fn finish(summary: &Summary) -> ExitCode {
+/// Prints how the fetch went; the exit code when it failed.
+fn finish(summary: &Summary) -> Option<ExitCode> {
     let t = &summary.timings;
     let until = |phase| t.until_end_of(phase).map_or_else(|| "-".to_owned(), ms);
     eprintln!(
@@ -223,18 +307,9 @@ fn finish(summary: &Summary) -> ExitCode {
         until(Phase::Wait),
         ms(t.total)
     );
-    match &summary.error {
-        None => ExitCode::SUCCESS,
-        Some(error) => {
-            eprintln!("# Failed: {error}\n# Try: {}", error.hint());
-            ExitCode::from(EXIT_FAILED)
-        }
-    }
-}
-
-/// Milliseconds with two decimals: loopback steps take well under one.
-pub fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+    let error = summary.error.as_ref()?;
+    eprintln!("# Failed: {error}\n# Try: {}", error.hint());
+    Some(ExitCode::from(EXIT_FAILED))
 }
 
 /// Runs the demo server until the process is stopped.

@@ -153,20 +153,26 @@ impl Escaper {
 }
 
 fn write_escaped(piece: Piece<'_>, out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     match piece {
-        Piece::Text(mut text) => {
-            while let Some(i) = memchr::memchr(b'\\', text) {
-                out.extend_from_slice(&text[..=i]);
-                out.push(b'\\');
-                text = &text[i + 1..];
-            }
-            out.extend_from_slice(text);
-        }
-        Piece::NotText(byte) => {
-            out.extend_from_slice(&[b'\\', b'x', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xF)]]);
-        }
+        Piece::Text(text) => push_text(text, out),
+        Piece::NotText(byte) => push_byte(byte, out),
     }
+}
+
+/// Text in the escaped form: each backslash doubled, everything else as it is.
+pub fn push_text(mut text: &[u8], out: &mut Vec<u8>) {
+    while let Some(i) = memchr::memchr(b'\\', text) {
+        out.extend_from_slice(&text[..=i]);
+        out.push(b'\\');
+        text = &text[i + 1..];
+    }
+    out.extend_from_slice(text);
+}
+
+/// One byte in the escaped form: `\xNN`, upper-case hex as the reply view draws it.
+pub fn push_byte(byte: u8, out: &mut Vec<u8>) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.extend_from_slice(&[b'\\', b'x', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xF)]]);
 }
 
 /// The escaped form of `bytes`, whole (for small pieces and tests; large copies stream with [`Escaper`]).

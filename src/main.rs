@@ -1,8 +1,10 @@
 //! Arguments only: open the window, or run the same engine in the terminal.
 
+use std::io;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 use socket_fetch::fetch::Step;
 use socket_fetch::{cli, ui};
@@ -66,38 +68,52 @@ fn main() -> ExitCode {
     match args.command {
         Some(Command::Fetch(fetch)) => cli::run_fetch(&fetch),
         Some(Command::ServeDemo { port }) => cli::serve_demo(port),
-        None => {
-            let options = ui::StartOptions {
-                host: args.host,
-                port: args.port,
-                demo: args.demo,
-                fetch_now: args.fetch,
-                screenshot: args.screenshot,
-                step_through: args.step_through || args.pause_at.is_some(),
-                pause_at: args.pause_at.map(|n| Step::ALL[usize::from(n) - 1]),
-                tab: args.tab,
-                body: args.body,
-                limits: None,
-                theme: args.theme,
-                x11_clipboard: false, // decided when the window opens
-            };
-            let screenshot = options.screenshot.clone();
-            if let Some(path) = &screenshot {
-                // A file left from an earlier run must not pass for this run's screenshot.
-                let _ = std::fs::remove_file(path);
+        None => match open_window(args) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                // `{:#}`: each context, then the cause it wraps, on one line.
+                eprintln!("socket-fetch: {e:#}");
+                ExitCode::FAILURE
             }
-            match ui::run_window(options) {
-                Ok(()) if screenshot.as_ref().is_some_and(|path| !path.exists()) => {
-                    eprintln!("socket-fetch: the window closed without saving the screenshot.");
-                    ExitCode::FAILURE
-                }
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("socket-fetch: the window could not open: {e}");
-                    eprintln!("Try: the terminal mode, `socket-fetch fetch --demo`, which needs no display.");
-                    ExitCode::FAILURE
-                }
+        },
+    }
+}
+
+/// Runs the window until it is closed; with `--screenshot`, fails unless the picture was saved.
+fn open_window(args: Args) -> anyhow::Result<()> {
+    let options = ui::StartOptions {
+        host: args.host,
+        port: args.port,
+        demo: args.demo,
+        fetch_now: args.fetch,
+        screenshot: args.screenshot,
+        step_through: args.step_through || args.pause_at.is_some(),
+        pause_at: args.pause_at.map(|n| Step::ALL[usize::from(n) - 1]),
+        tab: args.tab,
+        body: args.body,
+        limits: None,
+        theme: args.theme,
+        x11_clipboard: false, // decided when the window opens
+    };
+    let screenshot = options.screenshot.clone();
+    if let Some(path) = &screenshot {
+        // A file left from an earlier run must not pass for this run's screenshot.
+        match std::fs::remove_file(path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                return Err(e)
+                    .with_context(|| format!("an earlier screenshot, {}, could not be removed", path.display()));
             }
+            _ => {}
         }
     }
+    if let Err(e) = ui::run_window(options) {
+        // eframe's error cannot cross threads, as anyhow's context needs: its text is taken instead.
+        bail!(
+            "the window could not open: {e}\nTry: the terminal mode, `socket-fetch fetch --demo`, which needs no display."
+        );
+    }
+    if let Some(path) = screenshot.filter(|path| !path.exists()) {
+        bail!("the window closed without saving the screenshot to {}", path.display());
+    }
+    Ok(())
 }

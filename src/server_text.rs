@@ -40,7 +40,7 @@ fn push_visible(out: &mut String, c: char) {
         '\n' => out.push_str("\\n"),
         '\t' => out.push_str("\\t"),
         // Writing to a String cannot fail.
-        c if c.is_ascii_control() => drop(write!(out, "\\x{:02x}", u32::from(c))),
+        c if c.is_ascii_control() => drop(write!(out, "\\x{:02X}", u32::from(c))),
         c if c.is_control() || is_invisible_format(c) => drop(write!(out, "\\u{{{:x}}}", u32::from(c))),
         c => out.push(c),
     }
@@ -83,7 +83,7 @@ mod tests {
     #[test]
     fn controls_show_and_long_text_is_cut() {
         assert_eq!(one_line("OK"), "OK");
-        assert_eq!(one_line("a\x1b]0;title\x07\r\n\u{9b}b"), "a\\x1b]0;title\\x07\\r\\n\\u{9b}b");
+        assert_eq!(one_line("a\x1b]0;title\x07\r\n\u{9b}b"), "a\\x1B]0;title\\x07\\r\\n\\u{9b}b");
         let long = "é".repeat(60_000);
         let shown = one_line(&long);
         assert_eq!(shown.chars().count(), LINE_CHARS + 1);

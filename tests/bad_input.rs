@@ -112,6 +112,10 @@ fn host_and_port_fields_give_the_right_target_or_the_exact_error() {
         ("example.com/x\r\nX-Injected: 1", "80", Err(path_control("/x\r\nX-Injected: 1", '\r'))),
         ("http://example.com/\0", "80", Err(path_control("/\0", '\0'))),
         ("exa mple.com/a b", "80", Err(InputError::HostHasSpace("exa mple.com".into()))),
+        // A backslash is a slash in a URL's path, as browsers read it; an error about the path names the path.
+        ("http://example.com\\a b\\c?q=\\", "80", Ok(ok("example.com", 80, "/a%20b/c?q=\\"))),
+        ("http://example.com/a\tb c", "80", Err(path_control("/a\tb c", '\t'))),
+        ("http:\\\\example.com\\x", "80", Ok(ok("example.com", 80, "/x"))),
     ];
     let mut wrong = Vec::new();
     for (host, port, expected) in cases {

@@ -62,6 +62,7 @@ fn events_arrive_in_the_tutorials_order() {
             "start Receive",
             "head",
             "received",
+            "complete",
             "done Receive",
             "finished",
         ]

@@ -163,10 +163,10 @@ fn a_reply_cannot_take_over_the_terminal() {
     assert!(!screen.contains(&0x1b), "a raw ESC reached the terminal:\n{text}");
     assert!(!screen.windows(2).any(|w| w == b"\xc2\x9b"), "a raw C1 CSI reached the terminal:\n{text}");
     for shown in [
-        "\\x1b]0;title set by the server\\x07",
-        "\\x1b]52;c;c3RvbGVu\\x07",
-        "\\x1b[2J\\x1b[H\\x1b[?1049h",
-        "\\xc2\\x9b31m\\xff\\xfe\\x7fnot shown raw",
+        "\\x1B]0;title set by the server\\x07",
+        "\\x1B]52;c;c3RvbGVu\\x07",
+        "\\x1B[2J\\x1B[H\\x1B[?1049h",
+        "\\xC2\\x9B31m\\xFF\\xFE\\x7Fnot shown raw",
         socket_fetch::cli::TERMINAL_NOTE,
     ] {
         assert!(text.contains(shown), "{shown:?} missing from:\n{text}");
@@ -194,4 +194,120 @@ fn a_character_split_between_two_packets_reaches_the_terminal_whole() {
     assert!(text.contains("naïve café"), "{text}");
     assert!(!text.contains("\\x"), "nothing was escaped:\n{text}");
     assert!(!text.contains(socket_fetch::cli::TERMINAL_NOTE), "no note without an escape:\n{text}");
+}
+
+#[path = "common/route_server.rs"]
+mod route_server;
+
+use route_server::{RouteServer, listener, page, redirect};
+
+/// `socket-fetch fetch -L` from `path` on `port`.
+fn follow(port: u16, path: &str) -> Output {
+    socket_fetch(&["fetch", "-L", "127.0.0.1", &port.to_string(), "--path", path])
+}
+
+#[test]
+fn with_l_the_demo_redirect_is_followed_and_both_replies_reach_stdout() {
+    let output = socket_fetch(&["fetch", "--demo", "-L", "--path", "/redirect"]);
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    let first = b"HTTP/1.0 302 Found\r\nServer: socket-fetch-demo\r\nLocation: /\r\nContent-Length: 0\r\n\r\n";
+    assert!(output.stdout.starts_with(first), "{}", String::from_utf8_lossy(&output.stdout));
+    let second = &output.stdout[first.len()..];
+    assert!(second.starts_with(b"HTTP/1.0 200 OK\r\n"));
+    // The whole page and nothing more: its head's Content-Length says how long its body is.
+    let text = String::from_utf8_lossy(second);
+    let head_len = text.find("\r\n\r\n").unwrap() + 4;
+    let length =
+        text.lines().find_map(|l| l.strip_prefix("Content-Length: ")).unwrap().trim().parse::<usize>().unwrap();
+    assert_eq!(second.len(), head_len + length, "{text}");
+    assert!(second.ends_with(b"</html>\n"), "{text}");
+    assert!(err.contains("# hop 2: following the redirect from http://127.0.0.1:"), "{err}");
+    assert_eq!(err.matches("# Retrieving data from server").count(), 2, "{err}");
+}
+
+#[test]
+fn a_relative_location_is_followed_on_the_same_server_byte_exact() {
+    let server = RouteServer::start(listener(), 2, |path| match path {
+        "/dir/start" => redirect("302 Found", "next?x=1"),
+        _ => page(&format!("you asked for {path}")),
+    });
+    let output = follow(server.port, "/dir/start");
+    let port = server.port;
+    assert_eq!(server.finish(), ["/dir/start", "/dir/next?x=1"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    let want = [redirect("302 Found", "next?x=1"), page("you asked for /dir/next?x=1")].concat();
+    assert_eq!(output.stdout, want);
+    let hop = format!(
+        "# hop 2: following the redirect from http://127.0.0.1:{port}/dir/start to http://127.0.0.1:{port}/dir/next?x=1"
+    );
+    assert!(err.contains(&hop), "{hop:?} missing from:\n{err}");
+}
+
+#[test]
+fn an_absolute_location_to_another_port_is_followed() {
+    let second = RouteServer::start(listener(), 1, |path| page(&format!("second server, {path}")));
+    let to = format!("http://127.0.0.1:{}/b%20c", second.port);
+    let location = to.clone();
+    let first = RouteServer::start(listener(), 1, move |_| redirect("301 Moved Permanently", &location));
+    let output = follow(first.port, "/");
+    assert_eq!(first.finish(), ["/"]);
+    assert_eq!(second.finish(), ["/b%20c"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(output.stdout, [redirect("301 Moved Permanently", &to), page("second server, /b%20c")].concat());
+}
+
+#[test]
+fn a_redirect_loop_stops_with_a_clear_message() {
+    let server =
+        RouteServer::start(listener(), 2, |path| redirect("302 Found", if path == "/a" { "/b" } else { "/a" }));
+    let output = follow(server.port, "/a");
+    assert_eq!(server.finish(), ["/a", "/b"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("which hop 1 already fetched. This is a loop"), "{err}");
+    assert_eq!(output.stdout, [redirect("302 Found", "/b"), redirect("302 Found", "/a")].concat());
+}
+
+#[test]
+fn a_chain_of_eleven_redirects_stops_after_ten() {
+    let next = |path: &str| {
+        let n: u32 = path.trim_start_matches("/n/").parse().unwrap_or(0);
+        format!("/n/{}", n + 1)
+    };
+    let server = RouteServer::start(listener(), 11, move |path| redirect("307 Temporary Redirect", &next(path)));
+    let output = follow(server.port, "/n/0");
+    let paths = server.finish();
+    let want: Vec<String> = (0..=10).map(|n| format!("/n/{n}")).collect();
+    assert_eq!(paths, want, "the first fetch and ten redirects followed");
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(err.contains("Stopped: more than 10 redirects"), "{err}");
+    assert!(err.contains("/n/11; a chain this long"), "{err}");
+    assert_eq!(err.matches("# hop ").count(), 10, "{err}");
+    assert_eq!(output.stdout.windows(9).filter(|w| w == b"HTTP/1.0 ").count(), 11);
+}
+
+#[test]
+fn an_https_location_is_not_followed_and_says_why() {
+    let server = RouteServer::start(listener(), 2, |_| redirect("301 Moved Permanently", "https://secure.invalid/x"));
+    let with_l = follow(server.port, "/");
+    let without = socket_fetch(&["fetch", "127.0.0.1", &server.port.to_string()]);
+    server.finish();
+    let says = "The server sends you on to https://secure.invalid/x. socket-fetch cannot follow it yet";
+    assert_eq!(with_l.status.code(), Some(1));
+    assert!(stderr(&with_l).contains(says), "{}", stderr(&with_l));
+    assert_eq!(without.status.code(), Some(0));
+    assert!(stderr(&without).contains(says), "{}", stderr(&without));
+    assert!(!stderr(&without).contains("add -L"), "-L would not help: {}", stderr(&without));
+}
+
+#[test]
+fn without_l_a_redirect_ends_with_a_hint_to_follow_it() {
+    let output = socket_fetch(&["fetch", "--demo", "--path", "/redirect"]);
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("/: add -L (--location) to follow it, as curl does."), "{err}");
+    assert_eq!(err.matches("# Retrieving data from server").count(), 1, "{err}");
 }

@@ -465,3 +465,145 @@ fn a_row_of_escaped_bytes_lays_out_only_what_is_in_view() {
     assert!((8..=screen_columns).contains(&at_right), "{at_right} characters of row 3 laid out");
     assert!(row_rect(&harness, 1, "HTTP").is_none(), "scrolled right, the status line's text is out of view");
 }
+
+mod common;
+#[path = "common/route_server.rs"]
+mod route_server;
+
+use route_server::{RouteServer, listener, page, redirect};
+use window_harness::fill;
+
+/// Clicks the follow button labelled for `url`, and steps until the fetch it starts has ended.
+fn follow_to(harness: &mut Harness<'_, SocketFetchApp>, url: &str) {
+    let before = harness.state().view().map(|v| v.job);
+    harness.get_by_label(&format!("Follow to {url}")).click();
+    harness.step();
+    assert_ne!(harness.state().view().map(|v| v.job), before, "following started a new fetch");
+    step_until(harness, "the next hop to end", finished);
+}
+
+#[test]
+fn the_demo_redirect_is_followed_as_hop_2_of_the_same_story() {
+    let server = DemoServer::start(0).unwrap();
+    let port = server.addr().port();
+    let mut harness = harness("127.0.0.1/redirect", &port.to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the redirect to arrive", finished);
+    assert_eq!(harness.state().view().unwrap().head.as_ref().map(|h| h.status), Some(302));
+    let to = format!("http://127.0.0.1:{port}/");
+    follow_to(&mut harness, &to);
+
+    let view = harness.state().view().unwrap();
+    assert_eq!(view.hop, 2);
+    assert!(view.error().is_none(), "{:?}", view.error());
+    assert!(view.reply.bytes().starts_with(b"HTTP/1.0 200 OK\r\n"), "the new reply is shown");
+    let hop = format!("Hop 2: following the redirect from http://127.0.0.1:{port}/redirect to {to}");
+    let log: Vec<&str> = view.log.iter().map(|line| line.text.as_str()).collect();
+    let at = log.iter().position(|line| *line == hop).unwrap_or_else(|| panic!("{hop:?} missing from {log:#?}"));
+    assert!(log[..at].iter().any(|line| line.contains("302 Found")), "hop 1's lines stay before it: {log:#?}");
+    assert!(log[at..].iter().any(|line| line.contains("200 OK")), "hop 2's lines follow it: {log:#?}");
+    let hop_at = view.log[at].at;
+    assert!(
+        view.log[..at].iter().all(|line| line.at <= hop_at),
+        "hop 2's time goes on from hop 1's: {}",
+        view.log_text()
+    );
+    assert!(
+        view.log[at..].iter().all(|line| line.at >= hop_at),
+        "hop 2's time goes on from hop 1's: {}",
+        view.log_text()
+    );
+    assert!(shows_text(&harness, &hop), "the steps and the log say which hop this is");
+    assert!(shows_text(&harness, "You just fetched a web page by hand."));
+    assert_eq!(
+        harness.state().form_fields(),
+        (to.as_str(), port.to_string().as_str()),
+        "the form shows the new address"
+    );
+    assert!(harness.query_by_label_contains("Follow to").is_none(), "a 200 offers nothing to follow");
+}
+
+#[test]
+fn an_absolute_location_to_another_port_is_followed_and_fills_the_form() {
+    let second = RouteServer::start(listener(), 1, |path| page(&format!("second server, {path}")));
+    let second_port = second.port.to_string();
+    let to = format!("http://127.0.0.1:{second_port}/b%20c?d");
+    let location = to.clone();
+    let first = RouteServer::start(listener(), 1, move |_| redirect("301 Moved Permanently", &location));
+    let mut harness = harness("127.0.0.1/a", &first.port.to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the redirect to arrive", finished);
+    follow_to(&mut harness, &to);
+    assert_eq!(first.finish(), ["/a"]);
+    assert_eq!(second.finish(), ["/b%20c?d"]);
+    assert_eq!(harness.state().view().unwrap().reply.bytes(), page("second server, /b%20c?d"));
+    assert_eq!(harness.get_by_label("Port").value().as_deref(), Some(second_port.as_str()));
+    assert_eq!(harness.get_by_label("Host").value().as_deref(), Some(to.as_str()));
+}
+
+#[test]
+fn a_relative_location_is_followed_against_the_current_address() {
+    let server = RouteServer::start(listener(), 2, |path| match path {
+        "/dir/start" => redirect("303 See Other", "next"),
+        _ => page(path),
+    });
+    let port = server.port;
+    let mut harness = harness("127.0.0.1/dir/start", &port.to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the redirect to arrive", finished);
+    follow_to(&mut harness, &format!("http://127.0.0.1:{port}/dir/next"));
+    assert_eq!(server.finish(), ["/dir/start", "/dir/next"]);
+    assert_eq!(harness.state().view().unwrap().reply.bytes(), page("/dir/next"));
+}
+
+#[test]
+fn an_https_location_says_why_it_cannot_be_followed_and_offers_no_button() {
+    let server = RouteServer::start(listener(), 1, |_| redirect("301 Moved Permanently", "https://secure.invalid/"));
+    let mut harness = harness("127.0.0.1", &server.port.to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the redirect to arrive", finished);
+    server.finish();
+    assert!(shows_text(&harness, "socket-fetch cannot follow it yet: an https:// address needs encryption"));
+    assert!(harness.query_by_label_contains("Follow to").is_none());
+}
+
+#[test]
+fn an_input_error_after_a_fetch_leaves_nothing_of_that_fetch_on_screen() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = harness("127.0.0.1", &server.addr().port().to_string());
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    let old = [
+        "Status 200",
+        "Status: 200 OK",
+        "The reply's status line says: 200 OK",
+        "HTTP/1.0 200 OK",
+        "Fetching from 127.0.0.1",
+    ];
+    for text in old {
+        assert!(shows_text(&harness, text), "{text:?} is on screen after the fetch");
+    }
+    for (host, port) in [("", "80"), ("https://example.invalid/", "80"), ("127.0.0.1", "0")] {
+        fill(&mut harness, "Host", host);
+        fill(&mut harness, "Port", port);
+        harness.get_by_label("▶ Fetch").click();
+        harness.run_steps(2);
+        assert!(harness.state().input_error().is_some(), "{host:?} {port:?}");
+        assert!(harness.state().view().is_none(), "{host:?} {port:?}");
+        for text in old {
+            assert!(!shows_text(&harness, text), "{host:?} {port:?}: {text:?} still on screen");
+        }
+        assert!(shows_text(&harness, "Press Fetch to start."), "the log is back to its start");
+    }
+}
+
+#[test]
+fn a_url_with_a_port_in_the_host_field_fills_the_port_field() {
+    let server = DemoServer::start(0).unwrap();
+    let port = server.addr().port().to_string();
+    let mut harness = harness(&format!("http://127.0.0.1:{port}/bytes/10"), "80");
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the fetch to end", finished);
+    assert_eq!(harness.get_by_label("Port").value().as_deref(), Some(port.as_str()));
+    assert!(harness.state().view().unwrap().reply.bytes().ends_with(&numbered_body(10)));
+}

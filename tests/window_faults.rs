@@ -10,14 +10,13 @@ mod fault_server;
 #[path = "common/window_harness.rs"]
 mod window_harness;
 
-use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fault_server::{FAULTS, Fault, FaultServer, READ_TIMEOUT, assert_same_bytes};
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::fetch::{FetchError, InputError, Target, default_request};
 use socket_fetch::ui::{Limits, SocketFetchApp, StartOptions};
-use window_harness::{finished, harness_with, shows_text, step_until};
+use window_harness::{fill, finished, harness_with, shows_text, step_until};
 
 /// The window's size limit here, in MiB: the endless server is cut there, while the 1 MiB head of
 /// `Fault::HugeHeader` (just over 1 MiB in all) still fits.
@@ -34,20 +33,6 @@ fn harness() -> Harness<'static, SocketFetchApp> {
         ..StartOptions::default()
     };
     harness_with(options)
-}
-
-/// Replaces the text of the field labelled `label` the way a person does: click in, select all, delete, type.
-fn fill(harness: &mut Harness<'_, SocketFetchApp>, label: &str, text: &str) {
-    harness.get_by_label(label).focus();
-    harness.step();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.key_press(Key::Backspace);
-    harness.step();
-    if !text.is_empty() {
-        harness.get_by_label(label).type_text(text);
-        harness.step();
-    }
-    assert_eq!(harness.get_by_label(label).value().unwrap_or_default(), text, "the {label} field");
 }
 
 /// Clicks Fetch, checks that a new fetch started, and steps until it has ended.

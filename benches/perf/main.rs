@@ -172,9 +172,7 @@ pub fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-pub fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
+pub use socket_fetch::format::ms;
 
 /// The value at quantile `q` (0..=1) of `values`, nearest rank; `None` when empty.
 pub fn quantile(values: &[Duration], q: f64) -> Option<Duration> {

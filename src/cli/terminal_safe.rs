@@ -1,6 +1,7 @@
 //! Stdout for a terminal: the reply's bytes that a terminal would obey rather than show are written
 //! as `\xNN`, so a reply cannot set the window title, write the clipboard (OSC 52), clear the screen
-//! or leave the terminal in the alternate screen.
+//! or leave the terminal in the alternate screen. The escaping is the clipboard's ([`copy_rule`]):
+//! a literal backslash is written `\\`, so what the terminal shows unescapes to the exact bytes.
 //!
 //! Escaped: ESC and the other C0 controls except newline and tab, DEL, the C1 controls (U+0080 to
 //! U+009F, escaped byte by byte), characters that draw as nothing or reorder the text (bidi overrides
@@ -12,6 +13,7 @@
 
 use std::io::{self, Write};
 
+use crate::copy_rule;
 use crate::server_text::is_invisible_format;
 
 /// The longest UTF-8 character, in bytes: at most one less than this is ever held back.
@@ -67,7 +69,7 @@ impl<W: Write> TerminalSafe<W> {
             // them reorder or hide the text around them: they are shown as their bytes too.
             let obeyed = (c.is_control() && c != '\n' && c != '\t' && !line_end) || is_invisible_format(c);
             if obeyed {
-                out.extend_from_slice(&text.as_bytes()[start..i]);
+                copy_rule::push_text(&text.as_bytes()[start..i], out);
                 let mut encoded = [0; MAX_CHAR];
                 for byte in c.encode_utf8(&mut encoded).as_bytes() {
                     self.escape_byte(*byte, out);
@@ -75,14 +77,14 @@ impl<W: Write> TerminalSafe<W> {
                 start = i + c.len_utf8();
             }
         }
-        out.extend_from_slice(&text.as_bytes()[start..]);
+        copy_rule::push_text(&text.as_bytes()[start..], out);
     }
 
     fn escape_byte(&mut self, byte: u8, out: &mut Vec<u8>) {
         if let Some(note) = self.on_first_escape.take() {
             note();
         }
-        out.extend_from_slice(format!("\\x{byte:02x}").as_bytes());
+        copy_rule::push_byte(byte, out);
     }
 }
 
@@ -144,11 +146,13 @@ mod tests {
     #[test]
     fn terminal_commands_are_escaped_and_text_passes() {
         let reply = b"\x1b]0;owned\x07\x1b]52;c;aGk=\x07\x1b[2J\x1b[?1049h\x7f\xc2\x9b2J\xff\r\nt\xc3\xa9xt\ttab\n";
-        let want = "\\x1b]0;owned\\x07\\x1b]52;c;aGk=\\x07\\x1b[2J\\x1b[?1049h\\x7f\\xc2\\x9b2J\\xff\r\ntéxt\ttab\n";
+        let want = "\\x1B]0;owned\\x07\\x1B]52;c;aGk=\\x07\\x1B[2J\\x1B[?1049h\\x7F\\xC2\\x9B2J\\xFF\r\ntéxt\ttab\n";
         assert_eq!(shown(reply, &[]), want);
         // A CR LF split between writes is still a line end; a lone CR is escaped.
-        assert_eq!(shown(b"a\r\nb\rc\r", &[2, 5]), "a\r\nb\\x0dc\\x0d");
-        assert_eq!(shown("evil\u{202E}txt.exe".as_bytes(), &[6]), "evil\\xe2\\x80\\xaetxt.exe");
+        assert_eq!(shown(b"a\r\nb\rc\r", &[2, 5]), "a\r\nb\\x0Dc\\x0D");
+        assert_eq!(shown("evil\u{202E}txt.exe".as_bytes(), &[6]), "evil\\xE2\\x80\\xAEtxt.exe");
+        // A literal backslash is doubled, so a body's own text "\x41" is not read back as "A".
+        assert_eq!(shown(br"C:\dir \x41", &[3]), r"C:\\dir \\x41");
     }
 
     use proptest::prelude::{Strategy, any, prop_oneof};
@@ -181,28 +185,8 @@ mod tests {
                     || is_invisible_format(c)
             });
             proptest::prop_assert!(obeyed.is_none(), "{:?} in {:?}", obeyed, whole);
-            proptest::prop_assert_eq!(unescape(&whole, &bytes), bytes);
+            proptest::prop_assert_eq!(copy_rule::unescape(whole.as_bytes()), Ok(bytes));
         }
-    }
-
-    /// Reads the escapes back: `\xNN` where the input had no backslash there is the byte NN.
-    fn unescape(shown: &str, original: &[u8]) -> Vec<u8> {
-        let shown = shown.as_bytes();
-        let mut out = Vec::new();
-        let mut i = 0;
-        while i < shown.len() {
-            // A literal backslash from the reply is kept as it is; an escape stands for a byte that differs.
-            let literal = original.get(out.len()) == Some(&b'\\');
-            if shown[i] == b'\\' && !literal && i + 4 <= shown.len() && shown[i + 1] == b'x' {
-                let hex = std::str::from_utf8(&shown[i + 2..i + 4]).unwrap_or("zz");
-                out.push(u8::from_str_radix(hex, 16).unwrap_or_default());
-                i += 4;
-            } else {
-                out.push(shown[i]);
-                i += 1;
-            }
-        }
-        out
     }
 
     #[test]
@@ -212,6 +196,6 @@ mod tests {
             assert_eq!(shown(text, &[cut]), "é€😀", "cut at {cut}");
         }
         // A character that never ends is escaped when the reply ends.
-        assert_eq!(shown(b"ok\xe2\x82", &[3]), "ok\\xe2\\x82");
+        assert_eq!(shown(b"ok\xe2\x82", &[3]), "ok\\xE2\\x82");
     }
 }

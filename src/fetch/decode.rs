@@ -426,19 +426,7 @@ mod tests {
     }
 
     fn head_with(framing: Framing, headers: &[(&str, &str)]) -> ReplyHead {
-        ReplyHead {
-            version: 1,
-            status: 200,
-            reason: "OK".to_owned(),
-            head_len: 0,
-            headers: headers
-                .iter()
-                .map(|(name, value)| HeaderLine { name: (*name).to_owned(), value: value.as_bytes().to_vec() })
-                .collect(),
-            framing,
-            expected_total: None,
-            length_problem: None,
-        }
+        ReplyHead::for_tests(200, framing, headers)
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+use super::framing::ChunkProblem;
 use super::limits::LimitError;
 use crate::format::count;
 use crate::server_text::one_line;
@@ -90,6 +91,13 @@ pub enum FetchError {
         count(*.expected)
     )]
     Truncated { expected: u64, received: u64 },
+    #[error("The reply's chunked body is broken: {0}. Everything that arrived is kept.")]
+    BrokenChunks(ChunkProblem),
+    #[error(
+        "The server hung up in the middle of its chunked reply, after {} bytes: the last chunk (of size 0), which ends such a reply, never came.",
+        count(*.received)
+    )]
+    ChunkedCutShort { received: u64 },
     #[error(
         "The reply is larger than the limit of {} bytes: the first {0} bytes are kept, the rest was not read.",
         count(*.limit)
@@ -131,8 +139,11 @@ impl FetchError {
             Self::ClosedEmpty => {
                 "The program on that port may not speak HTTP, or it refused this request. Check the port."
             }
-            Self::Truncated { .. } => {
+            Self::Truncated { .. } | Self::ChunkedCutShort { .. } => {
                 "The server program may have stopped mid-reply, or the connection dropped. Try again."
+            }
+            Self::BrokenChunks(_) => {
+                "The server program sends a broken chunked body: look at the raw reply where the chunk sizes stop matching the data."
             }
             Self::TooLarge { .. } => "Raise the size limit to read the whole reply.",
             Self::Cancelled => "Start the fetch again when you are ready.",

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::chunk::Chunk;
 use super::error::FetchError;
+use super::head::HeadProblem;
 use super::job::JobId;
 use super::timing::Timings;
 
@@ -79,18 +80,49 @@ pub struct ReplyHead {
     pub version: u8,
     pub status: u16,
     pub reason: String,
+    /// Where this head starts in the reply: 0, or after the interim (1xx) heads before it.
+    pub offset: u64,
     /// Bytes of the status line and headers, including the blank line that ends them.
     pub head_len: usize,
     /// Every header line, in the order sent.
     pub headers: Vec<HeaderLine>,
     /// Where the body ends, as the head tells it.
     pub framing: Framing,
-    /// The whole reply's expected size (head + body) when the server gave a usable Content-Length.
-    /// It is only the server's claim: more or fewer bytes may come.
+    /// The whole reply's expected size (any interim heads, this head and its body) when its framing
+    /// is a usable Content-Length, or no body at all; `None` for an interim head. It is only the
+    /// server's claim: more or fewer bytes may come.
     pub expected_total: Option<u64>,
     /// Why the server's Content-Length cannot be used (several that disagree, not a number, more
-    /// than any reply can be), in plain words; the end of the reply is then when the server hangs up.
-    pub length_problem: Option<String>,
+    /// than any reply can be); the end of the reply is then when the server hangs up.
+    pub length_problem: Option<HeadProblem>,
+}
+
+impl ReplyHead {
+    /// An interim head (1xx other than 101): the real head follows it.
+    pub fn is_interim(&self) -> bool {
+        super::head::is_interim(self.status)
+    }
+}
+
+#[cfg(test)]
+impl ReplyHead {
+    /// A head for unit tests: this status, framing and headers, the rest zero or empty.
+    pub(crate) fn for_tests(status: u16, framing: Framing, headers: &[(&str, &str)]) -> Self {
+        Self {
+            version: 1,
+            status,
+            reason: String::new(),
+            offset: 0,
+            head_len: 0,
+            headers: headers
+                .iter()
+                .map(|(name, value)| HeaderLine { name: (*name).to_owned(), value: value.as_bytes().to_vec() })
+                .collect(),
+            framing,
+            expected_total: None,
+            length_problem: None,
+        }
+    }
 }
 
 /// One thing that happened to one job.
@@ -143,18 +175,19 @@ pub enum EventKind {
         chunk: Chunk,
         total: u64,
     },
-    /// The reply's head has arrived and was read.
+    /// A head of the reply has arrived and was read: each interim (1xx) head, then the real one.
     Head(ReplyHead),
     /// The reply is complete by its framing, so the engine stops reading (and hangs up). `extra` bytes
     /// came after its end in the same reads: they are kept in the reply, not dropped. `line_open`: the
-    /// server had not hung up itself, so it kept the line open for more requests.
+    /// server had not hung up itself, so it kept the line open for more requests. A reply that ends
+    /// when the server hangs up (no length given) is complete then, with `line_open` false.
     ReplyComplete {
         extra: u64,
         line_open: bool,
     },
-    /// The reply does not start like an HTTP reply; its bytes are still kept and shown.
+    /// The reply cannot be read as HTTP (further); its bytes are still kept and shown.
     HeadUnreadable {
-        reason: String,
+        problem: HeadProblem,
     },
     StepDone {
         step: Step,

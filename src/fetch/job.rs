@@ -17,6 +17,9 @@ pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     pub target: Target,
+    /// The request's method (`GET`, `HEAD`, ...), as in its first line: a reply to HEAD has no body
+    /// whatever its head says, so where the reply ends depends on it.
+    pub method: String,
     /// Exactly the bytes sent after connecting.
     pub request: Vec<u8>,
     /// How long the name lookup and the connect may take; [`super::limits::NO_WAIT_LIMIT`] for no limit.
@@ -35,6 +38,7 @@ impl Job {
     /// A job with the tutorial's request (plus a Host header) and the default limits.
     pub fn new(target: Target) -> Self {
         Self {
+            method: DEFAULT_METHOD.to_owned(),
             request: default_request(&target),
             target,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -45,8 +49,11 @@ impl Job {
     }
 }
 
+/// The method of [`default_request`], the tutorial's.
+pub const DEFAULT_METHOD: &str = "GET";
+
 /// `GET / HTTP/1.0` with a Host header. The tutorial sent no Host header; nearly every server today
 /// hosts many sites on one address and needs it to know which site is meant.
 pub fn default_request(target: &Target) -> Vec<u8> {
-    format!("GET {} HTTP/1.0\r\nHost: {}\r\n\r\n", target.path, target.host_header()).into_bytes()
+    format!("{DEFAULT_METHOD} {} HTTP/1.0\r\nHost: {}\r\n\r\n", target.path, target.host_header()).into_bytes()
 }

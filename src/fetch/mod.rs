@@ -5,8 +5,11 @@ pub mod decode;
 mod error;
 mod event;
 mod framing;
+mod head;
 mod job;
 pub mod limits;
+mod redirect;
+mod reply;
 mod run;
 mod target;
 mod timing;
@@ -16,7 +19,13 @@ pub use chunk::Chunk;
 pub use error::{FetchError, InputError};
 pub use event::{Event, EventKind, Framing, HeaderLine, ReplyHead, Step, Summary};
 pub use framing::{ChunkProblem, Dechunker};
-pub use job::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_READ_TIMEOUT, Job, JobId, default_request};
+pub use head::{HeadProblem, MAX_HEAD};
+pub use job::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_METHOD, DEFAULT_READ_TIMEOUT, Job, JobId, default_request,
+};
+pub use redirect::{
+    LocationProblem, MAX_REDIRECTS, Redirect, is_redirect_status, redirect_of, resolve_location, url_of,
+};
 pub use target::{DEFAULT_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};
 pub use worker::{Command, EVENT_QUEUE, ReplyWriter, Waker, Worker, event_channel};

@@ -16,18 +16,15 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use super::chunk::{BufferPool, Chunk};
 use super::error::FetchError;
-use super::event::{Event, EventKind, Framing, HeaderLine, ReplyHead, Step, Summary};
+use super::event::{Event, EventKind, Step, Summary};
 use super::job::{Job, JobId};
+use super::reply::{End, ReplyReader};
 use super::timing::{Clock, Phase, PhaseRecorder};
 use super::worker::{Command, Waker};
-use crate::format::count;
-use crate::server_text::one_line;
 
 /// The longest a socket read or write, or a wait for the event reader, blocks before the job looks at
 /// its commands again: this bounds how long Cancel takes.
 const SLICE: Duration = Duration::from_millis(20);
-/// A reply head longer than this is not parsed (the bytes are still kept and shown).
-const MAX_HEAD: usize = 64 * 1024;
 
 /// What the worker does after a job: take the next command (the queue first), or stop.
 pub(super) enum After {
@@ -361,9 +358,10 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Step 5. Read until the server closes, as HTTP/1.0 servers do when the reply is complete.
+    /// Step 5. Read until the reply ends: where its framing says (a length, the last chunk), or when
+    /// the server hangs up. Bytes after the end that came in the same read stay in the reply.
     fn receive(&mut self, stream: &mut TcpStream) -> StepResult<()> {
-        let mut reply = ReplyReader::default();
+        let mut reply = ReplyReader::new(self.job.method == "HEAD");
         let mut last_progress = Instant::now();
         let mut spare = None;
         loop {
@@ -372,7 +370,10 @@ impl Run<'_> {
             let room = self.job.max_bytes.saturating_sub(self.received);
             let want = buf.len().min(usize::try_from(room.saturating_add(1)).unwrap_or(usize::MAX));
             match stream.read(&mut buf[..want]) {
-                Ok(0) => return reply.at_close(self.received),
+                Ok(0) if reply.at_close()? => {
+                    return self.emit(EventKind::ReplyComplete { extra: 0, line_open: false });
+                }
+                Ok(0) => return Ok(()),
                 Ok(n) => {
                     last_progress = Instant::now();
                     if self.received == 0 {
@@ -380,12 +381,22 @@ impl Run<'_> {
                     }
                     let keep = n.min(usize::try_from(room).unwrap_or(usize::MAX));
                     let chunk = self.buffers.chunk(buf, keep, &mut spare);
-                    if let Some(kind) = reply.feed(&chunk) {
+                    let fed = reply.feed(&chunk);
+                    for kind in fed.events {
                         self.emit(kind)?;
                     }
+                    let kept = chunk.len();
                     self.pass_on(chunk)?;
-                    if keep < n {
-                        return Err(FetchError::TooLarge { limit: self.job.max_bytes }.into());
+                    match fed.end {
+                        End::Complete { used } => {
+                            let extra = (kept - used) as u64;
+                            return self.emit(EventKind::ReplyComplete { extra, line_open: line_open(stream) });
+                        }
+                        End::Broken(problem) => return Err(FetchError::BrokenChunks(problem).into()),
+                        End::More if keep < n => {
+                            return Err(FetchError::TooLarge { limit: self.job.max_bytes }.into());
+                        }
+                        End::More => {}
                     }
                 }
                 Err(e) if is_slice_timeout(&e) => {
@@ -453,145 +464,6 @@ fn what_step(what: &str) -> &'static str {
     if what == "resolve" { Step::Resolve.name() } else { Step::Connect.name() }
 }
 
-/// Follows the reply's head: its events, and the length it announced.
-#[derive(Default)]
-struct ReplyReader {
-    head: HeadReader,
-    /// The whole reply's size when its head announced one: a close before then cut the reply short.
-    expected: Option<u64>,
-}
-
-impl ReplyReader {
-    fn feed(&mut self, chunk: &[u8]) -> Option<EventKind> {
-        let kind = self.head.feed(chunk)?;
-        if let EventKind::Head(head) = &kind {
-            // Replies to GET with these codes have no body, whatever their head says.
-            let bodiless = matches!(head.status, 100..=199 | 204 | 304);
-            self.expected = head.expected_total.filter(|_| !bodiless);
-        }
-        Some(kind)
-    }
-
-    /// How the fetch ends when the server closes after `received` bytes.
-    fn at_close(&self, received: u64) -> StepResult<()> {
-        match self.expected {
-            _ if received == 0 => Err(FetchError::ClosedEmpty.into()),
-            Some(expected) if received < expected => Err(FetchError::Truncated { expected, received }.into()),
-            _ => Ok(()),
-        }
-    }
-}
-
-/// Reads the reply's head once it has fully arrived.
-#[derive(Default)]
-struct HeadReader {
-    bytes: Vec<u8>,
-    done: bool,
-}
-
-impl HeadReader {
-    /// Takes the next bytes of the reply; returns an event once the head is read or found unreadable.
-    fn feed(&mut self, chunk: &[u8]) -> Option<EventKind> {
-        if self.done {
-            return None;
-        }
-        let take = chunk.len().min(MAX_HEAD + 1 - self.bytes.len());
-        self.bytes.extend_from_slice(&chunk[..take]);
-        // A slot for every line the head can hold so far: real replies can carry a hundred headers.
-        let lines = memchr::memchr_iter(b'\n', &self.bytes).count();
-        let mut headers = vec![httparse::EMPTY_HEADER; lines];
-        let mut response = httparse::Response::new(&mut headers);
-        let event = match response.parse(&self.bytes) {
-            Ok(httparse::Status::Complete(head_len)) => {
-                let (expected_total, length_problem) = match announced_length(response.headers) {
-                    Ok(None) => (None, None),
-                    // Checked: a claim near u64::MAX must not wrap round to a small total.
-                    Ok(Some(body)) => match body.checked_add(head_len as u64) {
-                        Some(total) => (Some(total), None),
-                        None => (
-                            None,
-                            Some(format!(
-                                "its Content-Length claims {} bytes, more than any reply can be",
-                                count(body)
-                            )),
-                        ),
-                    },
-                    Err(problem) => (None, Some(problem)),
-                };
-                let status = response.code.unwrap_or(0);
-                EventKind::Head(ReplyHead {
-                    version: response.version.unwrap_or(0),
-                    status,
-                    reason: response.reason.unwrap_or("").to_owned(),
-                    head_len,
-                    headers: response
-                        .headers
-                        .iter()
-                        .map(|h| HeaderLine { name: h.name.to_owned(), value: h.value.to_vec() })
-                        .collect(),
-                    framing: framing(status, response.headers, expected_total.map(|t| t - head_len as u64)),
-                    expected_total,
-                    length_problem,
-                })
-            }
-            Ok(httparse::Status::Partial) if self.bytes.len() <= MAX_HEAD => return None,
-            Ok(httparse::Status::Partial) => {
-                EventKind::HeadUnreadable { reason: format!("its head is longer than {} KiB", MAX_HEAD / 1024) }
-            }
-            Err(e) => EventKind::HeadUnreadable { reason: format!("it does not start like an HTTP reply ({e})") },
-        };
-        self.done = true;
-        self.bytes = Vec::new();
-        Some(event)
-    }
-}
-
-/// Where the body ends: chunked coding wins over a length (RFC 9112, section 6.3).
-fn framing(status: u16, headers: &[httparse::Header<'_>], length: Option<u64>) -> Framing {
-    let chunked = headers.iter().filter(|h| h.name.eq_ignore_ascii_case("transfer-encoding")).any(|h| {
-        String::from_utf8_lossy(h.value)
-            .rsplit(',')
-            .next()
-            .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"))
-    });
-    match length {
-        _ if matches!(status, 100..=199 | 204 | 304) => Framing::NoBody,
-        _ if chunked => Framing::Chunked,
-        Some(length) => Framing::Length(length),
-        None => Framing::UntilClose,
-    }
-}
-
-/// The body length the head's Content-Length headers announce: `Ok(None)` when there is none, an
-/// error in plain words when they cannot be believed. Several headers, or one with a list (`5, 5`),
-/// are usable only when they all agree (RFC 9110, section 8.6).
-fn announced_length(headers: &[httparse::Header<'_>]) -> Result<Option<u64>, String> {
-    let mut claim: Option<u64> = None;
-    for header in headers.iter().filter(|h| h.name.eq_ignore_ascii_case("content-length")) {
-        let value = String::from_utf8_lossy(header.value);
-        for item in value.split(',').map(str::trim) {
-            if item.is_empty() || !item.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!("its Content-Length \"{}\" is not a number of bytes", one_line(&value)));
-            }
-            // All digits: only a number past u64::MAX fails.
-            let Ok(length) = item.parse::<u64>() else {
-                return Err(format!("its Content-Length {} is more than any reply can be", one_line(item)));
-            };
-            match claim {
-                Some(earlier) if earlier != length => {
-                    return Err(format!(
-                        "it gives two different lengths ({} and {} bytes), so neither can be believed",
-                        count(earlier),
-                        count(length)
-                    ));
-                }
-                _ => claim = Some(length),
-            }
-        }
-    }
-    Ok(claim)
-}
-
 fn dedup_keep_order(addresses: &mut Vec<IpAddr>) {
     let mut seen = Vec::with_capacity(addresses.len());
     addresses.retain(|a| {
@@ -599,6 +471,18 @@ fn dedup_keep_order(addresses: &mut Vec<IpAddr>) {
         seen.push(*a);
         new
     });
+}
+
+/// Whether the server still holds the line open once its reply is complete: it has neither hung up
+/// nor reset. Looked at with a peek that waits one [`SLICE`] at most, so a hang-up that is already
+/// on its way (a server that closes right after its last byte) is seen, and never taken for an open
+/// line; bytes waiting after the reply mean the server is still talking.
+fn line_open(stream: &TcpStream) -> bool {
+    match stream.peek(&mut [0; 1]) {
+        Ok(0) => false,
+        Ok(_) => true,
+        Err(e) => is_slice_timeout(&e),
+    }
 }
 
 /// True for the read/write timeout of one [`SLICE`], which only means "nothing yet".
@@ -623,44 +507,5 @@ fn stream_error(e: &io::Error, received: u64, step: Step) -> FetchError {
             FetchError::Reset { received }
         }
         _ => FetchError::Other { step: step.name(), detail: e.to_string() },
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn head(reply: &[u8]) -> ReplyHead {
-        match HeadReader::default().feed(reply) {
-            Some(EventKind::Head(head)) => head,
-            other => panic!("no head read: {other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_head_with_a_hundred_headers_is_read_whole() {
-        let mut reply = b"HTTP/1.1 200 OK\r\n".to_vec();
-        for i in 0..100 {
-            reply.extend_from_slice(format!("X-Header-{i}: value {i}\r\n").as_bytes());
-        }
-        reply.extend_from_slice(b"Content-Length: 2\r\n\r\nhi");
-        let head = head(&reply);
-        assert_eq!(head.headers.len(), 101);
-        assert_eq!(head.headers[99], HeaderLine { name: "X-Header-99".to_owned(), value: b"value 99".to_vec() });
-        assert_eq!(head.framing, Framing::Length(2));
-    }
-
-    #[test]
-    fn the_framing_is_read_from_status_and_headers() {
-        let cases: [(&[u8], Framing); 5] = [
-            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 9\r\n\r\n", Framing::Chunked),
-            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", Framing::UntilClose),
-            (b"HTTP/1.1 204 No Content\r\nContent-Length: 9\r\n\r\n", Framing::NoBody),
-            (b"HTTP/1.1 304 Not Modified\r\n\r\n", Framing::NoBody),
-            (b"HTTP/1.0 200 OK\r\n\r\n", Framing::UntilClose),
-        ];
-        for (reply, framing) in cases {
-            assert_eq!(head(reply).framing, framing, "{}", String::from_utf8_lossy(reply));
-        }
     }
 }

@@ -6,6 +6,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use url::{Host, Position, Url};
 
 use super::error::InputError;
 
@@ -44,7 +45,8 @@ impl Target {
             scheme = Some(name);
             rest = after;
         }
-        let (authority, path) = match rest.find(['/', '?', '#']) {
+        // A backslash starts the path too, and stands for a slash in it, as browsers read web addresses.
+        let (authority, path) = match rest.find(['/', '?', '#', '\\']) {
             Some(i) => (&rest[..i], &rest[i..]),
             None => (rest, ""),
         };
@@ -59,7 +61,7 @@ impl Target {
         if let Some(scheme) = scheme.filter(|s| !s.eq_ignore_ascii_case("http")) {
             return Err(InputError::UnsupportedScheme(scheme.to_owned()));
         }
-        let path = if path.is_empty() { "/".to_owned() } else { parse_path(path)? };
+        let path = if path.is_empty() { "/".to_owned() } else { parse_path(&backslashes_as_slashes(path))? };
         // user:password@ never belongs in a raw fetch's Host header.
         let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
         let (host, port_in_host) = split_port(authority)?;
@@ -71,6 +73,24 @@ impl Target {
         Ok(Self { host: check_host(host)?, port, path })
     }
 
+    /// The target of an http URL that came from elsewhere than the form (a server's Location), already
+    /// parsed by the `url` crate: its path and query are percent-encoded, its host lowercased and in
+    /// ASCII. The host field's rules still apply to the host, and port 0 is refused.
+    pub fn from_url(url: &Url) -> Result<Self, InputError> {
+        let host = match url.host() {
+            None => return Err(InputError::EmptyHost),
+            Some(Host::Domain(name)) => check_host(name)?,
+            Some(Host::Ipv4(address)) => address.to_string(),
+            Some(Host::Ipv6(address)) => address.to_string(),
+        };
+        let port = match url.port_or_known_default() {
+            Some(0) => return Err(InputError::PortZero),
+            Some(port) => port,
+            None => DEFAULT_PORT,
+        };
+        Ok(Self { host, port, path: url[Position::BeforePath..Position::AfterQuery].to_owned() })
+    }
+
     /// The value of the request's Host header: the port is named only when it is not 80.
     pub fn host_header(&self) -> String {
         let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
@@ -78,8 +98,15 @@ impl Target {
     }
 }
 
-/// Splits `scheme://rest`. `http:/host` and `http:host`, a slash or two short, are read as browsers
-/// read them (rather than as a host called "http" with an empty port); `http:8080` stays a host and port.
+/// `\` as `/` in the path part of a URL (before `?` and `#`), as the URL standard reads web addresses.
+fn backslashes_as_slashes(path: &str) -> String {
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    format!("{}{}", path[..end].replace('\\', "/"), &path[end..])
+}
+
+/// Splits `scheme://rest`. `http:/host`, `http:host` and `http:\\host`, a slash or two short or
+/// written as backslashes, are read as browsers read them (rather than as a host called "http" with
+/// an empty port); `http:8080` stays a host and port.
 fn split_scheme(text: &str) -> Option<(&str, &str)> {
     if let Some(found) = text.split_once("://") {
         return Some(found);
@@ -87,7 +114,7 @@ fn split_scheme(text: &str) -> Option<(&str, &str)> {
     let (scheme, after) = text.split_once(':')?;
     let web = scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https");
     let is_port = !after.is_empty() && after.bytes().all(|b| b.is_ascii_digit());
-    (web && !is_port).then(|| (scheme, after.trim_start_matches('/')))
+    (web && !is_port).then(|| (scheme, after.trim_start_matches(['/', '\\'])))
 }
 
 /// Splits `host:port`, `[v6]:port` and `[v6]`; a bare IPv6 address (many colons) has no port.
@@ -225,6 +252,25 @@ mod tests {
                     proptest::prop_assert_eq!(decoded, typed_decoded);
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// For any printable path pasted after a host: the host is never blamed, and the request line
+        /// gets printable ASCII without spaces that decodes back to what was typed (a backslash before
+        /// the query read as a slash, the fragment left out).
+        #[test]
+        fn any_pasted_path_is_sent_as_safe_ascii(text in "[^\\p{C}]{0,40}") {
+            let target = Target::parse(&format!("http://h.invalid:8080/{text}"), "80");
+            let target = target.map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+            proptest::prop_assert_eq!((target.host.as_str(), target.port), ("h.invalid", 8080));
+            proptest::prop_assert!(target.path.bytes().all(|b| b.is_ascii_graphic()), "{:?}", target.path);
+            // A paste's trailing blanks are not part of it.
+            let typed = backslashes_as_slashes(&format!("/{}", text.trim_end()));
+            let typed = typed.split('#').next().unwrap_or_default();
+            let decoded = percent_encoding::percent_decode_str(&target.path).decode_utf8_lossy().into_owned();
+            let typed_decoded = percent_encoding::percent_decode_str(typed).decode_utf8_lossy().into_owned();
+            proptest::prop_assert_eq!(decoded, typed_decoded);
         }
     }
 

@@ -1,10 +1,14 @@
 //! Teaching mode's content, with no GUI code, so the window, the terminal and the tests share it.
 //!
-//! - [`step_text`]: for each step, a title, two or three plain sentences shown beside it while it
-//!   runs, and one sentence said before it runs (step-through mode, the terminal's `--step`).
+//! - [`step_text`]: for each step, its title (the one name every panel uses for it), two or three
+//!   plain sentences shown beside it while it runs, and one sentence said before it runs
+//!   (step-through mode, the terminal's `--step`); [`step_heading`]: "Step 1 of 5: Set up the socket".
 //! - [`GLOSSARY`] and [`define`]: a one-line meaning for every technical word the texts use.
-//! - [`REQUEST_PARTS`] and [`REPLY_PARTS`]: what each part of the request and of the reply means.
-//! - [`status_meaning`]: a reply's status code in plain words; [`failure_story`]: a failure, as a phone call.
+//! - [`REPLY_PARTS`]: the four parts every reply has.
+//! - [`status_meaning`], [`reply_header_meaning`], [`describe_body`]: this reply's status line,
+//!   headers and body, told from its bytes; [`request_lines`]: the request, from the bytes sent.
+//! - [`failure_story`]: a failure, as a phone call.
+//! - [`hops`]: the words for redirects, followed hop by hop.
 //! - [`Layer`] and [`layer_at_work`]: the four layers of TCP/IP, and which one a step works at.
 //! - [`decoding`]: what chunks and compression are, and what the decoded body view undid.
 //! - [`Language`] and [`marked_lines`]: the tutorial's program in Python and in Rust, for the code
@@ -13,13 +17,23 @@
 //! The texts are written for someone who has never programmed: short sentences, and no technical
 //! word without a meaning in the glossary.
 
+mod body;
 mod code;
 pub mod decoding;
+mod headers;
+pub mod hops;
 mod layers;
+mod request;
+mod status;
 mod texts;
 
+pub use body::{BodyKind, BodyStory, ContentType, FIRST_BYTES, describe_body, one_line_bytes, sniff};
 pub use code::{Language, marked_lines, marker_name, steps_marked};
+pub use headers::{UNKNOWN_REPLY_HEADER, UNKNOWN_REQUEST_HEADER, reply_header_meaning, request_header_meaning};
 pub use layers::{Layer, layer_at_work, layer_note};
+pub use request::{Line, path_meaning, request_line_meaning, request_lines};
+pub use status::status_meaning;
 pub use texts::{
-    GLOSSARY, Part, REPLY_PARTS, REQUEST_PARTS, StepText, Term, define, failure_story, status_meaning, step_text,
+    GLOSSARY, Part, REPLY_PARTS, StepText, Term, define, failure_story, is_typed_address, lookup_result, reply_end,
+    step_heading, step_text,
 };

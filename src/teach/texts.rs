@@ -1,6 +1,8 @@
 //! Every plain-word text of teaching mode: the steps, the glossary, the parts of the request and of
 //! the reply, and the status codes. Written to be read aloud to someone who has never programmed.
 
+use std::net::IpAddr;
+
 use crate::fetch::{FetchError, InputError, Step};
 
 /// What to show beside one step.
@@ -20,10 +22,10 @@ pub struct StepText {
 pub fn step_text(step: Step) -> StepText {
     match step {
         Step::Socket => StepText {
-            title: "Set up a socket",
+            title: "Set up the socket",
             explanation: "A socket is like a phone line that a program opens to talk to another program. \
                           The program asks the computer for one before it can call anyone. \
-                          The line is ready, but it is not connected to anything yet.",
+                          A new socket is not connected to anything yet: that comes in step 3.",
             next: "Next, the program opens a socket: a line it will use to talk to the server.",
             terms: &["socket"],
         },
@@ -37,7 +39,7 @@ pub fn step_text(step: Step) -> StepText {
             terms: &["IP address", "DNS", "host"],
         },
         Step::Connect => StepText {
-            title: "Connect",
+            title: "Connect to the server",
             explanation: "The program calls the server at that address, on a port: a numbered door, and 80 is \
                           the usual door for web pages. The server picks up, and the two exchange three short \
                           greetings, the handshake, so both know the line works. If nobody answers, or the \
@@ -48,21 +50,63 @@ pub fn step_text(step: Step) -> StepText {
         Step::Send => StepText {
             title: "Send the request",
             explanation: "The program sends its request: a few lines of plain text that follow HTTP, the rules \
-                          of the web. \"GET / HTTP/1.0\" means \"please give me the main page\", and \
-                          \"Host: ...\" names the web site, because one server often holds many. An empty line \
-                          at the end says \"that is all\".",
+                          of the web. The first line says what is wanted, and the Host line names the web site, \
+                          because one server often holds many. An empty line at the end says \"that is all\".",
             next: "Next, the program sends its request: a short message asking for the page.",
             terms: &["request", "HTTP", "header", "byte"],
         },
         Step::Receive => StepText {
             title: "Receive the reply",
-            explanation: "The server answers with a status line such as \"200 OK\", which means all went well, \
-                          then headers: lines of facts about the reply, such as its size. An empty line \
-                          follows, and then the body: the page itself. The reply may come in many pieces, so \
-                          the program reads until the server hangs up, which tells it the reply is complete.",
-            next: "Next, the program reads the server's reply, piece by piece, until the server hangs up.",
+            explanation: "The server answers with a status line such as \"200 OK\", then headers: lines of facts \
+                          about the reply, such as its kind and size. An empty line follows, and then the body, \
+                          if there is one. The reply comes in pieces; it is complete when the length the server \
+                          announced has arrived, or its last chunk, or when the server hangs up.",
+            next: "Next, the program reads the server's reply, piece by piece, until it is complete.",
             terms: &["reply", "status code", "header", "body", "byte"],
         },
+    }
+}
+
+/// A step's number and title, as every panel, the log and the terminal name it:
+/// "Step 1 of 5: Set up the socket".
+pub fn step_heading(step: Step) -> String {
+    format!("Step {} of {}: {}", step.index() + 1, Step::ALL.len(), step_text(step).title)
+}
+
+/// What step 2 found, for the log and the terminal: a host typed as an IP address is used as
+/// typed, and only a name is looked up.
+pub fn lookup_result(host: &str, addresses: &[IpAddr]) -> String {
+    if is_typed_address(host) {
+        format!("{host} is an IP address, so it is used as typed: there is no name to look up.")
+    } else {
+        let list: Vec<String> = addresses.iter().map(ToString::to_string).collect();
+        format!("The name lookup found: {}.", list.join(", "))
+    }
+}
+
+/// Whether `host` is an IP address as typed (`127.0.0.1`, `::1`, `[::1]`), not a name.
+pub fn is_typed_address(host: &str) -> bool {
+    host.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>().is_ok()
+}
+
+/// How a complete reply ended, said after it: `completion` is `(line_open, extra)` when the reply was
+/// complete by its length or its last chunk, `None` when the server hung up to end it.
+pub fn reply_end(completion: Option<(bool, u64)>) -> String {
+    let (line_open, extra) = completion.unwrap_or((false, 0));
+    let ended = if line_open {
+        "The server kept the line open for more requests; the reply was complete, so socket-fetch hung up."
+    } else if completion.is_some() {
+        "The reply was complete, and the server hung up."
+    } else {
+        "The server hung up, and the reply is complete."
+    };
+    match extra {
+        0 => ended.to_owned(),
+        1 => format!("{ended} 1 more byte came after the reply; it is kept in the raw reply."),
+        n => format!(
+            "{ended} {} more bytes came after the reply; they are kept in the raw reply.",
+            crate::format::count(n)
+        ),
     }
 }
 
@@ -113,7 +157,7 @@ pub const GLOSSARY: &[Term] = &[
         meaning: "The three-digit number that starts a reply and says how it went: 200 is fine, 404 is no such page.",
     },
     Term { word: "header", meaning: "A line of facts at the top of a request or a reply: a name, a colon, a value." },
-    Term { word: "body", meaning: "The part of a reply after the headers: the page itself." },
+    Term { word: "body", meaning: "The part of a reply after the headers: the page, data or picture asked for." },
     Term {
         word: "byte",
         meaning: "The smallest piece of data a computer sends; one letter of plain English is one byte.",
@@ -129,73 +173,24 @@ pub fn define(word: &str) -> Option<&'static str> {
     GLOSSARY.iter().find(|term| term.word.eq_ignore_ascii_case(word.trim())).map(|term| term.meaning)
 }
 
-/// One part of a request or of a reply.
+/// One part of a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Part {
     pub name: &'static str,
-    /// What the part looks like, for example; empty for the empty line.
-    pub example: &'static str,
     pub meaning: &'static str,
 }
 
-/// The request's lines, in order, as the program sends them.
-pub const REQUEST_PARTS: [Part; 3] = [
-    Part {
-        name: "Request line",
-        example: "GET / HTTP/1.0",
-        meaning: "\"Please give me\" (GET) \"the main page\" (/), following version 1.0 of the rules of the web.",
-    },
-    Part {
-        name: "Host header",
-        example: "Host: example.com",
-        meaning: "The name of the web site wanted: one server often holds many sites.",
-    },
-    Part { name: "Empty line", example: "", meaning: "The request is finished: the server can answer now." },
-];
-
-/// The reply's parts, in order, as the server sends them.
+/// The reply's parts, in order, as every server sends them; what this reply's parts say is told
+/// from its bytes (see [`super::reply_header_meaning`] and [`super::describe_body`]).
 pub const REPLY_PARTS: [Part; 4] = [
     Part {
         name: "Status line",
-        example: "HTTP/1.0 200 OK",
         meaning: "The rules' version, then a number that says how it went (the status code), then the same in words.",
     },
-    Part {
-        name: "Headers",
-        example: "Content-Type: text/html",
-        meaning: "Facts about the reply, one per line, such as what kind of thing the body is and its size.",
-    },
-    Part { name: "Empty line", example: "", meaning: "The headers are finished: the body starts on the next line." },
-    Part {
-        name: "Body",
-        example: "<!DOCTYPE html>",
-        meaning: "The page itself. A web browser would draw it; here you see it as the server sent it.",
-    },
+    Part { name: "Headers", meaning: "Facts about the reply, one per line: a name, a colon, then its value." },
+    Part { name: "Empty line", meaning: "The headers are finished: the body starts right after it." },
+    Part { name: "Body", meaning: "What was asked for: a page, data, a picture, or nothing at all." },
 ];
-
-/// What a reply's status code means, in plain words. The common codes have their own sentence;
-/// any other is explained by its first digit, its class.
-pub fn status_meaning(code: u16) -> &'static str {
-    match code {
-        200 => "OK: all went well, and the page follows.",
-        301 => "Moved for good: the page now lives at another address, given in the Location header.",
-        302 => "Found elsewhere: for now, the page is at another address, given in the Location header.",
-        304 => "Not changed: the copy you already have is still good, so the page is not sent again.",
-        400 => "Bad request: the server could not understand what was asked.",
-        403 => "Forbidden: the server understood, but will not give out this page.",
-        404 => "Not found: the server has no page at this address.",
-        500 => "Server error: something went wrong inside the server. It is not your fault.",
-        503 => "Not available: the server is too busy, or closed for repairs. Try again later.",
-        _ => match code / 100 {
-            1 => "Please wait: the server is still working on the request.",
-            2 => "Success: the request worked.",
-            3 => "Look elsewhere: the page is at another address, given in the Location header.",
-            4 => "A problem with the request: the server could not or would not answer it as asked.",
-            5 => "A problem at the server: something went wrong on its side. Try again later.",
-            _ => "This number is not a status code that the rules of the web define.",
-        },
-    }
-}
 
 /// A failure told as a phone call, for an audience that has never programmed. The error's own
 /// message says what happened; this says what it is like.
@@ -222,6 +217,12 @@ pub fn failure_story(error: &FetchError) -> &'static str {
         FetchError::Reset { .. } => "Like the other side slamming the phone down in the middle of a sentence.",
         FetchError::ClosedEmpty => "Like someone picking up the phone and hanging up without a word.",
         FetchError::Truncated { .. } => "The server said how long its answer would be, then hung up halfway.",
+        FetchError::BrokenChunks(_) => {
+            "The server sent its answer in numbered pieces, and a piece's number did not match what came."
+        }
+        FetchError::ChunkedCutShort { .. } => {
+            "The server sent its answer in pieces, then hung up before saying the last piece had come."
+        }
         FetchError::TooLarge { .. } => "The answer was longer than we agreed to write down, so we stopped listening.",
         FetchError::Cancelled => "You hung up before the call was over.",
         FetchError::Other { .. } => "Something unusual went wrong on this computer; the message says what.",
@@ -289,26 +290,43 @@ mod tests {
     }
 
     #[test]
-    fn the_parts_of_request_and_reply_are_explained() {
-        for part in REQUEST_PARTS.iter().chain(&REPLY_PARTS) {
+    fn the_parts_of_the_reply_are_explained() {
+        for part in REPLY_PARTS {
             assert_readable(part.name, part.name);
             assert_readable(part.name, part.meaning);
         }
-        let lines: Vec<&str> = REQUEST_PARTS.iter().map(|part| part.example).collect();
-        assert_eq!(
-            lines.join("\r\n") + "\r\n",
-            "GET / HTTP/1.0\r\nHost: example.com\r\n\r\n",
-            "the parts spell a real request"
-        );
     }
 
     #[test]
-    fn status_codes_have_plain_meanings() {
-        for code in [200, 301, 302, 304, 400, 403, 404, 500, 503, 101, 204, 308, 418, 502, 99, 600, 0] {
-            assert_readable("status meaning", status_meaning(code));
+    fn a_typed_address_is_used_as_typed_and_only_a_name_is_looked_up() {
+        let found = [IpAddr::from([127, 0, 0, 1]), IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1])];
+        for typed in ["127.0.0.1", "[::1]", "::1"] {
+            let text = lookup_result(typed, &found[..1]);
+            assert!(text.contains("used as typed") && !text.contains("lookup found"), "{typed}: {text}");
         }
-        assert!(status_meaning(404).contains("no page"));
-        assert_ne!(status_meaning(200), status_meaning(204), "common codes get their own sentence");
-        assert_ne!(status_meaning(404), status_meaning(418));
+        assert_eq!(lookup_result("localhost", &found), "The name lookup found: 127.0.0.1, ::1.");
+    }
+
+    #[test]
+    fn the_end_of_a_reply_is_told_as_it_happened() {
+        assert!(reply_end(Some((true, 0))).contains("kept the line open"));
+        assert!(reply_end(Some((false, 0))).contains("the server hung up"));
+        assert_eq!(reply_end(None), "The server hung up, and the reply is complete.");
+        assert!(
+            reply_end(Some((true, 12)))
+                .ends_with("12 more bytes came after the reply; they are kept in the raw reply.")
+        );
+        assert!(reply_end(Some((true, 1))).contains("1 more byte came"));
+        assert!(!reply_end(None).contains("more byte"));
+    }
+
+    #[test]
+    fn texts_say_nothing_that_is_false_before_their_step_ran() {
+        // Shown while paused before step 1: the socket is not open yet.
+        assert!(!step_text(Step::Socket).explanation.contains("is ready"));
+        // Step 4's text is for any request: the real line is quoted beside it.
+        assert!(!step_text(Step::Send).explanation.contains("GET /"));
+        // A reply with a length is complete before the server hangs up.
+        assert!(!step_text(Step::Receive).next.contains("hangs up"));
     }
 }

@@ -10,16 +10,20 @@ use egui::{Key, Modifiers, RichText, Ui};
 use crate::clipboard::{Copied, Copier, CopyError, CopyJob, Gather};
 use crate::copy_rule::Form;
 use crate::demo_server::DemoServer;
-use crate::fetch::{self, DEFAULT_PORT, Event, FetchError, Job, JobId, Step, Target, Worker};
+use crate::fetch::{
+    self, DEFAULT_PORT, Event, FetchError, Job, JobId, Redirect, Step, Target, Worker, is_redirect_status, redirect_of,
+};
+use crate::teach::hops;
 
 use super::code_panel::{CodePanel, code_ui};
 use super::decoded_body::{Body, DecodedBody, body_switch_ui, shown_reply_ui, with_body};
-use super::error_card::error_card_ui;
+use super::error_card::{StartFailure, error_card_ui, start_failure_card_ui};
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
 use super::form::{FormAction, FormFields, Limits, form_ui};
 use super::log_panel::log_ui;
 use super::palette;
+use super::redirect_bar::redirect_ui;
 use super::reply_view::ReplyViewState;
 use super::save_dialog::{SaveAction, SaveDialog};
 use super::steps_panel::steps_ui;
@@ -96,8 +100,12 @@ pub struct SocketFetchApp {
     /// The start option's body, until the first reply that has a decoded one.
     start_body: Option<Body>,
     view: Option<FetchView>,
+    /// What the current fetch asked for: its reply's Location is read against it.
+    target: Option<Target>,
     /// A host or port that could not be used; shown instead of starting a fetch.
     input_error: Option<FetchError>,
+    /// A part of the window's own that could not start (the worker, the demo server).
+    start_failure: Option<StartFailure>,
     worker: Option<Worker>,
     events_tx: Sender<Event>,
     events: Receiver<Event>,
@@ -169,7 +177,9 @@ impl SocketFetchApp {
             body: Body::Raw,
             start_body: options.body,
             view: None,
+            target: None,
             input_error: None,
+            start_failure: None,
             worker: None,
             events_tx,
             events,
@@ -206,6 +216,11 @@ impl SocketFetchApp {
 
     pub fn input_error(&self) -> Option<&FetchError> {
         self.input_error.as_ref()
+    }
+
+    /// The host and port fields, as they read now (for tests).
+    pub fn form_fields(&self) -> (&str, &str) {
+        (&self.form.host, &self.form.port)
     }
 
     /// Draws the whole window. Used by eframe and, headless, by the tests.
@@ -297,12 +312,22 @@ impl SocketFetchApp {
             });
         }
 
+        let mut follow = None;
         egui::CentralPanel::default_margins().show(ui, |ui| {
-            if let Some(error) = &self.input_error {
+            if let Some(failure) = &self.start_failure {
+                start_failure_card_ui(ui, failure);
+                ui.add_space(6.0);
+            } else if let Some(error) = &self.input_error {
                 error_card_ui(ui, error, 0);
                 ui.add_space(6.0);
             } else if let Some(error) = self.view.as_ref().and_then(FetchView::error) {
                 error_card_ui(ui, error, self.view.as_ref().map_or(0, FetchView::received));
+                ui.add_space(6.0);
+            }
+            if let Some(redirect) = self.redirect() {
+                if redirect_ui(ui, &redirect) {
+                    follow = Some(redirect);
+                }
                 ui.add_space(6.0);
             }
             ui.horizontal(|ui| {
@@ -340,6 +365,9 @@ impl SocketFetchApp {
             }
         });
 
+        if let Some(Redirect::Follow { url, target }) = follow {
+            self.follow(ui.ctx(), &url, target);
+        }
         self.save_dialog_ui(ui);
         if let Some(notice) = &self.notice {
             let left = if notice.good { NOTICE_TIME } else { WARNING_TIME }.saturating_sub(notice.since.elapsed());
@@ -567,26 +595,65 @@ impl SocketFetchApp {
         }
     }
 
+    /// A fetch of what the form says; an input error instead clears the stage, so nothing on screen
+    /// belongs to an older fetch.
     fn start_fetch(&mut self, ctx: &egui::Context) {
         if self.view.as_ref().is_some_and(FetchView::is_running) {
             return; // Fetch is Cancel while running; Enter must not start a second fetch by accident
         }
-        let checked = Target::parse(&self.form.host, &self.form.port)
-            .and_then(|target| Ok((target, self.form.limits.for_job()?)));
-        let (target, limits) = match checked {
-            Ok(checked) => checked,
-            Err(e) => {
-                self.input_error = Some(e.into());
-                return;
+        match Target::parse(&self.form.host, &self.form.port) {
+            Ok(target) => {
+                // A port written in the host (a pasted URL) is the one used: the Port field shows it.
+                self.form.port = target.port.to_string();
+                self.launch(ctx, target, None);
             }
+            Err(e) => self.clear_stage(Some(e.into())),
+        }
+    }
+
+    /// The reply's redirect, once the fetch has ended: where it sends the client next.
+    fn redirect(&self) -> Option<Redirect> {
+        let view = self.view.as_ref().filter(|v| !v.is_running())?;
+        let head = view.head.as_ref().filter(|h| is_redirect_status(h.status))?;
+        redirect_of(head, self.target.as_ref()?)
+    }
+
+    /// Follows the current fetch's redirect to `url`: the form shows the new address, and the fetch
+    /// is the next hop of the same story.
+    fn follow(&mut self, ctx: &egui::Context, url: &url::Url, target: Target) {
+        let Some(previous) = self.view.take() else { return };
+        self.form.host = url.to_string();
+        self.form.port = target.port.to_string();
+        let from = self.target.as_ref().and_then(|t| fetch::url_of(t).ok()).unwrap_or_else(|| url.clone());
+        let line = format!("Hop {}: {}", previous.hop + 1, hops::hop_text(&from, url));
+        self.launch(ctx, target, Some((previous, line)));
+    }
+
+    /// Nothing on screen from an earlier fetch: the steps, log, explanation, reply and notice go back
+    /// to waiting, with `error` said instead.
+    fn clear_stage(&mut self, error: Option<FetchError>) {
+        self.view = None;
+        self.target = None;
+        self.selection = ReplyViewState::default();
+        self.input_error = error;
+        self.start_failure = None;
+        self.notice = None; // "Copied the reply ..." spoke of the reply now gone
+    }
+
+    /// Starts fetching `target` with the form's limits; `hop`: the fetch it follows on from, and the
+    /// line that says so.
+    fn launch(&mut self, ctx: &egui::Context, target: Target, hop: Option<(FetchView, String)>) {
+        let limits = match self.form.limits.for_job() {
+            Ok(limits) => limits,
+            Err(e) => return self.clear_stage(Some(FetchError::Input(e.into()))),
         };
-        self.input_error = None;
         if self.worker.is_none() {
             let ctx = ctx.clone();
             match Worker::spawn(self.events_tx.clone(), Arc::new(move || ctx.request_repaint())) {
                 Ok(worker) => self.worker = Some(worker),
                 Err(e) => {
-                    self.input_error = Some(FetchError::Other { step: "start", detail: e.to_string() });
+                    self.clear_stage(None);
+                    self.start_failure = Some(StartFailure::Worker(e));
                     return;
                 }
             }
@@ -598,9 +665,13 @@ impl SocketFetchApp {
         job.read_timeout = limits.read_timeout;
         job.max_bytes = limits.max_bytes;
         let id = worker.fetch(job);
-        self.view = Some(FetchView::new(id, target.host, target.port, limits.max_bytes));
-        self.selection = ReplyViewState::default();
-        self.body = Body::Raw;
+        let (host, port) = (target.host.clone(), target.port);
+        self.clear_stage(None);
+        self.view = Some(match hop {
+            Some((previous, line)) => FetchView::next_hop(previous, id, host, port, limits.max_bytes, line),
+            None => FetchView::new(id, host, port, limits.max_bytes),
+        });
+        self.target = Some(target);
     }
 
     fn cancel(&self) {
@@ -621,8 +692,8 @@ impl SocketFetchApp {
             match DemoServer::start(0) {
                 Ok(server) => self.demo = Some(server),
                 Err(e) => {
-                    self.input_error =
-                        Some(FetchError::Other { step: "demo server", detail: format!("it could not start: {e}") });
+                    self.clear_stage(None);
+                    self.start_failure = Some(StartFailure::DemoServer(e));
                     return;
                 }
             }
@@ -634,6 +705,7 @@ impl SocketFetchApp {
             self.form.host = format!("127.0.0.1{path}");
             self.form.port = server.addr().port().to_string();
             self.input_error = None;
+            self.start_failure = None;
         }
     }
 
@@ -648,7 +720,8 @@ impl SocketFetchApp {
         let Some(shot) = &mut self.screenshot else { return };
         let finished =
             self.view.as_ref().is_some_and(|v| !v.is_running() && v.decoded.as_ref().is_none_or(DecodedBody::is_done))
-                || self.input_error.is_some();
+                || self.input_error.is_some()
+                || self.start_failure.is_some();
         if !finished && (paused.is_none() || paused != shot.pause_at) {
             return;
         }

@@ -53,16 +53,16 @@ pub struct Shared {
 
 impl DecodedBody {
     /// Starts decoding by `plan`, from the reply kept so far (`kept`) and the chunks fed after it; the
-    /// body starts `head_len` bytes into the reply. At most `limit` decoded bytes are kept.
-    pub fn start(plan: Plan, kept: &[u8], head_len: usize, limit: u64) -> io::Result<Self> {
+    /// body starts `body_start` bytes into the reply. At most `limit` decoded bytes are kept.
+    pub fn start(plan: Plan, kept: &[u8], body_start: usize, limit: u64) -> io::Result<Self> {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let (feed, chunks) = unbounded();
         // The thread holds the store weakly: once the window drops this reply, decoding stops.
         let store = Arc::downgrade(&shared);
         let thread_plan = plan.clone();
         // The head usually ends in the chunk not yet kept; if it ended earlier, body bytes are kept already.
-        let body_kept = kept.get(head_len..).unwrap_or_default().to_vec();
-        let skip = head_len.saturating_sub(kept.len());
+        let body_kept = kept.get(body_start..).unwrap_or_default().to_vec();
+        let skip = body_start.saturating_sub(kept.len());
         thread::Builder::new().name("body-decoder".to_owned()).spawn(move || {
             let raw = io::Cursor::new(body_kept).chain(ChunkReader { chunks, chunk: None, at: 0, skip });
             let outcome = decode(&thread_plan, raw, limit, &mut |piece| match store.upgrade() {

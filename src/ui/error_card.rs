@@ -1,32 +1,108 @@
-//! The error card: what went wrong in plain words, what to try, and that what arrived is kept.
+//! The error card: what went wrong in plain words, what to try, and that what arrived is kept; and
+//! the card for when the window itself could not start a part of its own.
 
 use egui::{Color32, RichText, Ui};
 
 use crate::fetch::{FetchError, InputError};
 
+/// A part of socket-fetch the window could not start: not a fetch that failed, so it gets a card of
+/// its own.
+#[derive(Debug)]
+pub enum StartFailure {
+    /// The thread that fetches (the engine's worker).
+    Worker(std::io::Error),
+    /// The built-in demo server.
+    DemoServer(std::io::Error),
+}
+
+impl StartFailure {
+    /// The card's title.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Self::Worker(_) => "socket-fetch could not start its fetching thread",
+            Self::DemoServer(_) => "socket-fetch could not start its demo server",
+        }
+    }
+
+    /// What happened, in plain words, with the system's own reason.
+    pub fn message(&self) -> String {
+        match self {
+            Self::Worker(e) => format!("The thread that does the fetching in the background did not start: {e}."),
+            Self::DemoServer(e) => format!("The web server built into socket-fetch did not start: {e}."),
+        }
+    }
+
+    pub fn hint(&self) -> &'static str {
+        match self {
+            Self::Worker(_) => {
+                "This computer may be short of memory or of threads: close some programs and press Fetch again."
+            }
+            Self::DemoServer(_) => {
+                "Press Use demo server again; if it keeps failing, run `socket-fetch serve-demo` in a terminal to see why."
+            }
+        }
+    }
+}
+
 pub fn error_card_ui(ui: &mut Ui, error: &FetchError, kept_bytes: u64) {
-    let (title, fill) = match error {
-        FetchError::Cancelled => ("Stopped", ui.visuals().faint_bg_color),
-        FetchError::Input(InputError::Limit(_)) => {
-            ("Check the limits", ui.visuals().error_fg_color.gamma_multiply(0.15))
-        }
-        FetchError::Input(InputError::PathHasControl { .. }) => {
-            ("Check the path", ui.visuals().error_fg_color.gamma_multiply(0.15))
-        }
-        FetchError::Input(_) => ("Check the host and port", ui.visuals().error_fg_color.gamma_multiply(0.15)),
-        _ => ("The fetch did not finish", ui.visuals().error_fg_color.gamma_multiply(0.15)),
+    let title = match error {
+        FetchError::Cancelled => "Stopped",
+        FetchError::Input(InputError::Limit(_)) => "Check the limits",
+        FetchError::Input(InputError::PathHasControl { .. }) => "Check the path",
+        FetchError::Input(_) => "Check the host and port",
+        _ => "The fetch did not finish",
     };
+    let quiet = matches!(error, FetchError::Cancelled);
+    let kept = (kept_bytes > 0)
+        .then(|| format!("What arrived before this, {}, is kept below.", crate::format::bytes(kept_bytes)));
+    card_ui(ui, title, quiet, &error.to_string(), error.hint(), kept);
+}
+
+pub fn start_failure_card_ui(ui: &mut Ui, failure: &StartFailure) {
+    card_ui(ui, failure.title(), false, &failure.message(), failure.hint(), None);
+}
+
+/// The card's frame, title, message, hint and a last line; `quiet` for what the person did themselves
+/// (a cancel).
+fn card_ui(ui: &mut Ui, title: &str, quiet: bool, message: &str, hint: &str, last: Option<String>) {
+    let fill = if quiet { ui.visuals().faint_bg_color } else { ui.visuals().error_fg_color.gamma_multiply(0.15) };
     egui::Frame::group(ui.style()).fill(fill).stroke((1.0, ui.visuals().error_fg_color)).show(ui, |ui| {
         ui.set_width(ui.available_width());
         ui.label(RichText::new(format!("✖ {title}")).strong().size(18.0).color(ui.visuals().error_fg_color));
-        ui.label(RichText::new(error.to_string()).size(16.0));
-        ui.label(
-            RichText::new(format!("What to try: {}", error.hint()))
-                .size(15.0)
-                .color(Color32::from_rgb(0x2e, 0x86, 0xde)),
-        );
-        if kept_bytes > 0 {
-            ui.label(format!("What arrived before this, {}, is kept below.", crate::format::bytes(kept_bytes)));
+        ui.label(RichText::new(message).size(16.0));
+        ui.label(RichText::new(format!("What to try: {hint}")).size(15.0).color(Color32::from_rgb(0x2e, 0x86, 0xde)));
+        if let Some(last) = last {
+            ui.label(last);
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::{NodeT as _, Queryable as _};
+
+    use super::*;
+
+    /// The card's texts (a label's text is its node's value), drawn headless.
+    fn card_labels(draw: impl FnMut(&mut Ui)) -> Vec<String> {
+        let harness = Harness::new_ui(draw);
+        harness.query_all_by(|node| node.value().is_some()).filter_map(|node| node.accesskit_node().value()).collect()
+    }
+
+    #[test]
+    fn a_part_that_did_not_start_is_not_called_a_fetch() {
+        for failure in [
+            StartFailure::Worker(std::io::Error::other("no threads left")),
+            StartFailure::DemoServer(std::io::Error::other("no ports left")),
+        ] {
+            let labels = card_labels(|ui| start_failure_card_ui(ui, &failure));
+            assert!(labels.iter().any(|l| l.starts_with("✖ socket-fetch could not start its ")), "{labels:?}");
+            assert!(labels.iter().any(|l| l.contains("no threads left") || l.contains("no ports left")), "{labels:?}");
+            assert!(labels.iter().any(|l| l.starts_with("What to try: ")), "{labels:?}");
+            assert!(!labels.iter().any(|l| l.contains("The fetch did not finish")), "{labels:?}");
+        }
+        let labels = card_labels(|ui| error_card_ui(ui, &FetchError::ClosedEmpty, 0));
+        assert!(labels.iter().any(|l| l == "✖ The fetch did not finish"), "{labels:?}");
+    }
 }

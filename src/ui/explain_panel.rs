@@ -1,16 +1,30 @@
 //! Teaching mode's panel: what the current step does, in plain words, with the client–server and
-//! layer pictures, and the meaning of every technical word it uses.
+//! layer pictures, the meaning of every technical word it uses, and this fetch's own request and
+//! reply told part by part from their bytes.
 
 use egui::{RichText, Ui};
 
 use crate::fetch::Step;
+use crate::format;
 use crate::teach::{
-    Layer, REPLY_PARTS, REQUEST_PARTS, define, failure_story, layer_at_work, layer_note, status_meaning, step_text,
+    FIRST_BYTES, Layer, REPLY_PARTS, define, describe_body, failure_story, layer_at_work, layer_note, one_line_bytes,
+    reply_end, reply_header_meaning, request_line_meaning, request_lines, status_meaning, step_text,
 };
 
 use super::fetch_view::FetchView;
 use super::palette;
 use super::pictures::{layers_ui, wire_ui};
+
+/// Up to this many header lines are listed in full; more go in a list of their own that scrolls,
+/// so a reply with a hundred headers does not make the panel a hundred rows long.
+const HEADERS_IN_FULL: usize = 12;
+/// The height of that list.
+const HEADER_LIST_HEIGHT: f32 = 200.0;
+/// The most header lines told: a hostile head can hold a hundred thousand, and laying each out
+/// every frame would freeze the window. The rest are in the raw reply.
+const HEADERS_TOLD: usize = 200;
+/// How much of a header line is shown.
+const HEADER_CHARS: usize = 100;
 
 pub fn explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
     ui.add_space(6.0);
@@ -28,8 +42,12 @@ pub fn explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
                 .size(16.0),
             );
         }
-        (Some(_), Some(step)) => step_explanation_ui(ui, step, paused == Some(step)),
+        (Some(view), Some(step)) => step_explanation_ui(ui, view, step, paused == Some(step)),
         (Some(view), None) => ending_ui(ui, view),
+    }
+    if let Some(view) = view.filter(|v| v.head.is_some() || v.head_problem.is_some()) {
+        ui.add_space(8.0);
+        reply_anatomy_ui(ui, view);
     }
     ui.add_space(10.0);
     wire_ui(ui, view);
@@ -71,9 +89,9 @@ fn short_role(layer: Layer) -> &'static str {
     }
 }
 
-fn step_explanation_ui(ui: &mut Ui, step: Step, paused: bool) {
+fn step_explanation_ui(ui: &mut Ui, view: &FetchView, step: Step, paused: bool) {
     let text = step_text(step);
-    ui.label(RichText::new(format!("Step {} of 5", step.index() + 1)).weak());
+    ui.label(RichText::new(format!("Step {} of {}", step.index() + 1, Step::ALL.len())).weak());
     ui.heading(RichText::new(text.title).strong());
     if paused {
         egui::Frame::group(ui.style()).stroke((1.5, palette::NOW)).show(ui, |ui| {
@@ -84,34 +102,115 @@ fn step_explanation_ui(ui: &mut Ui, step: Step, paused: bool) {
         ui.add_space(4.0);
     }
     ui.label(RichText::new(text.explanation).size(16.0));
+    if step == Step::Send
+        && let Some(line) = first_line(&view.request)
+    {
+        // Step 4 quotes the request this fetch sends, not an example.
+        ui.add_space(4.0);
+        ui.label(RichText::new("This fetch's first line:").strong());
+        ui.monospace(one_line_bytes(line, 200));
+        ui.label(RichText::new(request_line_meaning(&String::from_utf8_lossy(line))).size(16.0));
+    }
 }
 
-/// After the fetch: what the reply's parts are and what its status code means.
+/// The request line: the bytes before the first line end.
+fn first_line(bytes: &[u8]) -> Option<&[u8]> {
+    let end = bytes.windows(2).position(|w| w == b"\r\n").unwrap_or(bytes.len());
+    (end > 0).then(|| &bytes[..end])
+}
+
+/// After the fetch: how it ended, and at which step.
 fn ending_ui(ui: &mut Ui, view: &FetchView) {
     if let Some(error) = view.error() {
         ui.heading("The fetch stopped");
         if let Some(step) = view.failed_step() {
             ui.label(RichText::new(format!("At step {}: {}.", step.index() + 1, step_text(step).title)).weak());
+        } else if let Some(step) = view.not_run_step() {
+            let title = step_text(step).title;
+            ui.label(RichText::new(format!("Before step {}: {title}, which did not run.", step.index() + 1)).weak());
         }
         ui.label(RichText::new(failure_story(error)).size(16.0));
         ui.label(RichText::new("The card beside the reply says what happened, and what to try next.").weak());
         return;
     }
     ui.heading("The reply has arrived");
-    if let Some(head) = &view.head {
-        ui.label(RichText::new(format!("Status {}: {}", head.status, status_meaning(head.status))).size(16.0));
+    ui.label(RichText::new(reply_end(view.completion.map(|c| (c.line_open, c.extra)))).size(16.0));
+}
+
+/// This reply, part by part, from its bytes: live while it arrives.
+fn reply_anatomy_ui(ui: &mut Ui, view: &FetchView) {
+    let bytes = view.reply.bytes();
+    ui.label(RichText::new("This reply, part by part").strong().size(17.0));
+    let Some(head) = &view.head else {
+        if let Some(problem) = &view.head_problem {
+            ui.label(format!(
+                "This reply is not ordinary HTTP: {}.",
+                one_line_bytes(problem.to_string().as_bytes(), 120)
+            ));
+            ui.label("Its first bytes:");
+            ui.monospace(one_line_bytes(&bytes[..bytes.len().min(FIRST_BYTES * 4)], FIRST_BYTES));
+        }
+        return;
+    };
+    let [status_part, headers_part, empty_part, body_part] = REPLY_PARTS;
+    part_heading_ui(ui, status_part.name, status_part.meaning);
+    if let Some(line) = first_line(&bytes[..head.head_len.min(bytes.len())]) {
+        ui.monospace(one_line_bytes(line, 120));
     }
-    ui.add_space(4.0);
-    ui.label(RichText::new("A reply has four parts:").strong());
-    for part in REPLY_PARTS {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(RichText::new(part.name).strong());
-            if !part.example.is_empty() {
-                ui.monospace(part.example);
-            }
-            ui.label(part.meaning);
+    ui.label(RichText::new(format!("Status {}: {}", head.status, status_meaning(head.status))).size(16.0));
+
+    part_heading_ui(
+        ui,
+        &format!("{} ({} lines)", headers_part.name, format::count(head.headers.len() as u64)),
+        headers_part.meaning,
+    );
+    let rows = |ui: &mut Ui| {
+        for header in head.headers.iter().take(HEADERS_TOLD) {
+            // Enough of the value for a line: it may be megabytes.
+            let value = &header.value[..header.value.len().min(HEADER_CHARS * 4)];
+            let line = [header.name.as_bytes(), b": ", value].concat();
+            ui.monospace(one_line_bytes(&line, HEADER_CHARS));
+            ui.indent(ui.next_auto_id(), |ui| {
+                ui.label(RichText::new(reply_header_meaning(&header.name, &header.value)).weak());
+            });
+        }
+        if let Some(more) = head.headers.len().checked_sub(HEADERS_TOLD).filter(|more| *more > 0) {
+            ui.label(format!("… and {} more header lines: the Reply tab shows them all.", format::count(more as u64)));
+        }
+    };
+    if head.headers.len() > HEADERS_IN_FULL {
+        ui.label(RichText::new("Scroll the list to see them all.").weak());
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("reply headers")
+                .max_height(HEADER_LIST_HEIGHT)
+                .auto_shrink([false, true])
+                .show(ui, rows);
         });
+    } else {
+        rows(ui);
     }
+
+    part_heading_ui(ui, empty_part.name, empty_part.meaning);
+
+    let body = bytes.get(head.head_len..).unwrap_or_default();
+    let story = describe_body(head, body, !view.is_running());
+    part_heading_ui(ui, body_part.name, body_part.meaning);
+    ui.label(RichText::new(&story.what).size(16.0));
+    if !story.first_bytes.is_empty() {
+        ui.label("Its first bytes, as they came:");
+        ui.monospace(&story.first_bytes);
+    }
+    let so_far = if view.is_running() { " so far" } else { "" };
+    ui.label(format!("Its size{so_far}: {}", story.size)).on_hover_text(&story.exact_size);
+}
+
+fn part_heading_ui(ui: &mut Ui, name: &str, meaning: &str) {
+    ui.add_space(4.0);
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new(name).strong());
+        ui.label(RichText::new(meaning).weak());
+    });
 }
 
 /// The request as it was sent, line by line, each with what it means.
@@ -119,19 +218,10 @@ fn request_parts_ui(ui: &mut Ui, view: Option<&FetchView>) {
     let Some(view) = view.filter(|v| !v.request.is_empty()) else { return };
     ui.add_space(8.0);
     ui.label(RichText::new("The request, line by line").strong());
-    let request = String::from_utf8_lossy(&view.request);
-    let lines: Vec<&str> = request.split("\r\n").collect();
-    for (i, line) in lines.iter().take(lines.len().saturating_sub(1)).enumerate() {
-        let part = if i == 0 {
-            &REQUEST_PARTS[0]
-        } else if line.is_empty() {
-            &REQUEST_PARTS[2]
-        } else {
-            &REQUEST_PARTS[1]
-        };
-        ui.horizontal_wrapped(|ui| {
-            ui.monospace(if line.is_empty() { "(empty line)" } else { line });
-            ui.label(RichText::new(part.meaning).weak());
+    for line in request_lines(&view.request) {
+        ui.monospace(&line.shown);
+        ui.indent(ui.next_auto_id(), |ui| {
+            ui.label(RichText::new(&line.meaning).weak());
         });
     }
 }

@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::fetch::decode::Plan;
-use crate::fetch::{Event, EventKind, FetchError, JobId, ReplyHead, Step, Summary};
+use crate::fetch::{Event, EventKind, FetchError, Framing, HeadProblem, JobId, ReplyHead, Step, Summary};
+use crate::teach::{is_typed_address, lookup_result, reply_end, step_heading};
 
 use super::decoded_body::DecodedBody;
 use super::reply_text::ReplyText;
@@ -23,12 +24,30 @@ pub enum StepState {
     Running,
     Done(Duration),
     Failed,
+    /// The fetch ended while paused before this step: it never ran.
+    NotRun,
 }
 
 #[derive(Debug, Clone)]
 pub struct LogLine {
     pub at: Duration,
     pub text: String,
+}
+
+impl LogLine {
+    /// The line's time as the log panel and the copied log both show it.
+    pub fn stamp(&self) -> String {
+        format!("{:>9.3} ms", self.at.as_secs_f64() * 1000.0)
+    }
+}
+
+/// How a reply that was complete by its framing ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completion {
+    /// Bytes that came after the reply's end, kept in the reply.
+    pub extra: u64,
+    /// The server had not hung up: socket-fetch did.
+    pub line_open: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -50,7 +69,9 @@ pub struct FetchView {
     pub connected: Option<(SocketAddr, SocketAddr)>,
     pub sent: Option<usize>,
     pub head: Option<ReplyHead>,
-    pub head_problem: Option<String>,
+    pub head_problem: Option<HeadProblem>,
+    /// How the reply ended by its framing, once it has.
+    pub completion: Option<Completion>,
     pub reply: ReplyText,
     /// The body with its chunk sizes removed and unzipped, when the reply is chunked or compressed.
     pub decoded: Option<DecodedBody>,
@@ -58,6 +79,12 @@ pub struct FetchView {
     pub max_bytes: u64,
     pub log: Vec<LogLine>,
     pub summary: Option<Summary>,
+    /// Which hop of a chain of redirects this fetch is: 1 for a fetch started from the form.
+    pub hop: usize,
+    /// After the first hop: where this one came from and where it goes, as the log and the steps say it.
+    pub hop_line: Option<String>,
+    /// Where this hop's log times start: the earlier hops' last time, so the log of a chain reads in order.
+    log_offset: Duration,
 }
 
 impl FetchView {
@@ -74,11 +101,30 @@ impl FetchView {
             sent: None,
             head: None,
             head_problem: None,
+            completion: None,
             reply: ReplyText::default(),
             decoded: None,
             max_bytes,
             log: Vec::new(),
             summary: None,
+            hop: 1,
+            hop_line: None,
+            log_offset: Duration::ZERO,
+        }
+    }
+
+    /// The next hop of the same story, following `previous`'s redirect: its log lines stay, then
+    /// `hop_line`, and this hop's times go on from theirs.
+    pub fn next_hop(previous: Self, job: JobId, host: String, port: u16, max_bytes: u64, hop_line: String) -> Self {
+        let log_offset = previous.log.last().map_or(Duration::ZERO, |line| line.at);
+        let mut log = previous.log;
+        log.push(LogLine { at: log_offset, text: hop_line.clone() });
+        Self {
+            hop: previous.hop + 1,
+            hop_line: Some(hop_line),
+            log,
+            log_offset,
+            ..Self::new(job, host, port, max_bytes)
         }
     }
 
@@ -93,6 +139,11 @@ impl FetchView {
     /// The step waiting for Next, in step-through mode.
     pub fn paused_before(&self) -> Option<Step> {
         Step::ALL.into_iter().find(|s| self.steps[s.index()] == StepState::Paused)
+    }
+
+    /// The step the fetch ended before, while paused: it never ran.
+    pub fn not_run_step(&self) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| self.steps[s.index()] == StepState::NotRun)
     }
 
     /// The step at which the fetch failed or was stopped.
@@ -114,7 +165,7 @@ impl FetchView {
         let mut text = String::new();
         for line in &self.log {
             // Writing to a String cannot fail.
-            let _ = writeln!(text, "[{:>9.3} ms] {}", line.at.as_secs_f64() * 1000.0, line.text);
+            let _ = writeln!(text, "[{}] {}", line.stamp(), line.text);
         }
         text
     }
@@ -123,7 +174,9 @@ impl FetchView {
     fn start_decoding(&mut self, head: &ReplyHead, text: &mut String) {
         let Some(plan) = Plan::for_head(head) else { return };
         let note = head_note(&plan);
-        match DecodedBody::start(plan, self.reply.bytes(), head.head_len, self.max_bytes) {
+        // Interim 1xx heads before this one are skipped too: `offset` is where this head starts.
+        let body_start = usize::try_from(head.offset.saturating_add(head.head_len as u64)).unwrap_or(usize::MAX);
+        match DecodedBody::start(plan, self.reply.bytes(), body_start, self.max_bytes) {
             Ok(decoded) => {
                 let _ = write!(text, " {note}");
                 self.decoded = Some(decoded);
@@ -134,10 +187,21 @@ impl FetchView {
         }
     }
 
+    /// Whether the host was typed as an IP address, which is used as typed, with no name lookup.
+    pub fn host_is_address(&self) -> bool {
+        is_typed_address(&self.host)
+    }
+
     pub fn apply(&mut self, event: Event) {
         if event.job != self.job {
             return; // a late event of an earlier fetch
         }
+        // The engine's clock starts at step 1, after Started was sent: the log starts at 0 and never
+        // goes back.
+        let at = match event.kind {
+            EventKind::Started { .. } => self.log_offset,
+            _ => (self.log_offset + event.at).max(self.log.last().map_or(Duration::ZERO, |line| line.at)),
+        };
         let message = match event.kind {
             EventKind::Started { host, port, request } => {
                 self.request = request;
@@ -145,16 +209,16 @@ impl FetchView {
             }
             EventKind::Paused { next } => {
                 self.steps[next.index()] = StepState::Paused;
-                Some(format!("Paused before \"{}\". Press Next to go on.", next.tutorial_line()))
+                Some(format!("Paused before {}. Press \"Next step\" to run it.", step_heading(next)))
             }
             EventKind::StepStarted(step) => {
                 self.steps[step.index()] = StepState::Running;
-                Some(format!("# {}", step.tutorial_line()))
+                Some(format!("{}.", step_heading(step)))
             }
             EventKind::Resolved { addresses } => {
-                let list: Vec<String> = addresses.iter().map(ToString::to_string).collect();
+                let text = lookup_result(&self.host, &addresses);
                 self.addresses = addresses;
-                Some(format!("The name lookup found: {}.", list.join(", ")))
+                Some(text)
             }
             EventKind::Connecting { address, attempt, of } => {
                 self.attempts.push(Attempt { address, error: None });
@@ -174,15 +238,20 @@ impl FetchView {
             }
             EventKind::Sent { bytes } => {
                 self.sent = Some(bytes);
-                Some(format!("Sent the request: {}.", format::bytes(bytes as u64)))
+                Some(format!("Sent the request: {}.", format::detailed(bytes as u64)))
             }
             EventKind::Head(head) => {
-                let length = match (&head.length_problem, head.expected_total) {
+                let length = match (&head.length_problem, head.framing) {
                     (Some(problem), _) => {
                         format!(" Its length cannot be used ({problem}), so the end comes when the server hangs up.")
                     }
-                    (None, Some(total)) => format!(" It announces {} in all.", format::bytes(total)),
-                    (None, None) => {
+                    (None, _) if head.is_interim() => " It is an interim reply: the real one follows.".to_owned(),
+                    (None, Framing::NoBody) => " It has no body.".to_owned(),
+                    (None, Framing::Length(body)) => format!(" Its body is {} long.", format::detailed(body)),
+                    (None, Framing::Chunked) => {
+                        " Its body comes in chunks, each after its size; a chunk of size 0 ends it.".to_owned()
+                    }
+                    (None, Framing::UntilClose) => {
                         " It does not say how long it is, so the end comes when the server hangs up.".to_owned()
                     }
                 };
@@ -199,12 +268,9 @@ impl FetchView {
                 self.head = Some(head);
                 Some(text)
             }
-            EventKind::HeadUnreadable { reason } => {
-                let text = format!(
-                    "This reply is not ordinary HTTP: {}. Its bytes are shown as they came.",
-                    one_line(&reason)
-                );
-                self.head_problem = Some(reason);
+            EventKind::HeadUnreadable { problem } => {
+                let text = format!("This reply is not ordinary HTTP: {problem}. Its bytes are shown as they came.");
+                self.head_problem = Some(problem);
                 Some(text)
             }
             EventKind::Received { chunk, .. } => {
@@ -215,7 +281,10 @@ impl FetchView {
                 }
                 first.then(|| "The first bytes of the reply arrived.".to_owned())
             }
-            EventKind::ReplyComplete { .. } => None,
+            EventKind::ReplyComplete { extra, line_open } => {
+                self.completion = Some(Completion { extra, line_open });
+                None
+            }
             EventKind::StepDone { step, took } => {
                 self.steps[step.index()] = StepState::Done(took);
                 None
@@ -225,18 +294,21 @@ impl FetchView {
                     decoded.end_of_reply();
                 }
                 for state in &mut self.steps {
-                    if matches!(state, StepState::Running | StepState::Paused) {
-                        *state = StepState::Failed;
+                    match state {
+                        StepState::Running => *state = StepState::Failed,
+                        StepState::Paused => *state = StepState::NotRun,
+                        _ => {}
                     }
                 }
                 let text = match &summary.error {
                     None => format!(
-                        "The server hung up: the reply is complete, {} in {:.2} ms.",
-                        format::bytes(summary.received),
-                        summary.timings.total.as_secs_f64() * 1000.0
+                        "The reply is complete, {} in {:.2} ms. {}",
+                        format::detailed(summary.received),
+                        summary.timings.total.as_secs_f64() * 1000.0,
+                        reply_end(self.completion.map(|c| (c.line_open, c.extra)))
                     ),
                     Some(error) if summary.received > 0 => {
-                        format!("Stopped: {error} {} had arrived; they are kept.", format::bytes(summary.received))
+                        format!("Stopped: {error} {} had arrived; they are kept.", format::detailed(summary.received))
                     }
                     Some(error) => format!("Stopped: {error}"),
                 };
@@ -245,7 +317,78 @@ impl FetchView {
             }
         };
         if let Some(text) = message {
-            self.log.push(LogLine { at: event.at, text });
+            self.log.push(LogLine { at, text });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fetch::Timings;
+
+    fn event(at_ms: u64, kind: EventKind) -> Event {
+        Event { job: 7, at: Duration::from_millis(at_ms), kind }
+    }
+
+    fn finished(error: Option<FetchError>) -> EventKind {
+        EventKind::Finished(Summary { received: 49, timings: Timings::default(), error })
+    }
+
+    #[test]
+    fn a_reply_complete_by_its_length_says_who_hung_up_and_what_came_after() {
+        for (line_open, extra, says) in [
+            (true, 12, ["kept the line open", "socket-fetch hung up", "12 more bytes came after the reply"]),
+            (false, 0, ["reply was complete, and the server hung up", "", ""]),
+        ] {
+            let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80, crate::fetch::DEFAULT_MAX_BYTES);
+            view.apply(event(1, EventKind::ReplyComplete { extra, line_open }));
+            view.apply(event(2, finished(None)));
+            let last = &view.log.last().expect("a log line").text;
+            for text in says {
+                assert!(last.contains(text), "{last}");
+            }
+            assert_eq!(last.contains("more bytes"), extra > 0, "{last}");
+        }
+        let mut closed = FetchView::new(7, "example.invalid".to_owned(), 80, crate::fetch::DEFAULT_MAX_BYTES);
+        closed.apply(event(2, finished(None)));
+        assert!(closed.log[0].text.contains("The server hung up, and the reply is complete."));
+    }
+
+    #[test]
+    fn the_log_starts_at_zero_and_never_goes_back() {
+        let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80, crate::fetch::DEFAULT_MAX_BYTES);
+        // Started is stamped on the clock before step 1 restarts it.
+        view.apply(event(
+            5,
+            EventKind::Started {
+                host: "127.0.0.1".to_owned(),
+                port: 80,
+                request: Arc::from(&b"GET / HTTP/1.0\r\n\r\n"[..]),
+            },
+        ));
+        view.apply(event(1, EventKind::StepStarted(Step::Socket)));
+        view.apply(event(0, EventKind::StepStarted(Step::Resolve)));
+        view.apply(event(3, finished(Some(FetchError::Cancelled))));
+        let times: Vec<Duration> = view.log.iter().map(|line| line.at).collect();
+        assert_eq!(times[0], Duration::ZERO);
+        assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+        assert_eq!(times.len(), 4);
+    }
+
+    #[test]
+    fn a_step_the_fetch_ended_before_did_not_run_and_the_running_one_failed() {
+        let mut paused = FetchView::new(7, "127.0.0.1".to_owned(), 80, crate::fetch::DEFAULT_MAX_BYTES);
+        paused.apply(event(0, EventKind::Paused { next: Step::Socket }));
+        assert!(paused.log[0].text.contains("Press \"Next step\""), "{}", paused.log[0].text);
+        paused.apply(event(0, finished(Some(FetchError::Cancelled))));
+        assert_eq!(paused.steps[0], StepState::NotRun);
+        assert_eq!(paused.failed_step(), None);
+
+        let mut running = FetchView::new(7, "127.0.0.1".to_owned(), 80, crate::fetch::DEFAULT_MAX_BYTES);
+        running.apply(event(0, EventKind::StepStarted(Step::Socket)));
+        running.apply(event(1, finished(Some(FetchError::Cancelled))));
+        assert_eq!(running.steps[0], StepState::Failed);
+        assert_eq!(running.not_run_step(), None);
     }
 }

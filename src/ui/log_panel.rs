@@ -17,7 +17,7 @@ pub fn log_ui(ui: &mut Ui, view: Option<&FetchView>) -> bool {
         if let Some(view) = view {
             for line in &view.log {
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(format!("{:>8.2} ms", line.at.as_secs_f64() * 1000.0)).monospace().weak());
+                    ui.label(RichText::new(line.stamp()).monospace().weak());
                     ui.add(egui::Label::new(&line.text).selectable(true));
                 });
             }

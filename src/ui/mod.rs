@@ -11,6 +11,7 @@ mod form;
 mod log_panel;
 mod palette;
 mod pictures;
+mod redirect_bar;
 mod reply_text;
 mod reply_view;
 mod save_dialog;

@@ -2,26 +2,19 @@
 
 use egui::{RichText, Ui};
 
-use crate::cli::ms;
 use crate::fetch::Step;
+use crate::format::ms;
 
 use super::fetch_view::{FetchView, StepState};
 use super::palette;
 use crate::format;
 use crate::server_text::{one_line, visible};
-
-/// The plain-words title of a step.
-pub fn step_title(step: Step) -> &'static str {
-    match step {
-        Step::Socket => "Set up the socket",
-        Step::Resolve => "Look up the address",
-        Step::Connect => "Connect to the server",
-        Step::Send => "Send the request",
-        Step::Receive => "Receive the reply",
-    }
-}
+use crate::teach::step_text;
 
 pub fn steps_ui(ui: &mut Ui, view: Option<&FetchView>) {
+    if let Some(hop_line) = view.and_then(|v| v.hop_line.as_deref()) {
+        ui.label(RichText::new(hop_line).strong());
+    }
     for step in Step::ALL {
         let state = view.map_or(StepState::Waiting, |v| v.steps[step.index()]);
         ui.horizontal(|ui| {
@@ -31,11 +24,14 @@ pub fn steps_ui(ui: &mut Ui, view: Option<&FetchView>) {
                 StepState::Running => ui.add(egui::Spinner::new().size(18.0)),
                 StepState::Done(_) => ui.label(RichText::new("✔").size(18.0).color(palette::GOOD)),
                 StepState::Failed => ui.label(RichText::new("✖").size(18.0).color(ui.visuals().error_fg_color)),
+                StepState::NotRun => ui.label(RichText::new("–").size(18.0).weak()),
             };
-            let title = RichText::new(format!("{}. {}", step.index() + 1, step_title(step))).size(16.0);
+            let title = RichText::new(format!("{}. {}", step.index() + 1, step_text(step).title)).size(16.0);
             ui.label(if matches!(state, StepState::Running | StepState::Paused) { title.strong() } else { title });
-            if let StepState::Done(took) = state {
-                ui.label(RichText::new(ms(took)).weak());
+            match state {
+                StepState::Done(took) => drop(ui.label(RichText::new(ms(took)).weak())),
+                StepState::NotRun => drop(ui.label(RichText::new("not run").weak())),
+                _ => {}
             }
         });
         if let Some(view) = view {
@@ -48,6 +44,10 @@ fn details_ui(ui: &mut Ui, view: &FetchView, step: Step, state: StepState) {
     match step {
         Step::Socket if matches!(state, StepState::Done(_)) => {
             ui.label("A TCP socket is open, ready to call.");
+        }
+        Step::Resolve if view.host_is_address() && matches!(state, StepState::Done(_)) => {
+            ui.label("An IP address was typed: it is used as typed, with no name lookup.");
+            ui.monospace(view.addresses.first().map(ToString::to_string).unwrap_or_default());
         }
         Step::Resolve if !view.addresses.is_empty() => {
             let used = view.connected.map(|(_, remote)| remote.ip());
@@ -67,7 +67,7 @@ fn details_ui(ui: &mut Ui, view: &FetchView, step: Step, state: StepState) {
         }
         Step::Send => {
             if let Some(bytes) = view.sent {
-                ui.label(format!("{} sent", format::bytes(bytes as u64)));
+                ui.label(format!("{} sent", format::bytes(bytes as u64))).on_hover_text(format::exact(bytes as u64));
             }
         }
         Step::Receive if matches!(state, StepState::Running | StepState::Done(_) | StepState::Failed) => {
@@ -78,11 +78,16 @@ fn details_ui(ui: &mut Ui, view: &FetchView, step: Step, state: StepState) {
                         "{} of the {} the server announced received",
                         format::count(received),
                         format::bytes(total)
+                    ))
+                    .on_hover_text(format!(
+                        "{} of {}",
+                        format::exact(received),
+                        format::exact(total)
                     ));
                     ui.add(egui::ProgressBar::new(progress(received, total)).desired_width(220.0).show_percentage());
                 }
                 _ => {
-                    ui.label(format!("{} received", format::bytes(received)));
+                    ui.label(format!("{} received", format::bytes(received))).on_hover_text(format::exact(received));
                 }
             }
             if let Some(head) = &view.head {

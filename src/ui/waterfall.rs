@@ -3,8 +3,8 @@
 
 use egui::{Align2, Color32, FontId, Rect, RichText, Sense, Stroke, Ui, pos2, vec2};
 
-use crate::cli::ms;
 use crate::fetch::{Phase, Timings};
+use crate::format::ms;
 
 const ROW_HEIGHT: f32 = 26.0;
 const LABEL_WIDTH: f32 = 190.0;

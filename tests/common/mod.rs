@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run a job on a real worker and collect its events.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod nginx;
+
 use std::io::Read;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 use std::thread;
 use std::time::{Duration, Instant};
 
-use egui::{Key, OutputCommand};
+use egui::{Key, Modifiers, OutputCommand};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, HarnessBuilder};
 use socket_fetch::demo_server::DemoServer;
@@ -101,4 +101,18 @@ pub fn shows_text(harness: &Harness<'_, SocketFetchApp>, text: &str) -> bool {
 pub fn press(harness: &mut Harness<'_, SocketFetchApp>, key: Key) {
     harness.key_press(key);
     harness.run_steps(3);
+}
+
+/// Replaces the text of the field labelled `label` the way a person does: click in, select all, delete, type.
+pub fn fill(harness: &mut Harness<'_, SocketFetchApp>, label: &str, text: &str) {
+    harness.get_by_label(label).focus();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.key_press(Key::Backspace);
+    harness.step();
+    if !text.is_empty() {
+        harness.get_by_label(label).type_text(text);
+        harness.step();
+    }
+    assert_eq!(harness.get_by_label(label).value().unwrap_or_default(), text, "the {label} field");
 }

@@ -1,0 +1,305 @@
+//! Reading a reply's head (status line and headers) once it has fully arrived, and what it says about
+//! where the body ends (RFC 9112, section 6.3).
+//!
+//! Every number in a head is the server's claim: a length that cannot be believed is a [`HeadProblem`]
+//! kept beside the head, and the reply is then read until the server hangs up.
+
+use std::fmt;
+
+use super::event::{Framing, HeaderLine, ReplyHead};
+use crate::format::count;
+use crate::server_text::one_line;
+
+/// A reply head longer than this is not parsed (the bytes are still kept and shown).
+pub const MAX_HEAD: usize = 64 * 1024;
+
+/// Why a head, or its length, cannot be used. Each reads as the end of a sentence about the reply
+/// ("This reply is not ordinary HTTP: ...", "Its length cannot be used: ...").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeadProblem {
+    /// The bytes do not start like an HTTP reply; the parser's own words say where.
+    NotHttp(httparse::Error),
+    /// No blank line ended the head within [`MAX_HEAD`] bytes.
+    TooLong,
+    /// More than [`super::reply::MAX_INTERIM_HEADS`] interim (1xx) heads came without a real one.
+    EndlessInterimHeads,
+    /// A Content-Length value that is not a plain number, as sent (lossily made text).
+    LengthNotNumber(String),
+    /// A Content-Length value of more digits than any count of bytes can hold, as sent.
+    LengthBeyondCounting(String),
+    /// A Content-Length that, added to the head before it, is more than any reply can be.
+    LengthTooLarge(u64),
+    /// Two Content-Length values that differ: which one is meant cannot be known.
+    LengthsDisagree { first: u64, second: u64 },
+}
+
+impl fmt::Display for HeadProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotHttp(error) => write!(f, "it does not start like an HTTP reply ({error})"),
+            Self::TooLong => write!(f, "its head is longer than {} KiB", MAX_HEAD / 1024),
+            Self::EndlessInterimHeads => write!(
+                f,
+                "it sent more than {} interim heads (1xx) without ever sending the real one",
+                super::reply::MAX_INTERIM_HEADS
+            ),
+            Self::LengthNotNumber(value) => {
+                write!(f, "its Content-Length \"{}\" is not a number of bytes", one_line(value))
+            }
+            Self::LengthBeyondCounting(value) => {
+                write!(f, "its Content-Length {} is more than any reply can be", one_line(value))
+            }
+            Self::LengthTooLarge(claimed) => {
+                write!(f, "its Content-Length claims {} bytes, more than any reply can be", count(*claimed))
+            }
+            Self::LengthsDisagree { first, second } => write!(
+                f,
+                "it gives two different lengths ({} and {} bytes), so neither can be believed",
+                count(*first),
+                count(*second)
+            ),
+        }
+    }
+}
+
+/// What one feed of the head reader found.
+#[derive(Debug)]
+pub enum HeadRead {
+    /// The head has not ended yet.
+    More,
+    /// The head ended; `used` bytes of the bytes just fed belonged to it (the rest come after it).
+    Head { head: ReplyHead, used: usize },
+    /// The bytes cannot be read as a head; the reply is then only shown as it came.
+    Unreadable(HeadProblem),
+}
+
+/// Reads one reply head, fed in pieces of any size.
+#[derive(Debug)]
+pub struct HeadReader {
+    /// The head so far, at most [`MAX_HEAD`] + 1 bytes.
+    bytes: Vec<u8>,
+    /// Where this head starts in the reply: after any interim (1xx) heads before it.
+    offset: u64,
+    /// The request was HEAD: the reply then has no body, whatever its head says.
+    head_request: bool,
+}
+
+impl HeadReader {
+    pub fn new(offset: u64, head_request: bool) -> Self {
+        Self { bytes: Vec::new(), offset, head_request }
+    }
+
+    /// Takes the next bytes of the reply.
+    pub fn feed(&mut self, input: &[u8]) -> HeadRead {
+        let before = self.bytes.len();
+        let take = input.len().min(MAX_HEAD + 1 - before);
+        self.bytes.extend_from_slice(&input[..take]);
+        // A slot for every line the head can hold so far: real replies can carry a hundred headers.
+        let lines = memchr::memchr_iter(b'\n', &self.bytes).count();
+        let mut headers = vec![httparse::EMPTY_HEADER; lines];
+        let mut response = httparse::Response::new(&mut headers);
+        match response.parse(&self.bytes) {
+            Ok(httparse::Status::Complete(head_len)) => {
+                let head = self.read_head(&response, head_len);
+                HeadRead::Head { head, used: head_len.saturating_sub(before) }
+            }
+            Ok(httparse::Status::Partial) if self.bytes.len() <= MAX_HEAD => HeadRead::More,
+            Ok(httparse::Status::Partial) => HeadRead::Unreadable(HeadProblem::TooLong),
+            Err(error) => HeadRead::Unreadable(HeadProblem::NotHttp(error)),
+        }
+    }
+
+    fn read_head(&self, response: &httparse::Response<'_, '_>, head_len: usize) -> ReplyHead {
+        let status = response.code.unwrap_or(0);
+        let headers: &[httparse::Header<'_>] = response.headers;
+        let chunked = is_chunked(headers);
+        let bodiless = self.head_request || has_no_body(status);
+        // A length is only looked at where it frames the body (chunked coding wins over it).
+        let (length, length_problem) = match announced_length(headers) {
+            Ok(length) => (length, None),
+            Err(problem) => (None, Some(problem)),
+        };
+        // Checked: a claim near u64::MAX must not wrap round to a small total.
+        let head_end = self.offset.checked_add(head_len as u64);
+        let (framing, expected_total, length_problem) = match (length, head_end) {
+            _ if bodiless => (Framing::NoBody, head_end.filter(|_| !is_interim(status)), length_problem),
+            _ if status == 101 => (Framing::UntilClose, None, length_problem),
+            _ if chunked => (Framing::Chunked, None, length_problem),
+            (Some(length), Some(head_end)) => match head_end.checked_add(length) {
+                Some(total) => (Framing::Length(length), Some(total), length_problem),
+                None => (Framing::UntilClose, None, Some(HeadProblem::LengthTooLarge(length))),
+            },
+            _ => (Framing::UntilClose, None, length_problem),
+        };
+        ReplyHead {
+            version: response.version.unwrap_or(0),
+            status,
+            reason: response.reason.unwrap_or("").to_owned(),
+            offset: self.offset,
+            head_len,
+            headers: headers.iter().map(|h| HeaderLine { name: h.name.to_owned(), value: h.value.to_vec() }).collect(),
+            framing,
+            expected_total,
+            length_problem,
+        }
+    }
+}
+
+/// 1xx heads other than 101 (Switching Protocols) are interim: the real head follows them.
+pub fn is_interim(status: u16) -> bool {
+    matches!(status, 100..=199) && status != 101
+}
+
+/// Replies with these codes have no body, whatever their head says.
+fn has_no_body(status: u16) -> bool {
+    is_interim(status) || matches!(status, 204 | 304)
+}
+
+/// True when the last transfer coding is chunked: only then does chunked frame the body.
+fn is_chunked(headers: &[httparse::Header<'_>]) -> bool {
+    headers.iter().filter(|h| h.name.eq_ignore_ascii_case("transfer-encoding")).any(|h| {
+        String::from_utf8_lossy(h.value)
+            .rsplit(',')
+            .next()
+            .is_some_and(|last| last.trim().eq_ignore_ascii_case("chunked"))
+    })
+}
+
+/// The body length the head's Content-Length headers announce: `Ok(None)` when there is none, a
+/// problem when they cannot be believed. Several headers, or one with a list (`5, 5`), are usable only
+/// when they all agree (RFC 9110, section 8.6).
+fn announced_length(headers: &[httparse::Header<'_>]) -> Result<Option<u64>, HeadProblem> {
+    let mut claim: Option<u64> = None;
+    for header in headers.iter().filter(|h| h.name.eq_ignore_ascii_case("content-length")) {
+        let value = String::from_utf8_lossy(header.value);
+        for item in value.split(',').map(str::trim) {
+            if item.is_empty() || !item.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(HeadProblem::LengthNotNumber(value.into_owned()));
+            }
+            // All digits: only a number past u64::MAX fails.
+            let Ok(length) = item.parse::<u64>() else {
+                return Err(HeadProblem::LengthBeyondCounting(item.to_owned()));
+            };
+            match claim {
+                Some(first) if first != length => return Err(HeadProblem::LengthsDisagree { first, second: length }),
+                _ => claim = Some(length),
+            }
+        }
+    }
+    Ok(claim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn head_of(reply: &[u8], head_request: bool) -> (ReplyHead, usize) {
+        match HeadReader::new(0, head_request).feed(reply) {
+            HeadRead::Head { head, used } => (head, used),
+            other => panic!("no head read: {other:?}"),
+        }
+    }
+
+    fn head(reply: &[u8]) -> ReplyHead {
+        head_of(reply, false).0
+    }
+
+    #[test]
+    fn a_head_with_a_hundred_headers_is_read_whole() {
+        let mut reply = b"HTTP/1.1 200 OK\r\n".to_vec();
+        for i in 0..100 {
+            reply.extend_from_slice(format!("X-Header-{i}: value {i}\r\n").as_bytes());
+        }
+        reply.extend_from_slice(b"Content-Length: 2\r\n\r\nhi");
+        let head = head(&reply);
+        assert_eq!(head.headers.len(), 101);
+        assert_eq!(head.headers[99], HeaderLine { name: "X-Header-99".to_owned(), value: b"value 99".to_vec() });
+        assert_eq!(head.framing, Framing::Length(2));
+        assert_eq!(head.expected_total, Some(reply.len() as u64));
+    }
+
+    #[test]
+    fn the_framing_is_read_from_status_and_headers() {
+        let cases: [(&[u8], Framing); 8] = [
+            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\nContent-Length: 9\r\n\r\n", Framing::Chunked),
+            (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", Framing::UntilClose),
+            (b"HTTP/1.1 204 No Content\r\nContent-Length: 9\r\n\r\n", Framing::NoBody),
+            (b"HTTP/1.1 304 Not Modified\r\n\r\n", Framing::NoBody),
+            (b"HTTP/1.1 100 Continue\r\n\r\n", Framing::NoBody),
+            (b"HTTP/1.1 101 Switching Protocols\r\nContent-Length: 3\r\n\r\n", Framing::UntilClose),
+            (b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", Framing::Length(0)),
+            (b"HTTP/1.0 200 OK\r\n\r\n", Framing::UntilClose),
+        ];
+        for (reply, framing) in cases {
+            assert_eq!(head(reply).framing, framing, "{}", String::from_utf8_lossy(reply));
+        }
+    }
+
+    #[test]
+    fn a_reply_to_head_has_no_body_whatever_its_length_says() {
+        let reply = b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n";
+        let (head, used) = head_of(reply, true);
+        assert_eq!((head.framing, head.expected_total, used), (Framing::NoBody, Some(reply.len() as u64), reply.len()));
+    }
+
+    #[test]
+    fn a_head_split_at_every_point_is_read_the_same() {
+        let reply = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\nX: y\r\n\r\nbody";
+        let whole = head(reply);
+        for cut in 0..reply.len() {
+            let mut reader = HeadReader::new(0, false);
+            let (first, rest) = reply.split_at(cut);
+            let (head, used) = match reader.feed(first) {
+                HeadRead::More => match reader.feed(rest) {
+                    HeadRead::Head { head, used } => (head, cut + used),
+                    other => panic!("cut at {cut}: {other:?}"),
+                },
+                HeadRead::Head { head, used } => (head, used),
+                HeadRead::Unreadable(problem) => panic!("cut at {cut}: {problem}"),
+            };
+            assert_eq!(head, whole, "cut at {cut}");
+            assert_eq!(used, reply.len() - 4, "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn a_head_after_interim_heads_knows_where_it_starts() {
+        let mut reader = HeadReader::new(25, false);
+        let HeadRead::Head { head, .. } = reader.feed(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc") else {
+            panic!("no head");
+        };
+        assert_eq!((head.offset, head.expected_total), (25, Some(25 + 38 + 3)));
+    }
+
+    #[test]
+    fn lengths_that_cannot_be_believed_are_named() {
+        let cases: [(&[u8], HeadProblem); 4] = [
+            (b"Content-Length: 5\r\nContent-Length: 700", HeadProblem::LengthsDisagree { first: 5, second: 700 }),
+            (b"Content-Length: 5x", HeadProblem::LengthNotNumber("5x".to_owned())),
+            (
+                b"Content-Length: 99999999999999999999999",
+                HeadProblem::LengthBeyondCounting("99999999999999999999999".to_owned()),
+            ),
+            (b"Content-Length: 18446744073709551610", HeadProblem::LengthTooLarge(18_446_744_073_709_551_610)),
+        ];
+        for (headers, problem) in cases {
+            let mut reply = b"HTTP/1.0 200 OK\r\n".to_vec();
+            reply.extend_from_slice(headers);
+            reply.extend_from_slice(b"\r\n\r\n");
+            let head = head(&reply);
+            assert_eq!(head.length_problem, Some(problem), "{}", String::from_utf8_lossy(headers));
+            assert_eq!((head.framing, head.expected_total), (Framing::UntilClose, None));
+        }
+    }
+
+    #[test]
+    fn bytes_that_are_not_a_head_are_named() {
+        assert!(matches!(
+            HeadReader::new(0, false).feed(b"\0\0garbage\r\n\r\n"),
+            HeadRead::Unreadable(HeadProblem::NotHttp(_))
+        ));
+        let mut long = b"HTTP/1.0 200 OK\r\nX: ".to_vec();
+        long.resize(MAX_HEAD + 10, b'h');
+        assert!(matches!(HeadReader::new(0, false).feed(&long), HeadRead::Unreadable(HeadProblem::TooLong)));
+    }
+}
