@@ -47,7 +47,7 @@ fn a_chunked_page_shows_the_switch_and_its_decoded_body_without_the_sizes() {
     harness.run_steps(2);
     let note = format!("Decoded body: Chunk sizes removed; the body is {} bytes.", chunked_page().len());
     assert!(shows_text(&harness, &note), "the view says what it shows: {note}");
-    assert!(shows_text(&harness, "Its body comes in chunks"), "the log says so");
+    assert!(shows_text(&harness, "\"Decoded body\" shows it without its chunk sizes."), "the log says so");
     assert!(shows_text(&harness, "<h1>Sent in chunks</h1>"), "the decoded page is drawn");
     assert_eq!(String::from_utf8(decoded(&harness)).unwrap(), chunked_page());
 

@@ -20,7 +20,8 @@ pub const COMPRESSION: &str = "Compression: to save time on the line, a server c
 pub const RAW_CHOICE: &str = "Raw reply";
 pub const DECODED_CHOICE: &str = "Decoded body";
 
-/// What the log says of a body to decode, once the head is read.
+/// What the log adds, once the head is read, of a body to decode: its compression, and what "Decoded
+/// body" shows. (The log's line on the head already says the body comes in chunks.)
 pub fn head_note(plan: &Plan) -> String {
     let chunked = plan.framing == Framing::Chunked;
     match (&plan.not_undone, plan.decompresses(), chunked) {
@@ -30,12 +31,10 @@ pub fn head_note(plan: &Plan) -> String {
             if chunked { "; \"Decoded body\" shows it without its chunk sizes" } else { "" }
         ),
         (None, true, true) => {
-            "Its body is compressed and comes in chunks: \"Decoded body\" shows it as a browser sees it.".to_owned()
+            "Its body is compressed: \"Decoded body\" shows it unzipped, without its chunk sizes.".to_owned()
         }
         (None, true, false) => "Its body is compressed: \"Decoded body\" shows it unzipped.".to_owned(),
-        (None, false, _) => {
-            "Its body comes in chunks, each after its size: \"Decoded body\" shows it without the sizes.".to_owned()
-        }
+        (None, false, _) => "\"Decoded body\" shows it without its chunk sizes.".to_owned(),
     }
 }
 
@@ -151,10 +150,14 @@ mod tests {
     #[test]
     fn the_log_names_what_the_body_needs() {
         let note = |framing, codings: &[Coding], unknown| head_note(&plan(framing, codings, unknown));
-        assert!(note(Framing::Chunked, &[], None).starts_with("Its body comes in chunks"));
-        assert!(note(Framing::Length(3), &[Coding::Gzip], None).starts_with("Its body is compressed:"));
-        assert!(
-            note(Framing::Chunked, &[Coding::Gzip], None).starts_with("Its body is compressed and comes in chunks")
+        assert_eq!(note(Framing::Chunked, &[], None), "\"Decoded body\" shows it without its chunk sizes.");
+        assert_eq!(
+            note(Framing::Length(3), &[Coding::Gzip], None),
+            "Its body is compressed: \"Decoded body\" shows it unzipped."
+        );
+        assert_eq!(
+            note(Framing::Chunked, &[Coding::Gzip], None),
+            "Its body is compressed: \"Decoded body\" shows it unzipped, without its chunk sizes."
         );
         assert_eq!(
             note(Framing::UntilClose, &[], Some("zstd")),
