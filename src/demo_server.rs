@@ -248,23 +248,49 @@ fn serve_slow(stream: &mut TcpStream) -> io::Result<()> {
 pub const DATA_JSON: &str = "{\n  \"name\": \"socket-fetch demo\",\n  \"steps\": [\"socket\", \"name lookup\", \
                              \"connect\", \"send\", \"receive\"],\n  \"port\": 80,\n  \"secure\": false\n}\n";
 
-/// The page `/chunked` sends, and `/gzip` before compressing.
+/// The page `/chunked` sends.
 pub fn chunked_page() -> String {
-    page("Sent in chunks", CHUNKS)
+    page("Sent in chunks", &[CHUNKS])
 }
 
+/// The page `/gzip` sends, before it is compressed: long enough for compression to show.
 pub fn gzip_page() -> String {
-    page("Sent compressed", COMPRESSION)
+    let steps: Vec<String> =
+        Step::ALL.iter().map(|step| format!("{}. {}", step.index() + 1, step_text(*step).explanation)).collect();
+    let mut texts = vec![COMPRESSION];
+    texts.extend(steps.iter().map(String::as_str));
+    page("Sent compressed", &texts)
 }
 
-fn page(title: &str, text: &str) -> String {
-    format!(
-        "<!DOCTYPE html>\n<html>\n<head><title>{title}</title></head>\n<body>\n<h1>{title}</h1>\n<p>{}</p>\n\
-         <p>Switch between \"Raw reply\" and \"Decoded body\" above the reply to see the difference.</p>\n\
-         </body>\n</html>\n",
-        html_escape(text)
-    )
+/// A page of paragraphs, each cut into lines of at most [`PAGE_WIDTH`] columns so it reads in the
+/// reply view without scrolling sideways.
+fn page(title: &str, paragraphs: &[&str]) -> String {
+    let mut html = format!("<!DOCTYPE html>\n<html>\n<head><title>{title}</title></head>\n<body>\n<h1>{title}</h1>\n");
+    let switch = "Switch between \"Raw reply\" and \"Decoded body\" above the reply to see the difference.";
+    for paragraph in paragraphs.iter().chain([&switch]) {
+        html.push_str("<p>");
+        let (mut width, mut line_has_words) = ("<p>".len(), false);
+        for word in html_escape(paragraph).split(' ') {
+            if line_has_words && width + 1 + word.len() > PAGE_WIDTH {
+                html.push('\n');
+                (width, line_has_words) = (0, false);
+            }
+            if line_has_words {
+                html.push(' ');
+                width += 1;
+            }
+            html.push_str(word);
+            width += word.len();
+            line_has_words = true;
+        }
+        html.push_str("</p>\n");
+    }
+    html.push_str("</body>\n</html>\n");
+    html
 }
+
+/// The widest line of the pages `/chunked` and `/gzip` send.
+const PAGE_WIDTH: usize = 72;
 
 /// `/chunked`: the page in chunks of a few lines each, each after its size in hexadecimal. Chunks are
 /// HTTP/1.1's, so this reply says HTTP/1.1; the server still closes the line after it.

@@ -42,6 +42,9 @@ struct Args {
     /// Window: the tab to show beside the steps.
     #[arg(long, value_enum)]
     tab: Option<ui::Tab>,
+    /// Window: show the raw reply or, when the reply is chunked or compressed, its decoded body.
+    #[arg(long, value_enum)]
+    body: Option<ui::Body>,
     /// Window: light or dark (a light theme often reads better on a projector); by default the
     /// system's, or the one picked last time.
     #[arg(long, value_enum)]
@@ -87,6 +90,7 @@ fn open_window(args: Args) -> anyhow::Result<()> {
         step_through: args.step_through || args.pause_at.is_some(),
         pause_at: args.pause_at.map(|n| Step::ALL[usize::from(n) - 1]),
         tab: args.tab,
+        body: args.body,
         limits: None,
         theme: args.theme,
         x11_clipboard: false, // decided when the window opens

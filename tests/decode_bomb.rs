@@ -28,7 +28,7 @@ fn a_gzip_bomb_stops_at_the_limit_and_says_so() {
     let before = peak_memory();
     // Room for the limit at once, as the window's store has, so the figure is not a Vec's doubling.
     let mut kept = Vec::with_capacity(usize::try_from(LIMIT).expect("64-bit"));
-    let plan = Plan { framing: Framing::UntilClose, codings: vec![Coding::Gzip], unknown: None };
+    let plan = Plan { framing: Framing::UntilClose, codings: vec![Coding::Gzip], not_undone: None };
     let decoded = decode(&plan, bomb, LIMIT, &mut |piece| {
         kept.extend_from_slice(piece);
         ControlFlow::Continue(())

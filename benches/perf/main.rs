@@ -16,6 +16,9 @@
 //! - **intake** ([`intake`]): the window's `ReplyText::push` of 256 MiB replies of each shape (newlines,
 //!   continuation bytes, long and short lines, random bytes): rate and row index memory.
 //!
+//! - **decode** ([`decode`]): the decoded body: 256 MiB unchunked and unzipped into the window's store,
+//!   and a 1 GiB gzip bomb stopped at the keep limit, with the memory it added.
+//!
 //! At the end a summary block lists every figure with its target, the machine and its load.
 //!
 //! Run by `cargo test --all-targets` (no `--bench` argument), it only says how to run it: the figures
@@ -23,6 +26,7 @@
 
 #![allow(clippy::unwrap_used)] // a benchmark that cannot go on should stop loudly, as the tests do
 
+mod decode;
 mod intake;
 mod throughput;
 mod window;
@@ -76,6 +80,10 @@ fn main() {
     }
     if runs("intake") {
         intake::run(&mut figures);
+        println!();
+    }
+    if runs("decode") {
+        decode::run(&mut figures);
         println!();
     }
 

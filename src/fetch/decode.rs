@@ -19,6 +19,9 @@ use super::framing::{ChunkProblem, Dechunker};
 
 /// Bytes read out of the decoders at a time, and read from the raw body at a time.
 const PIECE: usize = 64 * 1024;
+/// The most codings undone on one body. Each is a decoder wrapped round the one before, and a
+/// server may name thousands (`gzip, gzip, …`): a real body has one, rarely two.
+pub const MAX_CODINGS: usize = 4;
 
 /// A content coding the server applied to the body (its `Content-Encoding`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,9 +40,17 @@ pub struct Plan {
     pub framing: Framing,
     /// The codings to undo, in the order the server applied them; they are undone last first.
     pub codings: Vec<Coding>,
-    /// A coding socket-fetch does not undo (`br`, `zstd`, …), as the server named it: the body is then
-    /// only unchunked, and no coding is undone.
-    pub unknown: Option<String>,
+    /// Why the codings are not undone, if they are not: the body is then only unchunked.
+    pub not_undone: Option<NotUndone>,
+}
+
+/// Why a body's codings are left as they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotUndone {
+    /// A coding socket-fetch does not undo (`br`, `zstd`, …), as the server named it (made printable).
+    Unknown(String),
+    /// More codings than [`MAX_CODINGS`]: this many.
+    TooMany(usize),
 }
 
 impl Plan {
@@ -49,20 +60,25 @@ impl Plan {
         if head.framing == Framing::NoBody {
             return None;
         }
-        let (codings, unknown) = codings(&head.headers);
-        let plan = Self { framing: head.framing, codings, unknown };
-        (plan.framing == Framing::Chunked || !plan.codings.is_empty() || plan.unknown.is_some()).then_some(plan)
+        let (codings, not_undone) = codings(&head.headers);
+        let plan = Self { framing: head.framing, codings, not_undone };
+        (plan.framing == Framing::Chunked || plan.is_encoded()).then_some(plan)
     }
 
     /// Whether a content coding is undone (not only the chunk framing).
     pub fn decompresses(&self) -> bool {
-        self.unknown.is_none() && !self.codings.is_empty()
+        self.not_undone.is_none() && !self.codings.is_empty()
+    }
+
+    /// Whether the server says it compressed the body, whether or not that is undone.
+    pub fn is_encoded(&self) -> bool {
+        !self.codings.is_empty() || self.not_undone.is_some()
     }
 }
 
-/// The codings of all `Content-Encoding` lines, in order (`identity` means none), and the first one not
-/// known, if any.
-fn codings(headers: &[HeaderLine]) -> (Vec<Coding>, Option<String>) {
+/// The codings of all `Content-Encoding` lines, in order (`identity` means none), and why they cannot
+/// be undone, if they cannot.
+fn codings(headers: &[HeaderLine]) -> (Vec<Coding>, Option<NotUndone>) {
     let mut known = Vec::new();
     let values = headers.iter().filter(|h| h.name.eq_ignore_ascii_case("content-encoding"));
     for token in values.flat_map(|h| h.value.split(|b| *b == b',')) {
@@ -76,8 +92,11 @@ fn codings(headers: &[HeaderLine]) -> (Vec<Coding>, Option<String>) {
             known.push(Coding::Deflate);
         } else {
             // The server's own word, made safe to print: every byte may be a control byte.
-            return (Vec::new(), Some(token.escape_ascii().to_string()));
+            return (Vec::new(), Some(NotUndone::Unknown(token.escape_ascii().to_string())));
         }
+    }
+    if known.len() > MAX_CODINGS {
+        return (Vec::new(), Some(NotUndone::TooMany(known.len())));
     }
     (known, None)
 }
@@ -123,7 +142,7 @@ pub fn decode(
         Framing::UntilClose | Framing::NoBody => Box::new(raw),
     };
     let mut body: Box<dyn Read + '_> = Box::new(Counted { inner: body, count: Rc::clone(&unchunked) });
-    if plan.unknown.is_none() {
+    if plan.not_undone.is_none() {
         for coding in plan.codings.iter().rev() {
             body = match coding {
                 Coding::Gzip => Box::new(MultiGzDecoder::new(body)),
@@ -355,7 +374,7 @@ mod tests {
     }
 
     fn plan(framing: Framing, codings: &[Coding]) -> Plan {
-        Plan { framing, codings: codings.to_vec(), unknown: None }
+        Plan { framing, codings: codings.to_vec(), not_undone: None }
     }
 
     fn decode_all(plan: &Plan, raw: impl Read, limit: u64) -> (Vec<u8>, Decoded) {
@@ -421,7 +440,14 @@ mod tests {
         assert_eq!(Plan::for_head(&head_with(Framing::NoBody, &[("Content-Encoding", "gzip")])), None);
         assert_eq!(Plan::for_head(&head_with(Framing::Chunked, &[])), Some(plan(Framing::Chunked, &[])));
         let unknown = Plan::for_head(&head_with(Framing::Length(3), &[("Content-Encoding", "gzip, br\x1b")]));
-        assert_eq!(unknown.map(|p| (p.codings, p.unknown)), Some((Vec::new(), Some("br\\x1b".to_owned()))));
+        let br = NotUndone::Unknown("br\\x1b".to_owned());
+        assert_eq!(unknown.map(|p| (p.codings, p.not_undone)), Some((Vec::new(), Some(br))));
+        let many = ["gzip"; MAX_CODINGS + 1].join(",");
+        let too_many = Plan::for_head(&head_with(Framing::Length(3), &[("Content-Encoding", &many)]));
+        assert_eq!(too_many.map(|p| p.not_undone), Some(Some(NotUndone::TooMany(MAX_CODINGS + 1))));
+        let most = ["gzip"; MAX_CODINGS].join(",");
+        let most = Plan::for_head(&head_with(Framing::Length(3), &[("Content-Encoding", &most)]));
+        assert_eq!(most.map(|p| p.codings.len()), Some(MAX_CODINGS));
     }
 
     #[test]
@@ -467,7 +493,11 @@ mod tests {
     #[test]
     fn an_unknown_coding_leaves_the_body_only_unchunked() {
         let body = b"\x0b\x02\x80not really brotli";
-        let unknown = Plan { framing: Framing::Chunked, codings: vec![Coding::Gzip], unknown: Some("br".to_owned()) };
+        let unknown = Plan {
+            framing: Framing::Chunked,
+            codings: vec![Coding::Gzip],
+            not_undone: Some(NotUndone::Unknown("br".to_owned())),
+        };
         let (out, decoded) = decode_all(&unknown, &chunked(body, &[3])[..], u64::MAX);
         assert_eq!(out, body);
         assert_eq!(decoded.end, End::Complete);

@@ -1,7 +1,7 @@
 //! The decoded body in plain words: what chunks and compression are, what was undone to show the
 //! body as a browser sees it, and why decoding stopped when it did.
 
-use crate::fetch::decode::{Decoded, End, Plan};
+use crate::fetch::decode::{Decoded, End, MAX_CODINGS, NotUndone, Plan};
 use crate::fetch::{ChunkProblem, Framing};
 use crate::format;
 
@@ -19,6 +19,24 @@ pub const COMPRESSION: &str = "Compression: to save time on the line, a server c
 /// The switch's two choices.
 pub const RAW_CHOICE: &str = "Raw reply";
 pub const DECODED_CHOICE: &str = "Decoded body";
+
+/// What the log adds, once the head is read, of a body to decode: its compression, and what "Decoded
+/// body" shows. (The log's line on the head already says the body comes in chunks.)
+pub fn head_note(plan: &Plan) -> String {
+    let chunked = plan.framing == Framing::Chunked;
+    match (&plan.not_undone, plan.decompresses(), chunked) {
+        (Some(why), ..) => format!(
+            "Its body is compressed{}{}.",
+            not_undone(why),
+            if chunked { "; \"Decoded body\" shows it without its chunk sizes" } else { "" }
+        ),
+        (None, true, true) => {
+            "Its body is compressed: \"Decoded body\" shows it unzipped, without its chunk sizes.".to_owned()
+        }
+        (None, true, false) => "Its body is compressed: \"Decoded body\" shows it unzipped.".to_owned(),
+        (None, false, _) => "\"Decoded body\" shows it without its chunk sizes.".to_owned(),
+    }
+}
 
 /// The one-line note above the decoded body: what was undone, with the sizes before and after
 /// (`chunk sizes removed; unzipped from 1,234 to 5,678 bytes`). While decoding runs, `decoded` is
@@ -39,8 +57,11 @@ pub fn undone_note(plan: &Plan, decoded: Option<&Decoded>) -> String {
             None => what,
         });
     }
-    if let Some(coding) = &plan.unknown {
-        parts.push(format!("not unzipped: socket-fetch does not undo \"{coding}\" compression"));
+    if let Some(why) = &plan.not_undone {
+        parts.push(format!("not unzipped: it is compressed{}", not_undone(why)));
+    }
+    if let Some(done) = decoded.filter(|_| !plan.decompresses()) {
+        parts.push(format!("the body is {}", format::bytes(done.decoded)));
     }
     let mut note = parts.join("; ");
     if let Some(first) = note.get(..1) {
@@ -49,6 +70,16 @@ pub fn undone_note(plan: &Plan, decoded: Option<&Decoded>) -> String {
     match decoded {
         Some(_) => format!("{note}."),
         None => format!("{note}: decoding…"),
+    }
+}
+
+/// Why the compression is left as it is, continuing "It is compressed".
+fn not_undone(why: &NotUndone) -> String {
+    match why {
+        NotUndone::Unknown(coding) => format!(" with \"{coding}\", which socket-fetch does not undo"),
+        NotUndone::TooMany(n) => {
+            format!(" {n} times over, by its Content-Encoding; socket-fetch undoes at most {MAX_CODINGS}")
+        }
     }
 }
 
@@ -93,7 +124,8 @@ mod tests {
     use crate::fetch::decode::Coding;
 
     fn plan(framing: Framing, codings: &[Coding], unknown: Option<&str>) -> Plan {
-        Plan { framing, codings: codings.to_vec(), unknown: unknown.map(str::to_owned) }
+        let not_undone = unknown.map(|coding| NotUndone::Unknown(coding.to_owned()));
+        Plan { framing, codings: codings.to_vec(), not_undone }
     }
 
     #[test]
@@ -107,7 +139,35 @@ mod tests {
         let brotli = plan(Framing::Chunked, &[], Some("br"));
         assert_eq!(
             undone_note(&brotli, Some(&done)),
-            "Chunk sizes removed; not unzipped: socket-fetch does not undo \"br\" compression."
+            "Chunk sizes removed; not unzipped: it is compressed with \"br\", which socket-fetch does not undo; \
+             the body is 5,678 bytes."
+        );
+        let chunks = plan(Framing::Chunked, &[], None);
+        assert_eq!(undone_note(&chunks, Some(&done)), "Chunk sizes removed; the body is 5,678 bytes.");
+        assert_eq!(undone_note(&chunks, None), "Chunk sizes removed: decoding…");
+    }
+
+    #[test]
+    fn the_log_names_what_the_body_needs() {
+        let note = |framing, codings: &[Coding], unknown| head_note(&plan(framing, codings, unknown));
+        assert_eq!(note(Framing::Chunked, &[], None), "\"Decoded body\" shows it without its chunk sizes.");
+        assert_eq!(
+            note(Framing::Length(3), &[Coding::Gzip], None),
+            "Its body is compressed: \"Decoded body\" shows it unzipped."
+        );
+        assert_eq!(
+            note(Framing::Chunked, &[Coding::Gzip], None),
+            "Its body is compressed: \"Decoded body\" shows it unzipped, without its chunk sizes."
+        );
+        assert_eq!(
+            note(Framing::UntilClose, &[], Some("zstd")),
+            "Its body is compressed with \"zstd\", which socket-fetch does not undo."
+        );
+        let many = Plan { framing: Framing::Chunked, codings: Vec::new(), not_undone: Some(NotUndone::TooMany(9)) };
+        assert_eq!(
+            head_note(&many),
+            "Its body is compressed 9 times over, by its Content-Encoding; socket-fetch undoes at most 4; \
+             \"Decoded body\" shows it without its chunk sizes."
         );
     }
 

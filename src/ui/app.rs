@@ -16,7 +16,7 @@ use crate::fetch::{
 use crate::teach::hops;
 
 use super::code_panel::{CodePanel, code_ui};
-use super::decoded_body::{Body, body_switch_ui, shown_reply_ui, with_body};
+use super::decoded_body::{Body, DecodedBody, body_switch_ui, shown_reply_ui, with_body};
 use super::error_card::{StartFailure, error_card_ui, start_failure_card_ui};
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
@@ -59,6 +59,8 @@ pub struct StartOptions {
     pub pause_at: Option<Step>,
     /// The central tab to show: reply (default), timing or code.
     pub tab: Option<Tab>,
+    /// The body to show once the first reply has a decoded one (a screenshot of the decoded body).
+    pub body: Option<Body>,
     /// Timeouts and size limit, instead of the defaults.
     pub limits: Option<Limits>,
     /// Light or dark, instead of following the system (or the choice remembered from last time).
@@ -95,6 +97,8 @@ pub struct SocketFetchApp {
     selection: ReplyViewState,
     /// The raw reply or the decoded body, in the reply view; a new fetch shows the raw reply.
     body: Body,
+    /// The start option's body, until the first reply that has a decoded one.
+    start_body: Option<Body>,
     view: Option<FetchView>,
     /// What the current fetch asked for: its reply's Location is read against it.
     target: Option<Target>,
@@ -171,6 +175,7 @@ impl SocketFetchApp {
             code: CodePanel::default(),
             selection: ReplyViewState::default(),
             body: Body::Raw,
+            start_body: options.body,
             view: None,
             target: None,
             input_error: None,
@@ -336,6 +341,9 @@ impl SocketFetchApp {
                     self.reply_toolbar_ui(ui);
                     match self.view.as_ref().and_then(|v| v.decoded.as_ref()) {
                         Some(decoded) => {
+                            if let Some(body) = self.start_body.take() {
+                                self.body = body;
+                            }
                             if body_switch_ui(ui, &mut self.body, decoded) {
                                 // The other body has other offsets: what was selected means nothing there.
                                 self.selection = ReplyViewState::default();
@@ -710,9 +718,10 @@ impl SocketFetchApp {
             self.next_step();
         }
         let Some(shot) = &mut self.screenshot else { return };
-        let finished = self.view.as_ref().is_some_and(|v| !v.is_running())
-            || self.input_error.is_some()
-            || self.start_failure.is_some();
+        let finished =
+            self.view.as_ref().is_some_and(|v| !v.is_running() && v.decoded.as_ref().is_none_or(DecodedBody::is_done))
+                || self.input_error.is_some()
+                || self.start_failure.is_some();
         if !finished && (paused.is_none() || paused != shot.pause_at) {
             return;
         }

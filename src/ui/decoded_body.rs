@@ -26,7 +26,7 @@ use super::reply_view::{ReplyViewState, reply_ui};
 const LOOK_AGAIN: Duration = Duration::from_millis(100);
 
 /// Which of a reply's two forms the view shows, or a copy takes.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Body {
     /// The reply byte for byte, as it came: the default, and what Copy reply and Save always take.
     #[default]
@@ -52,16 +52,19 @@ pub struct Shared {
 }
 
 impl DecodedBody {
-    /// Starts decoding by `plan`: the reply's next chunks begin with `skip` bytes of head, then the
-    /// body. At most `limit` decoded bytes are kept.
-    pub fn start(plan: Plan, skip: usize, limit: u64) -> io::Result<Self> {
+    /// Starts decoding by `plan`, from the reply kept so far (`kept`) and the chunks fed after it; the
+    /// body starts `body_start` bytes into the reply. At most `limit` decoded bytes are kept.
+    pub fn start(plan: Plan, kept: &[u8], body_start: usize, limit: u64) -> io::Result<Self> {
         let shared = Arc::new(Mutex::new(Shared::default()));
         let (feed, chunks) = unbounded();
         // The thread holds the store weakly: once the window drops this reply, decoding stops.
         let store = Arc::downgrade(&shared);
         let thread_plan = plan.clone();
+        // The head usually ends in the chunk not yet kept; if it ended earlier, body bytes are kept already.
+        let body_kept = kept.get(body_start..).unwrap_or_default().to_vec();
+        let skip = body_start.saturating_sub(kept.len());
         thread::Builder::new().name("body-decoder".to_owned()).spawn(move || {
-            let raw = ChunkReader { chunks, chunk: None, at: 0, skip };
+            let raw = io::Cursor::new(body_kept).chain(ChunkReader { chunks, chunk: None, at: 0, skip });
             let outcome = decode(&thread_plan, raw, limit, &mut |piece| match store.upgrade() {
                 Some(shared) => {
                     lock(&shared).text.push(piece);
@@ -167,10 +170,9 @@ pub fn body_switch_ui(ui: &mut Ui, body: &mut Body, decoded: &DecodedBody) -> bo
         if let Some(problem) = outcome.as_ref().and_then(|done| end_problem(&done.end)) {
             ui.add(egui::Label::new(RichText::new(problem).color(ui.visuals().error_fg_color)).wrap());
         }
-        for (shown, text) in [
-            (decoded.plan.framing == crate::fetch::Framing::Chunked, CHUNKS),
-            (!decoded.plan.codings.is_empty() || decoded.plan.unknown.is_some(), COMPRESSION),
-        ] {
+        for (shown, text) in
+            [(decoded.plan.framing == crate::fetch::Framing::Chunked, CHUNKS), (decoded.plan.is_encoded(), COMPRESSION)]
+        {
             if shown {
                 ui.add(egui::Label::new(RichText::new(text).weak()).wrap());
             }

@@ -14,6 +14,7 @@ use super::decoded_body::DecodedBody;
 use super::reply_text::ReplyText;
 use crate::format;
 use crate::server_text::one_line;
+use crate::teach::decoding::head_note;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepState {
@@ -172,13 +173,12 @@ impl FetchView {
     /// Starts decoding the body when `head` says it is chunked or compressed; says so in the log line.
     fn start_decoding(&mut self, head: &ReplyHead, text: &mut String) {
         let Some(plan) = Plan::for_head(head) else { return };
-        // The head arrives before the chunk that ends it: the bytes kept so far are all head.
-        // (Interim 1xx heads before it are skipped too: `offset` is where this head starts.)
-        let end_of_head = head.offset.saturating_add(head.head_len as u64);
-        let skip = usize::try_from(end_of_head.saturating_sub(self.received())).unwrap_or(usize::MAX);
-        match DecodedBody::start(plan, skip, self.max_bytes) {
+        let note = head_note(&plan);
+        // Interim 1xx heads before this one are skipped too: `offset` is where this head starts.
+        let body_start = usize::try_from(head.offset.saturating_add(head.head_len as u64)).unwrap_or(usize::MAX);
+        match DecodedBody::start(plan, self.reply.bytes(), body_start, self.max_bytes) {
             Ok(decoded) => {
-                text.push_str(" Its body is chunked or compressed: \"Decoded body\" shows it as a browser sees it.");
+                let _ = write!(text, " {note}");
                 self.decoded = Some(decoded);
             }
             Err(e) => {

@@ -5,8 +5,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use egui::{Key, Modifiers, OutputCommand};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+use egui_kittest::{Harness, HarnessBuilder};
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::ui::{SocketFetchApp, StartOptions};
 
@@ -18,10 +18,29 @@ pub fn harness(host: &str, port: &str) -> Harness<'static, SocketFetchApp> {
 }
 
 pub fn harness_with(options: StartOptions) -> Harness<'static, SocketFetchApp> {
+    build(Harness::builder(), options)
+}
+
+/// A window for replies that are any bytes on purpose (compressed data): a character no font has is
+/// drawn as a box, as the real window does, instead of failing the test as the harness does by default.
+pub fn harness_for_any_bytes(options: StartOptions) -> Harness<'static, SocketFetchApp> {
+    build(Harness::builder().allow_missing_glyphs(), options)
+}
+
+fn build(builder: HarnessBuilder<SocketFetchApp>, options: StartOptions) -> Harness<'static, SocketFetchApp> {
     let app = SocketFetchApp::new(None, options);
-    let mut harness = Harness::builder().with_size([1200.0, 780.0]).build_ui_state(|ui, app| app.ui(ui), app);
+    let mut harness = builder.with_size([1200.0, 780.0]).build_ui_state(|ui, app| app.ui(ui), app);
     harness.step();
     harness
+}
+
+/// The options that fill the form with the demo server's address and `path`.
+pub fn demo_options(server: &DemoServer, path: &str) -> StartOptions {
+    StartOptions {
+        host: Some(format!("127.0.0.1{path}")),
+        port: Some(server.addr().port().to_string()),
+        ..StartOptions::default()
+    }
 }
 
 /// Steps frames (the worker's wake-up does not advance a harness) until `done`, within [`LIMIT`].
@@ -37,7 +56,11 @@ pub fn step_until(harness: &mut Harness<'_, SocketFetchApp>, what: &str, done: i
 
 /// A window that has fetched `path` from the demo server.
 pub fn fetched(server: &DemoServer, path: &str) -> Harness<'static, SocketFetchApp> {
-    let mut harness = harness(&format!("127.0.0.1{path}"), &server.addr().port().to_string());
+    fetch(harness_with(demo_options(server, path)))
+}
+
+/// Clicks Fetch and steps until the fetch has ended.
+pub fn fetch(mut harness: Harness<'static, SocketFetchApp>) -> Harness<'static, SocketFetchApp> {
     harness.get_by_label("▶ Fetch").click();
     step_until(&mut harness, "the fetch to end", finished);
     harness
