@@ -83,6 +83,8 @@ pub struct FetchView {
     pub hop: usize,
     /// After the first hop: where this one came from and where it goes, as the log and the steps say it.
     pub hop_line: Option<String>,
+    /// Whether the log said yet that the reply's first bytes arrived.
+    bytes_came: bool,
     /// Where this hop's log times start: the earlier hops' last time, so the log of a chain reads in order.
     log_offset: Duration,
 }
@@ -109,6 +111,7 @@ impl FetchView {
             summary: None,
             hop: 1,
             hop_line: None,
+            bytes_came: false,
             log_offset: Duration::ZERO,
         }
     }
@@ -202,6 +205,14 @@ impl FetchView {
             EventKind::Started { .. } => self.log_offset,
             _ => (self.log_offset + event.at).max(self.log.last().map_or(Duration::ZERO, |line| line.at)),
         };
+        // The engine reads a head from bytes before it hands them on: whichever comes first, the
+        // log says that bytes arrived before it says what they were.
+        let bytes_came =
+            matches!(event.kind, EventKind::Head(_) | EventKind::HeadUnreadable { .. } | EventKind::Received { .. });
+        if bytes_came && !self.bytes_came {
+            self.bytes_came = true;
+            self.log.push(LogLine { at, text: "The first bytes of the reply arrived.".to_owned() });
+        }
         let message = match event.kind {
             EventKind::Started { host, port, request } => {
                 self.request = request;
@@ -274,12 +285,11 @@ impl FetchView {
                 Some(text)
             }
             EventKind::Received { chunk, .. } => {
-                let first = self.reply.is_empty();
                 self.reply.push(&chunk);
                 if let Some(decoded) = &self.decoded {
                     decoded.feed(chunk);
                 }
-                first.then(|| "The first bytes of the reply arrived.".to_owned())
+                None
             }
             EventKind::ReplyComplete { extra, line_open } => {
                 self.completion = Some(Completion { extra, line_open });
@@ -374,6 +384,18 @@ mod tests {
         assert_eq!(times[0], Duration::ZERO);
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
         assert_eq!(times.len(), 4);
+    }
+
+    #[test]
+    fn the_log_says_bytes_came_before_it_says_what_they_were_and_only_once() {
+        let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80, crate::fetch::DEFAULT_MAX_BYTES);
+        let head = ReplyHead::for_tests(200, Framing::Length(2), &[]);
+        view.apply(event(1, EventKind::Head(head)));
+        view.apply(event(2, finished(None)));
+        let lines: Vec<&str> = view.log.iter().map(|line| line.text.as_str()).collect();
+        assert_eq!(lines[0], "The first bytes of the reply arrived.", "{lines:?}");
+        assert!(lines[1].starts_with("The reply's status line says: 200"), "{lines:?}");
+        assert_eq!(lines.iter().filter(|l| l.contains("first bytes")).count(), 1, "{lines:?}");
     }
 
     #[test]
