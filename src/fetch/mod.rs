@@ -21,7 +21,8 @@ pub use event::{Event, EventKind, Framing, HeaderLine, ReplyHead, Step, Summary}
 pub use framing::{ChunkProblem, Dechunker};
 pub use head::{HeadProblem, MAX_HEAD};
 pub use job::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_METHOD, DEFAULT_READ_TIMEOUT, Job, JobId, default_request,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_METHOD, DEFAULT_READ_TIMEOUT, Job, JobId, Waker,
+    default_request,
 };
 pub use redirect::{
     LocationProblem, MAX_REDIRECTS, Redirect, is_redirect_status, redirect_of, resolve_location, url_of,

@@ -27,6 +27,7 @@ use super::redirect_bar::redirect_ui;
 use super::reply_view::ReplyViewState;
 use super::save_dialog::{SaveAction, SaveDialog};
 use super::steps_panel::steps_ui;
+use super::waker::repaint_waker;
 use super::waterfall::waterfall_ui;
 use crate::format;
 use crate::server_text::{one_line, visible};
@@ -278,8 +279,12 @@ impl SocketFetchApp {
             action = form_ui(ui, &mut self.form, running, paused, self.first_frame);
             ui.add_space(4.0);
         });
-        self.first_frame = false;
-        if std::mem::take(&mut self.fetch_now) {
+        // A fetch asked for at start-up waits for the second frame: the first one (fonts, the GPU's
+        // set-up) is slow, and the worker would wait on it with its first events, which the steps'
+        // times would show as a slow network.
+        if std::mem::take(&mut self.first_frame) {
+            ui.ctx().request_repaint();
+        } else if std::mem::take(&mut self.fetch_now) {
             action = FormAction::Fetch;
         }
         match action {
@@ -648,8 +653,7 @@ impl SocketFetchApp {
             Err(e) => return self.clear_stage(Some(FetchError::Input(e.into()))),
         };
         if self.worker.is_none() {
-            let ctx = ctx.clone();
-            match Worker::spawn(self.events_tx.clone(), Arc::new(move || ctx.request_repaint())) {
+            match repaint_waker(ctx.clone()).and_then(|wake| Worker::spawn(self.events_tx.clone(), wake)) {
                 Ok(worker) => self.worker = Some(worker),
                 Err(e) => {
                     self.clear_stage(None);
