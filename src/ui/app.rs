@@ -549,7 +549,7 @@ impl SocketFetchApp {
         let what = copying.what;
         let (text, good) = match result {
             Ok(Copied { survey, .. }) => {
-                let size = format::bytes(survey.bytes);
+                let size = format::detailed(survey.bytes);
                 let text = match survey.form() {
                     Form::Exact => format!("Copied {what}, {size}, to the clipboard, exactly as received."),
                     Form::Escaped => format!(
