@@ -20,7 +20,8 @@ use super::decoded_body::{Body, DecodedBody, body_switch_ui, shown_reply_ui, wit
 use super::error_card::{StartFailure, error_card_ui, start_failure_card_ui};
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
-use super::form::{FormAction, FormFields, Limits, form_ui};
+use super::form::{FetchState, FormAction, FormFields, Limits, form_ui};
+use super::keys::{KeysHelp, presenter_keys};
 use super::log_panel::log_ui;
 use super::palette;
 use super::redirect_bar::redirect_ui;
@@ -117,6 +118,7 @@ pub struct SocketFetchApp {
     /// The reply being gathered for a save, a slice per frame, before it is written.
     save_gather: Option<(JobId, Gather, PathBuf)>,
     first_frame: bool,
+    keys_help: KeysHelp,
     fetch_now: bool,
     theme: Option<Theme>,
     screenshot: Option<Screenshot>,
@@ -190,6 +192,7 @@ impl SocketFetchApp {
             save: SaveDialog::default(),
             save_gather: None,
             first_frame: true,
+            keys_help: KeysHelp::default(),
             theme: options.theme,
             fetch_now: options.fetch_now || options.screenshot.is_some(),
             screenshot: options.screenshot.map(|path| Screenshot {
@@ -238,10 +241,10 @@ impl SocketFetchApp {
                 break;
             }
         }
-        let running = self.view.as_ref().is_some_and(FetchView::is_running);
-        let paused = self.view.as_ref().and_then(FetchView::paused_before).is_some();
-
-        if running && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+        let state = FetchState::of(self.view.as_ref());
+        // Before any widget: a focused button must not take Space or Enter from the presenter.
+        let key_action = presenter_keys(ui.ctx(), state, self.selection.has_focus());
+        if state != FetchState::Idle && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
             self.cancel();
         }
         if ui.input_mut(|i| i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::C)) {
@@ -257,7 +260,7 @@ impl SocketFetchApp {
                 Theme::System => egui::ThemePreference::System,
             });
         }
-        let mut action = FormAction::None;
+        let mut action = key_action;
         egui::Panel::top("top").show(ui, |ui| {
             ui.add_space(4.0);
             ui.horizontal(|ui| {
@@ -265,6 +268,7 @@ impl SocketFetchApp {
                 ui.label(RichText::new("how a browser fetches a page over a raw TCP socket").weak());
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                     egui::widgets::global_theme_preference_buttons(ui);
+                    self.keys_help.button_ui(ui);
                     ui.toggle_value(&mut self.teaching, "🎓 Explain")
                         .on_hover_text("Show or hide the panel that explains each step in plain words");
                     if ui.button("A+").on_hover_text("Larger text (Ctrl +)").clicked() {
@@ -275,7 +279,10 @@ impl SocketFetchApp {
                     }
                 });
             });
-            action = form_ui(ui, &mut self.form, running, paused, self.first_frame);
+            let clicked = form_ui(ui, &mut self.form, state, self.first_frame);
+            if clicked != FormAction::None {
+                action = clicked;
+            }
             ui.add_space(4.0);
         });
         self.first_frame = false;
@@ -369,6 +376,7 @@ impl SocketFetchApp {
             self.follow(ui.ctx(), &url, target);
         }
         self.save_dialog_ui(ui);
+        self.keys_help.window_ui(ui);
         if let Some(notice) = &self.notice {
             let left = if notice.good { NOTICE_TIME } else { WARNING_TIME }.saturating_sub(notice.since.elapsed());
             if left.is_zero() {

@@ -4,7 +4,29 @@ use std::time::Duration;
 
 use egui::{Key, Ui};
 
+use super::fetch_view::FetchView;
 use crate::fetch::limits::{self, LimitError, Wait};
+
+/// Where the current fetch is, as the form and the keys see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchState {
+    /// No fetch under way: Fetch starts one.
+    Idle,
+    /// A fetch under way: Fetch is Cancel.
+    Running,
+    /// A step-through waiting for Next step (Cancel still works).
+    Paused,
+}
+
+impl FetchState {
+    pub fn of(view: Option<&FetchView>) -> Self {
+        match view {
+            Some(view) if view.paused_before().is_some() => Self::Paused,
+            Some(view) if view.is_running() => Self::Running,
+            _ => Self::Idle,
+        }
+    }
+}
 
 /// What the person asked for this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,9 +84,10 @@ impl Default for Limits {
     }
 }
 
-/// Draws the form. `running`: a fetch is under way (Fetch becomes Cancel); `paused`: waiting for Next.
-pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, running: bool, paused: bool, focus_host: bool) -> FormAction {
+/// Draws the form: Fetch is Cancel while a fetch is under way, and Next step shows while it is paused.
+pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, state: FetchState, focus_host: bool) -> FormAction {
     let mut action = FormAction::None;
+    let running = state != FetchState::Idle;
     ui.horizontal_wrapped(|ui| {
         let label = ui.label("Host");
         let host = ui.add(
@@ -89,7 +112,12 @@ pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, running: bool, paused: bool
         } else if ui.button("▶ Fetch").on_hover_text("Fetch the page (Enter)").clicked() || enter {
             action = FormAction::Fetch;
         }
-        if paused && ui.button("⏭ Next step").on_hover_text("Run the step shown as paused").clicked() {
+        if state == FetchState::Paused
+            && ui
+                .button("⏭ Next step")
+                .on_hover_text("Run the step shown as paused (Page Down, Right arrow, Space or Enter)")
+                .clicked()
+        {
             action = FormAction::Next;
         }
         ui.add_enabled_ui(!running, |ui| {

@@ -8,6 +8,7 @@ mod error_card;
 mod explain_panel;
 mod fetch_view;
 mod form;
+mod keys;
 mod log_panel;
 mod palette;
 mod pictures;
