@@ -49,6 +49,10 @@ struct Args {
     /// system's, or the one picked last time.
     #[arg(long, value_enum)]
     theme: Option<ui::Theme>,
+    /// Window: start at this zoom (2 is 200 %, from 0.5 to 4), instead of the one remembered from
+    /// last time; screenshots are taken at 100 % unless this is given.
+    #[arg(long, value_name = "FACTOR", value_parser = ui::parse_zoom)]
+    zoom: Option<f32>,
 }
 
 #[derive(Subcommand)]
@@ -93,6 +97,7 @@ fn open_window(args: Args) -> anyhow::Result<()> {
         body: args.body,
         limits: None,
         theme: args.theme,
+        zoom: args.zoom,
         x11_clipboard: false, // decided when the window opens
     };
     let screenshot = options.screenshot.clone();

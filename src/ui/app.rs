@@ -20,13 +20,14 @@ use super::decoded_body::{Body, DecodedBody, body_switch_ui, shown_reply_ui, wit
 use super::error_card::{StartFailure, error_card_ui, start_failure_card_ui};
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
-use super::form::{FetchState, FormAction, FormFields, Limits, form_ui};
+use super::form::{FetchState, FormAction, FormFields, form_ui};
 use super::keys::{KeysHelp, presenter_keys};
 use super::log_panel::log_ui;
 use super::palette;
 use super::redirect_bar::redirect_ui;
 use super::reply_view::ReplyViewState;
 use super::save_dialog::{SaveAction, SaveDialog};
+use super::start_options::{StartOptions, Tab, Theme};
 use super::steps_panel::steps_ui;
 use super::waterfall::waterfall_ui;
 use crate::format;
@@ -41,51 +42,6 @@ const EVENT_TIME_PER_FRAME: Duration = Duration::from_millis(8);
 const NOTICE_TIME: Duration = Duration::from_secs(4);
 /// How long a copy or save that failed is told: long enough to read what to do instead.
 const WARNING_TIME: Duration = Duration::from_secs(12);
-
-/// How the window starts (from the command line).
-#[derive(Debug, Default, Clone)]
-#[allow(clippy::struct_excessive_bools)] // independent command-line switches, not a state machine
-pub struct StartOptions {
-    pub host: Option<String>,
-    pub port: Option<String>,
-    /// Start the demo server and fill the form with its address.
-    pub demo: bool,
-    /// Fetch as soon as the window opens.
-    pub fetch_now: bool,
-    /// Save a screenshot here once the fetch has ended (or is paused before `pause_at`), then close.
-    pub screenshot: Option<PathBuf>,
-    /// Tick "Pause before each step"; with a screenshot, Next is pressed for you up to `pause_at`.
-    pub step_through: bool,
-    /// With a screenshot: take it while paused before this step.
-    pub pause_at: Option<Step>,
-    /// The central tab to show: reply (default), timing or code.
-    pub tab: Option<Tab>,
-    /// The body to show once the first reply has a decoded one (a screenshot of the decoded body).
-    pub body: Option<Body>,
-    /// Timeouts and size limit, instead of the defaults.
-    pub limits: Option<Limits>,
-    /// Light or dark, instead of following the system (or the choice remembered from last time).
-    pub theme: Option<Theme>,
-    /// The window runs on X11: copies go to socket-fetch's own selection owner, which has no size
-    /// limit, instead of eframe's clipboard.
-    pub x11_clipboard: bool,
-}
-
-/// A theme chosen on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Theme {
-    Light,
-    Dark,
-    System,
-}
-
-/// The central panel's tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Tab {
-    Reply,
-    Timing,
-    Code,
-}
 
 pub struct SocketFetchApp {
     form: FormFields,
@@ -121,7 +77,18 @@ pub struct SocketFetchApp {
     keys_help: KeysHelp,
     fetch_now: bool,
     theme: Option<Theme>,
+    /// The zoom to set on the first frame, over the one eframe restored from last time.
+    start_zoom: Option<f32>,
+    remember: Remember,
     screenshot: Option<Screenshot>,
+}
+
+/// Whether this run's choices (the form, the zoom, the window's size) are kept for the next run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Remember {
+    Yes,
+    /// A screenshot run: it must neither depend on nor change what normal runs remember.
+    No,
 }
 
 /// A short sentence under the reply's toolbar: a confirmation, or a copy or save that failed.
@@ -194,6 +161,8 @@ impl SocketFetchApp {
             first_frame: true,
             keys_help: KeysHelp::default(),
             theme: options.theme,
+            start_zoom: options.zoom.or(options.screenshot.is_some().then_some(1.0)),
+            remember: if options.screenshot.is_some() { Remember::No } else { Remember::Yes },
             fetch_now: options.fetch_now || options.screenshot.is_some(),
             screenshot: options.screenshot.map(|path| Screenshot {
                 path,
@@ -253,12 +222,11 @@ impl SocketFetchApp {
         self.copy_step(ui.ctx());
         self.save_step(ui.ctx());
 
+        if let Some(zoom) = self.start_zoom.take() {
+            ui.ctx().set_zoom_factor(zoom);
+        }
         if let Some(theme) = self.theme.take() {
-            ui.ctx().set_theme(match theme {
-                Theme::Light => egui::ThemePreference::Light,
-                Theme::Dark => egui::ThemePreference::Dark,
-                Theme::System => egui::ThemePreference::System,
-            });
+            ui.ctx().set_theme(theme.preference());
         }
         let mut action = key_action;
         egui::Panel::top("top").show(ui, |ui| {
@@ -338,8 +306,8 @@ impl SocketFetchApp {
                 ui.add_space(6.0);
             }
             ui.horizontal(|ui| {
-                for (tab, name) in [(Tab::Reply, "Reply"), (Tab::Timing, "Timing"), (Tab::Code, "Code")] {
-                    ui.selectable_value(&mut self.tab, tab, RichText::new(name).size(16.0));
+                for tab in Tab::ALL {
+                    ui.selectable_value(&mut self.tab, tab, RichText::new(tab.label()).size(16.0));
                 }
             });
             ui.separator();
@@ -771,7 +739,14 @@ impl eframe::App for SocketFetchApp {
         SocketFetchApp::ui(self, ui);
     }
 
+    fn persist_egui_memory(&self) -> bool {
+        self.remember == Remember::Yes // egui's memory holds the zoom
+    }
+
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.remember == Remember::No {
+            return;
+        }
         storage.set_string(HOST_KEY, self.form.host.clone());
         storage.set_string(PORT_KEY, self.form.port.clone());
         storage.set_string(TEACHING_KEY, self.teaching.to_string());
