@@ -22,8 +22,9 @@ use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
 use super::form::{FetchState, FormAction, FormFields, form_ui};
 use super::keys::{KeysHelp, presenter_keys};
+use super::layout::{CENTRAL_MIN, Columns, EXPLAIN_MIN, STEPS_MIN, side_range};
 use super::log_panel::log_ui;
-use super::palette;
+use super::notice::{Notice, Place};
 use super::redirect_bar::redirect_ui;
 use super::reply_view::ReplyViewState;
 use super::save_dialog::{SaveAction, SaveDialog};
@@ -38,10 +39,6 @@ const PORT_KEY: &str = "port";
 const TEACHING_KEY: &str = "teaching";
 /// The most time a frame spends taking in the worker's events.
 const EVENT_TIME_PER_FRAME: Duration = Duration::from_millis(8);
-/// How long a "Copied ..." confirmation stays.
-const NOTICE_TIME: Duration = Duration::from_secs(4);
-/// How long a copy or save that failed is told: long enough to read what to do instead.
-const WARNING_TIME: Duration = Duration::from_secs(12);
 
 pub struct SocketFetchApp {
     form: FormFields,
@@ -89,13 +86,6 @@ enum Remember {
     Yes,
     /// A screenshot run: it must neither depend on nor change what normal runs remember.
     No,
-}
-
-/// A short sentence under the reply's toolbar: a confirmation, or a copy or save that failed.
-struct Notice {
-    text: String,
-    good: bool,
-    since: Instant,
 }
 
 /// A copy being made: its bytes gathered out of the reply, then handed to the `clipboard-copy` thread.
@@ -231,21 +221,23 @@ impl SocketFetchApp {
         let mut action = key_action;
         egui::Panel::top("top").show(ui, |ui| {
             ui.add_space(4.0);
-            ui.horizontal(|ui| {
+            // Wrapped: when the window is narrow, whole controls move to the next row.
+            ui.horizontal_wrapped(|ui| {
                 ui.heading(RichText::new("socket-fetch").strong());
-                ui.label(RichText::new("how a browser fetches a page over a raw TCP socket").weak());
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    egui::widgets::global_theme_preference_buttons(ui);
-                    self.keys_help.button_ui(ui);
-                    ui.toggle_value(&mut self.teaching, "🎓 Explain")
-                        .on_hover_text("Show or hide the panel that explains each step in plain words");
-                    if ui.button("A+").on_hover_text("Larger text (Ctrl +)").clicked() {
-                        egui::gui_zoom::zoom_in(ui.ctx());
-                    }
-                    if ui.button("A−").on_hover_text("Smaller text (Ctrl −)").clicked() {
-                        egui::gui_zoom::zoom_out(ui.ctx());
-                    }
-                });
+                ui.add(
+                    egui::Label::new(RichText::new("how a browser fetches a page over a raw TCP socket").weak())
+                        .extend(),
+                );
+                if ui.button("A−").on_hover_text("Smaller text (Ctrl −)").clicked() {
+                    egui::gui_zoom::zoom_out(ui.ctx());
+                }
+                if ui.button("A+").on_hover_text("Larger text (Ctrl +)").clicked() {
+                    egui::gui_zoom::zoom_in(ui.ctx());
+                }
+                ui.toggle_value(&mut self.teaching, "🎓 Explain")
+                    .on_hover_text("Show or hide the panel that explains each step in plain words");
+                self.keys_help.button_ui(ui);
+                egui::widgets::global_theme_preference_buttons(ui);
             });
             let clicked = form_ui(ui, &mut self.form, state, self.first_frame);
             if clicked != FormAction::None {
@@ -265,22 +257,20 @@ impl SocketFetchApp {
             FormAction::Next => self.next_step(),
         }
 
-        egui::Panel::left("steps").default_size(360.0).resizable(true).show(ui, |ui| {
-            ui.add_space(6.0);
-            ui.heading("Steps");
-            steps_ui(ui, self.view.as_ref());
-            ui.separator();
-            if log_ui(ui, self.view.as_ref())
-                && let Some(view) = &self.view
-            {
-                let log = view.log_text();
-                self.notice(format!("Copied the log ({} lines) to the clipboard.", view.log.len()));
-                ui.ctx().copy_text(log);
-            }
-        });
-
-        if self.teaching {
-            egui::Panel::right("explain").default_size(380.0).resizable(true).show(ui, |ui| {
+        let width = ui.available_width();
+        let columns = Columns::for_width(width, self.teaching);
+        if columns != Columns::OneColumn {
+            let others = CENTRAL_MIN + if columns == Columns::Three && self.teaching { EXPLAIN_MIN } else { 0.0 };
+            let range = side_range(width, STEPS_MIN, others);
+            egui::Panel::left("steps").default_size(340.0).size_range(range).resizable(true).show(ui, |ui| {
+                ui.add_space(6.0);
+                ui.heading("Steps");
+                self.steps_and_log_ui(ui);
+            });
+        }
+        if columns == Columns::Three && self.teaching {
+            let range = side_range(width, EXPLAIN_MIN, STEPS_MIN + CENTRAL_MIN);
+            egui::Panel::right("explain").default_size(360.0).size_range(range).resizable(true).show(ui, |ui| {
                 egui::ScrollArea::vertical().id_salt("explain").show(ui, |ui| {
                     explain_ui(ui, self.view.as_ref());
                 });
@@ -289,6 +279,15 @@ impl SocketFetchApp {
 
         let mut follow = None;
         egui::CentralPanel::default_margins().show(ui, |ui| {
+            if columns == Columns::OneColumn {
+                // The steps above the reply, in at most half the height, so the reply keeps room.
+                let max_height = ui.available_height() / 2.0;
+                egui::CollapsingHeader::new(RichText::new("Steps").heading()).default_open(true).show(ui, |ui| {
+                    egui::ScrollArea::vertical().id_salt("steps above").max_height(max_height).show(ui, |ui| {
+                        self.steps_and_log_ui(ui);
+                    });
+                });
+            }
             if let Some(failure) = &self.start_failure {
                 start_failure_card_ui(ui, failure);
                 ui.add_space(6.0);
@@ -305,13 +304,22 @@ impl SocketFetchApp {
                 }
                 ui.add_space(6.0);
             }
-            ui.horizontal(|ui| {
-                for tab in Tab::ALL {
+            let explain_tab = columns.explain_is_a_tab() && self.teaching;
+            if self.tab == Tab::Explain && !explain_tab {
+                self.tab = Tab::Reply; // the explanation has its own panel again
+            }
+            ui.horizontal_wrapped(|ui| {
+                for tab in Tab::ALL.into_iter().filter(|t| *t != Tab::Explain || explain_tab) {
                     ui.selectable_value(&mut self.tab, tab, RichText::new(tab.label()).size(16.0));
                 }
             });
             ui.separator();
             match self.tab {
+                Tab::Explain => {
+                    egui::ScrollArea::vertical().id_salt("explain").show(ui, |ui| {
+                        explain_ui(ui, self.view.as_ref());
+                    });
+                }
                 Tab::Reply => {
                     self.reply_toolbar_ui(ui);
                     match self.view.as_ref().and_then(|v| v.decoded.as_ref()) {
@@ -346,7 +354,7 @@ impl SocketFetchApp {
         self.save_dialog_ui(ui);
         self.keys_help.window_ui(ui);
         if let Some(notice) = &self.notice {
-            let left = if notice.good { NOTICE_TIME } else { WARNING_TIME }.saturating_sub(notice.since.elapsed());
+            let left = notice.time_left();
             if left.is_zero() {
                 self.notice = None;
             } else {
@@ -359,8 +367,23 @@ impl SocketFetchApp {
         }
     }
 
+    /// The steps, then the log with Copy log.
+    fn steps_and_log_ui(&mut self, ui: &mut Ui) {
+        steps_ui(ui, self.view.as_ref());
+        ui.separator();
+        if log_ui(ui, self.view.as_ref(), self.notice.as_ref())
+            && let Some(view) = &self.view
+        {
+            let log = view.log_text();
+            let text = format!("Copied the log ({} lines) to the clipboard.", view.log.len());
+            self.notice = Some(Notice::new(Place::Log, text, true));
+            ui.ctx().copy_text(log);
+        }
+    }
+
     fn reply_toolbar_ui(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
+        // Wrapped: a narrow panel moves whole buttons to the next row rather than cutting them.
+        ui.horizontal_wrapped(|ui| {
             ui.heading("Reply");
             let reply_len = self.view.as_ref().map_or(0, |v| v.reply.bytes().len() as u64);
             if let Some(copying) = &self.copying {
@@ -404,15 +427,7 @@ impl SocketFetchApp {
                 status_label_ui(ui, &format!("{}{}", one_line(&status), format::bytes(view.received())), &status);
             }
         });
-        // On a line of its own, wrapped: a notice can be a long sentence and must not widen the panel.
-        if let Some(notice) = &self.notice {
-            let colour = if notice.good { palette::GOOD } else { ui.visuals().error_fg_color };
-            ui.add(egui::Label::new(RichText::new(&notice.text).color(colour)).wrap());
-        }
-    }
-
-    fn notice(&mut self, text: String) {
-        self.tell(text, true);
+        Notice::ui(self.notice.as_ref(), ui, Place::Reply);
     }
 
     fn warn(&mut self, text: String) {
@@ -421,7 +436,7 @@ impl SocketFetchApp {
 
     /// Shows `text` under the reply's toolbar for a while; `good`: a success, else a warning.
     fn tell(&mut self, text: String, good: bool) {
-        self.notice = Some(Notice { text, good, since: Instant::now() });
+        self.notice = Some(Notice::new(Place::Reply, text, good));
     }
 
     fn copy_reply(&mut self) {

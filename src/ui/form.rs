@@ -120,21 +120,22 @@ pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, state: FetchState, focus_ho
         {
             action = FormAction::Next;
         }
-        ui.add_enabled_ui(!running, |ui| {
-            if ui
-                .button("Use demo server")
-                .on_hover_text("Start the web server built into socket-fetch and fill in its address")
-                .clicked()
-            {
-                action = FormAction::UseDemo;
-            }
-        });
+        // No scopes here (add_enabled_ui): a scope at the end of a row is as narrow as what is left
+        // of it, and its button's text would wrap a letter a line instead of the button moving down.
+        if ui
+            .add_enabled(!running, egui::Button::new("Use demo server"))
+            .on_hover_text("Start the web server built into socket-fetch and fill in its address")
+            .clicked()
+        {
+            action = FormAction::UseDemo;
+        }
         ui.add_enabled(!running, egui::Checkbox::new(&mut fields.step_through, "Pause before each step"));
-        ui.add_enabled_ui(!running, |ui| {
-            ui.menu_button("⚙ Limits", |ui| limits_ui(ui, &mut fields.limits))
-                .response
-                .on_hover_text("How long to wait for the server, and how much of its reply to keep");
-        });
+        let limits_hover = "How long to wait for the server, and how much of its reply to keep";
+        if running {
+            ui.add_enabled(false, egui::Button::new("⚙ Limits")).on_disabled_hover_text(limits_hover);
+        } else {
+            ui.menu_button("⚙ Limits", |ui| limits_ui(ui, &mut fields.limits)).response.on_hover_text(limits_hover);
+        }
     });
     action
 }

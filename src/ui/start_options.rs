@@ -63,16 +63,20 @@ pub enum Tab {
     Reply,
     Timing,
     Code,
+    /// The explanation, when the window is too narrow for it to have its own panel.
+    #[value(skip)]
+    Explain,
 }
 
 impl Tab {
-    pub const ALL: [Self; 3] = [Self::Reply, Self::Timing, Self::Code];
+    pub const ALL: [Self; 4] = [Self::Reply, Self::Timing, Self::Code, Self::Explain];
 
     pub fn label(self) -> &'static str {
         match self {
             Self::Reply => "Reply",
             Self::Timing => "Timing",
             Self::Code => "Code",
+            Self::Explain => "Explain",
         }
     }
 }
