@@ -54,6 +54,9 @@ fn a_long_copy_notice_wraps_whole_inside_the_window_at_150_and_200_percent() {
     let server = DemoServer::start(0).unwrap();
     for (zoom, size) in [(1.5, [1024.0, 768.0]), (2.0, [1280.0, 800.0])] {
         let mut harness = fetched_at(&server, "/binary", zoom, size);
+        // The window is too narrow for the explanation's panel: it is a tab, shown first.
+        harness.get_by_label("Reply").click();
+        harness.run_steps(2);
         harness.get_by_label("Copy reply").click();
         assert!(copied_text(&mut harness).is_some());
         harness.step();

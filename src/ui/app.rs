@@ -20,7 +20,7 @@ use super::decoded_body::{Body, DecodedBody, body_switch_ui, shown_reply_ui, wit
 use super::error_card::{StartFailure, error_card_ui, start_failure_card_ui};
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
-use super::form::{FetchState, FormAction, FormFields, form_ui};
+use super::form::{FetchState, FormAction, FormFields, extras_ui, form_ui};
 use super::keys::{KeysHelp, presenter_keys};
 use super::layout::{CENTRAL_MIN, Columns, EXPLAIN_MIN, STEPS_MIN, side_range};
 use super::log_panel::log_ui;
@@ -37,6 +37,8 @@ use crate::server_text::{one_line, visible};
 const HOST_KEY: &str = "host";
 const PORT_KEY: &str = "port";
 const TEACHING_KEY: &str = "teaching";
+/// Below this width (in points) the top bar puts its less-used controls in a menu.
+const COMPACT_TOP_BAR: f32 = 880.0;
 /// The most time a frame spends taking in the worker's events.
 const EVENT_TIME_PER_FRAME: Duration = Duration::from_millis(8);
 
@@ -72,6 +74,8 @@ pub struct SocketFetchApp {
     save_gather: Option<(JobId, Gather, PathBuf)>,
     first_frame: bool,
     keys_help: KeysHelp,
+    /// The columns of the last frame: when the explanation becomes a tab, it is the tab shown.
+    last_columns: Option<Columns>,
     fetch_now: bool,
     theme: Option<Theme>,
     /// The zoom to set on the first frame, over the one eframe restored from last time.
@@ -150,6 +154,7 @@ impl SocketFetchApp {
             save_gather: None,
             first_frame: true,
             keys_help: KeysHelp::default(),
+            last_columns: None,
             theme: options.theme,
             start_zoom: options.zoom.or(options.screenshot.is_some().then_some(1.0)),
             remember: if options.screenshot.is_some() { Remember::No } else { Remember::Yes },
@@ -221,13 +226,17 @@ impl SocketFetchApp {
         let mut action = key_action;
         egui::Panel::top("top").show(ui, |ui| {
             ui.add_space(4.0);
-            // Wrapped: when the window is narrow, whole controls move to the next row.
+            // Narrow: the less-used controls go into a menu, so the bar stays two rows.
+            let compact = ui.available_width() < COMPACT_TOP_BAR;
+            // Wrapped: whole controls move to the next row when they do not fit.
             ui.horizontal_wrapped(|ui| {
-                ui.heading(RichText::new("socket-fetch").strong());
-                ui.add(
-                    egui::Label::new(RichText::new("how a browser fetches a page over a raw TCP socket").weak())
-                        .extend(),
-                );
+                let subtitle = "how a browser fetches a page over a raw TCP socket";
+                let title = ui.heading(RichText::new("socket-fetch").strong());
+                if compact {
+                    title.on_hover_text(subtitle);
+                } else {
+                    ui.add(egui::Label::new(RichText::new(subtitle).weak()).extend());
+                }
                 if ui.button("A−").on_hover_text("Smaller text (Ctrl −)").clicked() {
                     egui::gui_zoom::zoom_out(ui.ctx());
                 }
@@ -236,10 +245,22 @@ impl SocketFetchApp {
                 }
                 ui.toggle_value(&mut self.teaching, "🎓 Explain")
                     .on_hover_text("Show or hide the panel that explains each step in plain words");
-                self.keys_help.button_ui(ui);
-                egui::widgets::global_theme_preference_buttons(ui);
+                if compact {
+                    ui.menu_button("☰ More", |ui| {
+                        let chosen = extras_ui(ui, &mut self.form, state != FetchState::Idle);
+                        if chosen != FormAction::None {
+                            action = chosen;
+                        }
+                        ui.separator();
+                        self.keys_help.button_ui(ui);
+                        theme_menu_ui(ui);
+                    });
+                } else {
+                    self.keys_help.button_ui(ui);
+                    theme_menu_ui(ui);
+                }
             });
-            let clicked = form_ui(ui, &mut self.form, state, self.first_frame);
+            let clicked = form_ui(ui, &mut self.form, state, self.first_frame, !compact);
             if clicked != FormAction::None {
                 action = clicked;
             }
@@ -308,6 +329,12 @@ impl SocketFetchApp {
             if self.tab == Tab::Explain && !explain_tab {
                 self.tab = Tab::Reply; // the explanation has its own panel again
             }
+            let was_a_tab = self.last_columns.is_some_and(Columns::explain_is_a_tab);
+            if explain_tab && !was_a_tab && self.tab == Tab::Reply {
+                // The explanation was in view beside the reply: it stays in view, as the tab shown.
+                self.tab = Tab::Explain;
+            }
+            self.last_columns = Some(columns);
             ui.horizontal_wrapped(|ui| {
                 for tab in Tab::ALL.into_iter().filter(|t| *t != Tab::Explain || explain_tab) {
                     ui.selectable_value(&mut self.tab, tab, RichText::new(tab.label()).size(16.0));
@@ -740,6 +767,18 @@ impl SocketFetchApp {
             ctx.request_repaint_after(Duration::from_millis(16));
         }
     }
+}
+
+/// Light, dark, or as the system: a menu, where three buttons would take a whole corner of a narrow bar.
+fn theme_menu_ui(ui: &mut Ui) {
+    ui.menu_button("☀ Theme", |ui| {
+        let mut preference = ui.ctx().options(|o| o.theme_preference);
+        for theme in Theme::ALL {
+            if ui.radio_value(&mut preference, theme.preference(), theme.label()).clicked() {
+                ui.ctx().set_theme(preference);
+            }
+        }
+    });
 }
 
 fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), image::ImageError> {

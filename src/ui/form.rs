@@ -85,14 +85,18 @@ impl Default for Limits {
 }
 
 /// Draws the form: Fetch is Cancel while a fetch is under way, and Next step shows while it is paused.
-pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, state: FetchState, focus_host: bool) -> FormAction {
+/// `extras`: also Use demo server, Pause before each step and Limits (else [`extras_ui`] draws them
+/// elsewhere, in a menu when the window is narrow).
+pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, state: FetchState, focus_host: bool, extras: bool) -> FormAction {
     let mut action = FormAction::None;
     let running = state != FetchState::Idle;
     ui.horizontal_wrapped(|ui| {
+        // The host field gives up width first, so Fetch stays on the same row as long as it can.
+        let host_width = (ui.available_width() - 340.0).clamp(120.0, 260.0);
         let label = ui.label("Host");
         let host = ui.add(
             egui::TextEdit::singleline(&mut fields.host)
-                .desired_width(260.0)
+                .desired_width(host_width)
                 .hint_text("example.com or 127.0.0.1")
                 .id_salt("host"),
         );
@@ -120,23 +124,35 @@ pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, state: FetchState, focus_ho
         {
             action = FormAction::Next;
         }
-        // No scopes here (add_enabled_ui): a scope at the end of a row is as narrow as what is left
-        // of it, and its button's text would wrap a letter a line instead of the button moving down.
-        if ui
-            .add_enabled(!running, egui::Button::new("Use demo server"))
-            .on_hover_text("Start the web server built into socket-fetch and fill in its address")
-            .clicked()
-        {
-            action = FormAction::UseDemo;
-        }
-        ui.add_enabled(!running, egui::Checkbox::new(&mut fields.step_through, "Pause before each step"));
-        let limits_hover = "How long to wait for the server, and how much of its reply to keep";
-        if running {
-            ui.add_enabled(false, egui::Button::new("⚙ Limits")).on_disabled_hover_text(limits_hover);
-        } else {
-            ui.menu_button("⚙ Limits", |ui| limits_ui(ui, &mut fields.limits)).response.on_hover_text(limits_hover);
+        if extras {
+            let chosen = extras_ui(ui, fields, running);
+            if chosen != FormAction::None {
+                action = chosen;
+            }
         }
     });
+    action
+}
+
+/// Use demo server, Pause before each step and Limits: set before a fetch, less used during one.
+pub fn extras_ui(ui: &mut Ui, fields: &mut FormFields, running: bool) -> FormAction {
+    let mut action = FormAction::None;
+    // No scopes here (add_enabled_ui): a scope at the end of a row is as narrow as what is left
+    // of it, and its button's text would wrap a letter a line instead of the button moving down.
+    if ui
+        .add_enabled(!running, egui::Button::new("Use demo server"))
+        .on_hover_text("Start the web server built into socket-fetch and fill in its address")
+        .clicked()
+    {
+        action = FormAction::UseDemo;
+    }
+    ui.add_enabled(!running, egui::Checkbox::new(&mut fields.step_through, "Pause before each step"));
+    let limits_hover = "How long to wait for the server, and how much of its reply to keep";
+    if running {
+        ui.add_enabled(false, egui::Button::new("⚙ Limits")).on_disabled_hover_text(limits_hover);
+    } else {
+        ui.menu_button("⚙ Limits", |ui| limits_ui(ui, &mut fields.limits)).response.on_hover_text(limits_hover);
+    }
     action
 }
 

@@ -48,6 +48,16 @@ pub enum Theme {
 }
 
 impl Theme {
+    pub const ALL: [Self; 3] = [Self::System, Self::Light, Self::Dark];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Light => "Light",
+            Self::Dark => "Dark",
+            Self::System => "As the system",
+        }
+    }
+
     pub fn preference(self) -> egui::ThemePreference {
         match self {
             Self::Light => egui::ThemePreference::Light,
