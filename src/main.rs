@@ -14,6 +14,7 @@ use socket_fetch::{cli, ui};
 /// With no subcommand, opens the window.
 #[derive(Parser)]
 #[command(version, about)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches, not a state machine
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
@@ -53,6 +54,9 @@ struct Args {
     /// last time; screenshots are taken at 100 % unless this is given.
     #[arg(long, value_name = "FACTOR", value_parser = ui::parse_zoom)]
     zoom: Option<f32>,
+    /// Window: start in the presenter view (the steps and the explanation only, in large text).
+    #[arg(long)]
+    presenter: bool,
 }
 
 #[derive(Subcommand)]
@@ -98,6 +102,7 @@ fn open_window(args: Args) -> anyhow::Result<()> {
         limits: None,
         theme: args.theme,
         zoom: args.zoom,
+        presenter: args.presenter,
         x11_clipboard: false, // decided when the window opens
     };
     let screenshot = options.screenshot.clone();

@@ -234,3 +234,36 @@ fn an_error_card_lays_out_without_overlap_at_every_zoom_and_size() {
     }
     assert!(faults.is_empty(), "{}", faults.join("\n"));
 }
+
+/// The height of the explanation's heading once the fetch has ended.
+fn heading_height(harness: &Harness<'_, SocketFetchApp>) -> f32 {
+    shown(harness).into_iter().find(|w| w.text == "The reply has arrived" && in_view(w)).unwrap().visible.height()
+}
+
+#[test]
+fn the_presenter_view_shows_the_steps_and_a_larger_explanation_then_comes_back() {
+    let server = DemoServer::start(0).unwrap();
+    let full = fetch(window(demo_options(&server, ""), 1.0, [1280.0, 800.0]));
+    let mut faults = Vec::new();
+    for (i, (zoom, size)) in
+        [(1.0, [1280.0, 800.0]), (1.5, [1024.0, 768.0]), (2.0, [1280.0, 800.0])].into_iter().enumerate()
+    {
+        let case = format!("{}x{} at {} %, presenter view", size[0], size[1], zoom * 100.0);
+        let mut harness = fetch(window(StartOptions { presenter: true, ..demo_options(&server, "") }, zoom, size));
+        faults.extend(layout_faults(&harness, &case));
+        assert!(
+            !shows_text(&harness, "Copy reply") && !shows_text(&harness, "Timing"),
+            "{case}: the reply is set aside"
+        );
+        assert!(shows_text(&harness, "1. Set up the socket"), "{case}: the steps are shown");
+        if i == 0 {
+            // At the same zoom and size as the whole window above.
+            let (large, normal) = (heading_height(&harness), heading_height(&full));
+            assert!(large > normal * 1.3, "{case}: the explanation is larger ({large} against {normal})");
+        }
+        harness.get_by_label("Presenter view").click();
+        harness.run_steps(3);
+        assert!(shows_text(&harness, "Timing"), "{case}: the whole window is back");
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}

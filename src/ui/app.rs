@@ -78,10 +78,38 @@ pub struct SocketFetchApp {
     last_columns: Option<Columns>,
     fetch_now: bool,
     theme: Option<Theme>,
+    stage: Stage,
     /// The zoom to set on the first frame, over the one eframe restored from last time.
     start_zoom: Option<f32>,
     remember: Remember,
     screenshot: Option<Screenshot>,
+}
+
+/// The whole window, or only what a presenter shows: the steps and the explanation in large text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Full,
+    Presenter,
+}
+
+impl Stage {
+    fn other(self) -> Self {
+        match self {
+            Self::Full => Self::Presenter,
+            Self::Presenter => Self::Full,
+        }
+    }
+}
+
+/// How much larger the presenter view's explanation is than the window's text.
+const PRESENTER_TEXT: f32 = 1.4;
+
+/// The explanation alone, larger, in the room the reply had.
+fn presenter_explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
+    for font in ui.style_mut().text_styles.values_mut() {
+        font.size *= PRESENTER_TEXT;
+    }
+    egui::ScrollArea::vertical().id_salt("presenter explain").show(ui, |ui| explain_ui(ui, view));
 }
 
 /// Whether this run's choices (the form, the zoom, the window's size) are kept for the next run.
@@ -156,6 +184,7 @@ impl SocketFetchApp {
             keys_help: KeysHelp::default(),
             last_columns: None,
             theme: options.theme,
+            stage: if options.presenter { Stage::Presenter } else { Stage::Full },
             start_zoom: options.zoom.or(options.screenshot.is_some().then_some(1.0)),
             remember: if options.screenshot.is_some() { Remember::No } else { Remember::Yes },
             fetch_now: options.fetch_now || options.screenshot.is_some(),
@@ -245,6 +274,13 @@ impl SocketFetchApp {
                 }
                 ui.toggle_value(&mut self.teaching, "🎓 Explain")
                     .on_hover_text("Show or hide the panel that explains each step in plain words");
+                if ui
+                    .selectable_label(self.stage == Stage::Presenter, "Presenter view")
+                    .on_hover_text("Only the steps and the explanation, in large text; click again to come back")
+                    .clicked()
+                {
+                    self.stage = self.stage.other();
+                }
                 if compact {
                     ui.menu_button("☰ More", |ui| {
                         let chosen = extras_ui(ui, &mut self.form, state != FetchState::Idle);
@@ -289,7 +325,7 @@ impl SocketFetchApp {
                 self.steps_and_log_ui(ui);
             });
         }
-        if columns == Columns::Three && self.teaching {
+        if columns == Columns::Three && self.teaching && self.stage == Stage::Full {
             let range = side_range(width, EXPLAIN_MIN, STEPS_MIN + CENTRAL_MIN);
             egui::Panel::right("explain").default_size(360.0).size_range(range).resizable(true).show(ui, |ui| {
                 egui::ScrollArea::vertical().id_salt("explain").show(ui, |ui| {
@@ -324,6 +360,10 @@ impl SocketFetchApp {
                     follow = Some(redirect);
                 }
                 ui.add_space(6.0);
+            }
+            if self.stage == Stage::Presenter {
+                presenter_explain_ui(ui, self.view.as_ref());
+                return;
             }
             let explain_tab = columns.explain_is_a_tab() && self.teaching;
             if self.tab == Tab::Explain && !explain_tab {

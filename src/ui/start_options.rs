@@ -31,6 +31,8 @@ pub struct StartOptions {
     pub limits: Option<Limits>,
     /// Light or dark, instead of following the system (or the choice remembered from last time).
     pub theme: Option<Theme>,
+    /// Start in the presenter view: the steps and the explanation only, in large text.
+    pub presenter: bool,
     /// The zoom to start at (1.0 is 100 %), instead of the one remembered from last time; a screenshot
     /// run starts at 100 % unless this is given, so its pictures are the same from run to run.
     pub zoom: Option<f32>,
