@@ -14,6 +14,7 @@ use socket_fetch::{cli, ui};
 /// With no subcommand, opens the window.
 #[derive(Parser)]
 #[command(version, about)]
+#[allow(clippy::struct_excessive_bools)] // independent command-line switches, not a state machine
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
@@ -49,6 +50,13 @@ struct Args {
     /// system's, or the one picked last time.
     #[arg(long, value_enum)]
     theme: Option<ui::Theme>,
+    /// Window: start at this zoom (2 is 200 %, from 0.5 to 4), instead of the one remembered from
+    /// last time; screenshots are taken at 100 % unless this is given.
+    #[arg(long, value_name = "FACTOR", value_parser = ui::parse_zoom)]
+    zoom: Option<f32>,
+    /// Window: start in the presenter view (the steps and the explanation only, in large text).
+    #[arg(long)]
+    presenter: bool,
 }
 
 #[derive(Subcommand)]
@@ -93,6 +101,8 @@ fn open_window(args: Args) -> anyhow::Result<()> {
         body: args.body,
         limits: None,
         theme: args.theme,
+        zoom: args.zoom,
+        presenter: args.presenter,
         x11_clipboard: false, // decided when the window opens
     };
     let screenshot = options.screenshot.clone();

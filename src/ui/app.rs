@@ -20,12 +20,15 @@ use super::decoded_body::{Body, DecodedBody, body_switch_ui, shown_reply_ui, wit
 use super::error_card::{StartFailure, error_card_ui, start_failure_card_ui};
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
-use super::form::{FormAction, FormFields, Limits, form_ui};
+use super::form::{FetchState, FormAction, FormFields, extras_ui, form_ui};
+use super::keys::{KeysHelp, presenter_keys};
+use super::layout::{CENTRAL_MIN, Columns, EXPLAIN_MIN, STEPS_MIN, side_range};
 use super::log_panel::log_ui;
-use super::palette;
+use super::notice::{Notice, Place};
 use super::redirect_bar::redirect_ui;
 use super::reply_view::ReplyViewState;
 use super::save_dialog::{SaveAction, SaveDialog};
+use super::start_options::{StartOptions, Tab, Theme};
 use super::steps_panel::steps_ui;
 use super::waker::repaint_waker;
 use super::waterfall::waterfall_ui;
@@ -35,57 +38,10 @@ use crate::server_text::{one_line, visible};
 const HOST_KEY: &str = "host";
 const PORT_KEY: &str = "port";
 const TEACHING_KEY: &str = "teaching";
+/// Below this width (in points) the top bar puts its less-used controls in a menu.
+const COMPACT_TOP_BAR: f32 = 880.0;
 /// The most time a frame spends taking in the worker's events.
 const EVENT_TIME_PER_FRAME: Duration = Duration::from_millis(8);
-/// How long a "Copied ..." confirmation stays.
-const NOTICE_TIME: Duration = Duration::from_secs(4);
-/// How long a copy or save that failed is told: long enough to read what to do instead.
-const WARNING_TIME: Duration = Duration::from_secs(12);
-
-/// How the window starts (from the command line).
-#[derive(Debug, Default, Clone)]
-#[allow(clippy::struct_excessive_bools)] // independent command-line switches, not a state machine
-pub struct StartOptions {
-    pub host: Option<String>,
-    pub port: Option<String>,
-    /// Start the demo server and fill the form with its address.
-    pub demo: bool,
-    /// Fetch as soon as the window opens.
-    pub fetch_now: bool,
-    /// Save a screenshot here once the fetch has ended (or is paused before `pause_at`), then close.
-    pub screenshot: Option<PathBuf>,
-    /// Tick "Pause before each step"; with a screenshot, Next is pressed for you up to `pause_at`.
-    pub step_through: bool,
-    /// With a screenshot: take it while paused before this step.
-    pub pause_at: Option<Step>,
-    /// The central tab to show: reply (default), timing or code.
-    pub tab: Option<Tab>,
-    /// The body to show once the first reply has a decoded one (a screenshot of the decoded body).
-    pub body: Option<Body>,
-    /// Timeouts and size limit, instead of the defaults.
-    pub limits: Option<Limits>,
-    /// Light or dark, instead of following the system (or the choice remembered from last time).
-    pub theme: Option<Theme>,
-    /// The window runs on X11: copies go to socket-fetch's own selection owner, which has no size
-    /// limit, instead of eframe's clipboard.
-    pub x11_clipboard: bool,
-}
-
-/// A theme chosen on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Theme {
-    Light,
-    Dark,
-    System,
-}
-
-/// The central panel's tabs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Tab {
-    Reply,
-    Timing,
-    Code,
-}
 
 pub struct SocketFetchApp {
     form: FormFields,
@@ -118,16 +74,51 @@ pub struct SocketFetchApp {
     /// The reply being gathered for a save, a slice per frame, before it is written.
     save_gather: Option<(JobId, Gather, PathBuf)>,
     first_frame: bool,
+    keys_help: KeysHelp,
+    /// The columns of the last frame: when the explanation becomes a tab, it is the tab shown.
+    last_columns: Option<Columns>,
     fetch_now: bool,
     theme: Option<Theme>,
+    stage: Stage,
+    /// The zoom to set on the first frame, over the one eframe restored from last time.
+    start_zoom: Option<f32>,
+    remember: Remember,
     screenshot: Option<Screenshot>,
 }
 
-/// A short sentence under the reply's toolbar: a confirmation, or a copy or save that failed.
-struct Notice {
-    text: String,
-    good: bool,
-    since: Instant,
+/// The whole window, or only what a presenter shows: the steps and the explanation in large text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    Full,
+    Presenter,
+}
+
+impl Stage {
+    fn other(self) -> Self {
+        match self {
+            Self::Full => Self::Presenter,
+            Self::Presenter => Self::Full,
+        }
+    }
+}
+
+/// How much larger the presenter view's explanation is than the window's text.
+const PRESENTER_TEXT: f32 = 1.4;
+
+/// The explanation alone, larger, in the room the reply had.
+fn presenter_explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
+    for font in ui.style_mut().text_styles.values_mut() {
+        font.size *= PRESENTER_TEXT;
+    }
+    egui::ScrollArea::vertical().id_salt("presenter explain").show(ui, |ui| explain_ui(ui, view));
+}
+
+/// Whether this run's choices (the form, the zoom, the window's size) are kept for the next run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Remember {
+    Yes,
+    /// A screenshot run: it must neither depend on nor change what normal runs remember.
+    No,
 }
 
 /// A copy being made: its bytes gathered out of the reply, then handed to the `clipboard-copy` thread.
@@ -191,7 +182,12 @@ impl SocketFetchApp {
             save: SaveDialog::default(),
             save_gather: None,
             first_frame: true,
+            keys_help: KeysHelp::default(),
+            last_columns: None,
             theme: options.theme,
+            stage: if options.presenter { Stage::Presenter } else { Stage::Full },
+            start_zoom: options.zoom.or(options.screenshot.is_some().then_some(1.0)),
+            remember: if options.screenshot.is_some() { Remember::No } else { Remember::Yes },
             fetch_now: options.fetch_now || options.screenshot.is_some(),
             screenshot: options.screenshot.map(|path| Screenshot {
                 path,
@@ -239,10 +235,10 @@ impl SocketFetchApp {
                 break;
             }
         }
-        let running = self.view.as_ref().is_some_and(FetchView::is_running);
-        let paused = self.view.as_ref().and_then(FetchView::paused_before).is_some();
-
-        if running && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+        let state = FetchState::of(self.view.as_ref());
+        // Before any widget: a focused button must not take Space or Enter from the presenter.
+        let key_action = presenter_keys(ui.ctx(), state, self.selection.has_focus());
+        if state != FetchState::Idle && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
             self.cancel();
         }
         if ui.input_mut(|i| i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::C)) {
@@ -251,32 +247,60 @@ impl SocketFetchApp {
         self.copy_step(ui.ctx());
         self.save_step(ui.ctx());
 
-        if let Some(theme) = self.theme.take() {
-            ui.ctx().set_theme(match theme {
-                Theme::Light => egui::ThemePreference::Light,
-                Theme::Dark => egui::ThemePreference::Dark,
-                Theme::System => egui::ThemePreference::System,
-            });
+        if let Some(zoom) = self.start_zoom.take() {
+            ui.ctx().set_zoom_factor(zoom);
         }
-        let mut action = FormAction::None;
+        if let Some(theme) = self.theme.take() {
+            ui.ctx().set_theme(theme.preference());
+        }
+        let mut action = key_action;
         egui::Panel::top("top").show(ui, |ui| {
             ui.add_space(4.0);
-            ui.horizontal(|ui| {
-                ui.heading(RichText::new("socket-fetch").strong());
-                ui.label(RichText::new("how a browser fetches a page over a raw TCP socket").weak());
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    egui::widgets::global_theme_preference_buttons(ui);
-                    ui.toggle_value(&mut self.teaching, "🎓 Explain")
-                        .on_hover_text("Show or hide the panel that explains each step in plain words");
-                    if ui.button("A+").on_hover_text("Larger text (Ctrl +)").clicked() {
-                        egui::gui_zoom::zoom_in(ui.ctx());
-                    }
-                    if ui.button("A−").on_hover_text("Smaller text (Ctrl −)").clicked() {
-                        egui::gui_zoom::zoom_out(ui.ctx());
-                    }
-                });
+            // Narrow: the less-used controls go into a menu, so the bar stays two rows.
+            let compact = ui.available_width() < COMPACT_TOP_BAR;
+            // Wrapped: whole controls move to the next row when they do not fit.
+            ui.horizontal_wrapped(|ui| {
+                let subtitle = "how a browser fetches a page over a raw TCP socket";
+                let title = ui.heading(RichText::new("socket-fetch").strong());
+                if compact {
+                    title.on_hover_text(subtitle);
+                } else {
+                    ui.add(egui::Label::new(RichText::new(subtitle).weak()).extend());
+                }
+                if ui.button("A−").on_hover_text("Smaller text (Ctrl −)").clicked() {
+                    egui::gui_zoom::zoom_out(ui.ctx());
+                }
+                if ui.button("A+").on_hover_text("Larger text (Ctrl +)").clicked() {
+                    egui::gui_zoom::zoom_in(ui.ctx());
+                }
+                ui.toggle_value(&mut self.teaching, "🎓 Explain")
+                    .on_hover_text("Show or hide the panel that explains each step in plain words");
+                if ui
+                    .selectable_label(self.stage == Stage::Presenter, "Presenter view")
+                    .on_hover_text("Only the steps and the explanation, in large text; click again to come back")
+                    .clicked()
+                {
+                    self.stage = self.stage.other();
+                }
+                if compact {
+                    ui.menu_button("☰ More", |ui| {
+                        let chosen = extras_ui(ui, &mut self.form, state != FetchState::Idle);
+                        if chosen != FormAction::None {
+                            action = chosen;
+                        }
+                        ui.separator();
+                        self.keys_help.button_ui(ui);
+                        theme_menu_ui(ui);
+                    });
+                } else {
+                    self.keys_help.button_ui(ui);
+                    theme_menu_ui(ui);
+                }
             });
-            action = form_ui(ui, &mut self.form, running, paused, self.first_frame);
+            let clicked = form_ui(ui, &mut self.form, state, self.first_frame, !compact);
+            if clicked != FormAction::None {
+                action = clicked;
+            }
             ui.add_space(4.0);
         });
         // A fetch asked for at start-up waits for the second frame: the first one (fonts, the GPU's
@@ -295,22 +319,20 @@ impl SocketFetchApp {
             FormAction::Next => self.next_step(),
         }
 
-        egui::Panel::left("steps").default_size(360.0).resizable(true).show(ui, |ui| {
-            ui.add_space(6.0);
-            ui.heading("Steps");
-            steps_ui(ui, self.view.as_ref());
-            ui.separator();
-            if log_ui(ui, self.view.as_ref())
-                && let Some(view) = &self.view
-            {
-                let log = view.log_text();
-                self.notice(format!("Copied the log ({} lines) to the clipboard.", view.log.len()));
-                ui.ctx().copy_text(log);
-            }
-        });
-
-        if self.teaching {
-            egui::Panel::right("explain").default_size(380.0).resizable(true).show(ui, |ui| {
+        let width = ui.available_width();
+        let columns = Columns::for_width(width, self.teaching);
+        if columns != Columns::OneColumn {
+            let others = CENTRAL_MIN + if columns == Columns::Three && self.teaching { EXPLAIN_MIN } else { 0.0 };
+            let range = side_range(width, STEPS_MIN, others);
+            egui::Panel::left("steps").default_size(340.0).size_range(range).resizable(true).show(ui, |ui| {
+                ui.add_space(6.0);
+                ui.heading("Steps");
+                self.steps_and_log_ui(ui);
+            });
+        }
+        if columns == Columns::Three && self.teaching && self.stage == Stage::Full {
+            let range = side_range(width, EXPLAIN_MIN, STEPS_MIN + CENTRAL_MIN);
+            egui::Panel::right("explain").default_size(360.0).size_range(range).resizable(true).show(ui, |ui| {
                 egui::ScrollArea::vertical().id_salt("explain").show(ui, |ui| {
                     explain_ui(ui, self.view.as_ref());
                 });
@@ -319,6 +341,15 @@ impl SocketFetchApp {
 
         let mut follow = None;
         egui::CentralPanel::default_margins().show(ui, |ui| {
+            if columns == Columns::OneColumn {
+                // The steps above the reply, in at most half the height, so the reply keeps room.
+                let max_height = ui.available_height() / 2.0;
+                egui::CollapsingHeader::new(RichText::new("Steps").heading()).default_open(true).show(ui, |ui| {
+                    egui::ScrollArea::vertical().id_salt("steps above").max_height(max_height).show(ui, |ui| {
+                        self.steps_and_log_ui(ui);
+                    });
+                });
+            }
             if let Some(failure) = &self.start_failure {
                 start_failure_card_ui(ui, failure);
                 ui.add_space(6.0);
@@ -335,13 +366,32 @@ impl SocketFetchApp {
                 }
                 ui.add_space(6.0);
             }
-            ui.horizontal(|ui| {
-                for (tab, name) in [(Tab::Reply, "Reply"), (Tab::Timing, "Timing"), (Tab::Code, "Code")] {
-                    ui.selectable_value(&mut self.tab, tab, RichText::new(name).size(16.0));
+            if self.stage == Stage::Presenter {
+                presenter_explain_ui(ui, self.view.as_ref());
+                return;
+            }
+            let explain_tab = columns.explain_is_a_tab() && self.teaching;
+            if self.tab == Tab::Explain && !explain_tab {
+                self.tab = Tab::Reply; // the explanation has its own panel again
+            }
+            let was_a_tab = self.last_columns.is_some_and(Columns::explain_is_a_tab);
+            if explain_tab && !was_a_tab && self.tab == Tab::Reply {
+                // The explanation was in view beside the reply: it stays in view, as the tab shown.
+                self.tab = Tab::Explain;
+            }
+            self.last_columns = Some(columns);
+            ui.horizontal_wrapped(|ui| {
+                for tab in Tab::ALL.into_iter().filter(|t| *t != Tab::Explain || explain_tab) {
+                    ui.selectable_value(&mut self.tab, tab, RichText::new(tab.label()).size(16.0));
                 }
             });
             ui.separator();
             match self.tab {
+                Tab::Explain => {
+                    egui::ScrollArea::vertical().id_salt("explain").show(ui, |ui| {
+                        explain_ui(ui, self.view.as_ref());
+                    });
+                }
                 Tab::Reply => {
                     self.reply_toolbar_ui(ui);
                     match self.view.as_ref().and_then(|v| v.decoded.as_ref()) {
@@ -374,8 +424,9 @@ impl SocketFetchApp {
             self.follow(ui.ctx(), &url, target);
         }
         self.save_dialog_ui(ui);
+        self.keys_help.window_ui(ui);
         if let Some(notice) = &self.notice {
-            let left = if notice.good { NOTICE_TIME } else { WARNING_TIME }.saturating_sub(notice.since.elapsed());
+            let left = notice.time_left();
             if left.is_zero() {
                 self.notice = None;
             } else {
@@ -388,8 +439,23 @@ impl SocketFetchApp {
         }
     }
 
+    /// The steps, then the log with Copy log.
+    fn steps_and_log_ui(&mut self, ui: &mut Ui) {
+        steps_ui(ui, self.view.as_ref());
+        ui.separator();
+        if log_ui(ui, self.view.as_ref(), self.notice.as_ref())
+            && let Some(view) = &self.view
+        {
+            let log = view.log_text();
+            let text = format!("Copied the log ({} lines) to the clipboard.", view.log.len());
+            self.notice = Some(Notice::new(Place::Log, text, true));
+            ui.ctx().copy_text(log);
+        }
+    }
+
     fn reply_toolbar_ui(&mut self, ui: &mut Ui) {
-        ui.horizontal(|ui| {
+        // Wrapped: a narrow panel moves whole buttons to the next row rather than cutting them.
+        ui.horizontal_wrapped(|ui| {
             ui.heading("Reply");
             let reply_len = self.view.as_ref().map_or(0, |v| v.reply.bytes().len() as u64);
             if let Some(copying) = &self.copying {
@@ -433,15 +499,7 @@ impl SocketFetchApp {
                 status_label_ui(ui, &format!("{}{}", one_line(&status), format::bytes(view.received())), &status);
             }
         });
-        // On a line of its own, wrapped: a notice can be a long sentence and must not widen the panel.
-        if let Some(notice) = &self.notice {
-            let colour = if notice.good { palette::GOOD } else { ui.visuals().error_fg_color };
-            ui.add(egui::Label::new(RichText::new(&notice.text).color(colour)).wrap());
-        }
-    }
-
-    fn notice(&mut self, text: String) {
-        self.tell(text, true);
+        Notice::ui(self.notice.as_ref(), ui, Place::Reply);
     }
 
     fn warn(&mut self, text: String) {
@@ -450,7 +508,7 @@ impl SocketFetchApp {
 
     /// Shows `text` under the reply's toolbar for a while; `good`: a success, else a warning.
     fn tell(&mut self, text: String, good: bool) {
-        self.notice = Some(Notice { text, good, since: Instant::now() });
+        self.notice = Some(Notice::new(Place::Reply, text, good));
     }
 
     fn copy_reply(&mut self) {
@@ -755,6 +813,18 @@ impl SocketFetchApp {
     }
 }
 
+/// Light, dark, or as the system: a menu, where three buttons would take a whole corner of a narrow bar.
+fn theme_menu_ui(ui: &mut Ui) {
+    ui.menu_button("☀ Theme", |ui| {
+        let mut preference = ui.ctx().options(|o| o.theme_preference);
+        for theme in Theme::ALL {
+            if ui.radio_value(&mut preference, theme.preference(), theme.label()).clicked() {
+                ui.ctx().set_theme(preference);
+            }
+        }
+    });
+}
+
 fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), image::ImageError> {
     let [w, h] = image.size;
     let rgba: Vec<u8> = image.pixels.iter().flat_map(egui::Color32::to_array).collect();
@@ -767,7 +837,14 @@ impl eframe::App for SocketFetchApp {
         SocketFetchApp::ui(self, ui);
     }
 
+    fn persist_egui_memory(&self) -> bool {
+        self.remember == Remember::Yes // egui's memory holds the zoom
+    }
+
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.remember == Remember::No {
+            return;
+        }
         storage.set_string(HOST_KEY, self.form.host.clone());
         storage.set_string(PORT_KEY, self.form.port.clone());
         storage.set_string(TEACHING_KEY, self.teaching.to_string());

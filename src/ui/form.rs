@@ -4,7 +4,29 @@ use std::time::Duration;
 
 use egui::{Key, Ui};
 
+use super::fetch_view::FetchView;
 use crate::fetch::limits::{self, LimitError, Wait};
+
+/// Where the current fetch is, as the form and the keys see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchState {
+    /// No fetch under way: Fetch starts one.
+    Idle,
+    /// A fetch under way: Fetch is Cancel.
+    Running,
+    /// A step-through waiting for Next step (Cancel still works).
+    Paused,
+}
+
+impl FetchState {
+    pub fn of(view: Option<&FetchView>) -> Self {
+        match view {
+            Some(view) if view.paused_before().is_some() => Self::Paused,
+            Some(view) if view.is_running() => Self::Running,
+            _ => Self::Idle,
+        }
+    }
+}
 
 /// What the person asked for this frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,14 +84,19 @@ impl Default for Limits {
     }
 }
 
-/// Draws the form. `running`: a fetch is under way (Fetch becomes Cancel); `paused`: waiting for Next.
-pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, running: bool, paused: bool, focus_host: bool) -> FormAction {
+/// Draws the form: Fetch is Cancel while a fetch is under way, and Next step shows while it is paused.
+/// `extras`: also Use demo server, Pause before each step and Limits (else [`extras_ui`] draws them
+/// elsewhere, in a menu when the window is narrow).
+pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, state: FetchState, focus_host: bool, extras: bool) -> FormAction {
     let mut action = FormAction::None;
+    let running = state != FetchState::Idle;
     ui.horizontal_wrapped(|ui| {
+        // The host field gives up width first, so Fetch stays on the same row as long as it can.
+        let host_width = (ui.available_width() - 340.0).clamp(120.0, 260.0);
         let label = ui.label("Host");
         let host = ui.add(
             egui::TextEdit::singleline(&mut fields.host)
-                .desired_width(260.0)
+                .desired_width(host_width)
                 .hint_text("example.com or 127.0.0.1")
                 .id_salt("host"),
         );
@@ -89,25 +116,43 @@ pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, running: bool, paused: bool
         } else if ui.button("▶ Fetch").on_hover_text("Fetch the page (Enter)").clicked() || enter {
             action = FormAction::Fetch;
         }
-        if paused && ui.button("⏭ Next step").on_hover_text("Run the step shown as paused").clicked() {
+        if state == FetchState::Paused
+            && ui
+                .button("⏭ Next step")
+                .on_hover_text("Run the step shown as paused (Page Down, Right arrow, Space or Enter)")
+                .clicked()
+        {
             action = FormAction::Next;
         }
-        ui.add_enabled_ui(!running, |ui| {
-            if ui
-                .button("Use demo server")
-                .on_hover_text("Start the web server built into socket-fetch and fill in its address")
-                .clicked()
-            {
-                action = FormAction::UseDemo;
+        if extras {
+            let chosen = extras_ui(ui, fields, running);
+            if chosen != FormAction::None {
+                action = chosen;
             }
-        });
-        ui.add_enabled(!running, egui::Checkbox::new(&mut fields.step_through, "Pause before each step"));
-        ui.add_enabled_ui(!running, |ui| {
-            ui.menu_button("⚙ Limits", |ui| limits_ui(ui, &mut fields.limits))
-                .response
-                .on_hover_text("How long to wait for the server, and how much of its reply to keep");
-        });
+        }
     });
+    action
+}
+
+/// Use demo server, Pause before each step and Limits: set before a fetch, less used during one.
+pub fn extras_ui(ui: &mut Ui, fields: &mut FormFields, running: bool) -> FormAction {
+    let mut action = FormAction::None;
+    // No scopes here (add_enabled_ui): a scope at the end of a row is as narrow as what is left
+    // of it, and its button's text would wrap a letter a line instead of the button moving down.
+    if ui
+        .add_enabled(!running, egui::Button::new("Use demo server"))
+        .on_hover_text("Start the web server built into socket-fetch and fill in its address")
+        .clicked()
+    {
+        action = FormAction::UseDemo;
+    }
+    ui.add_enabled(!running, egui::Checkbox::new(&mut fields.step_through, "Pause before each step"));
+    let limits_hover = "How long to wait for the server, and how much of its reply to keep";
+    if running {
+        ui.add_enabled(false, egui::Button::new("⚙ Limits")).on_disabled_hover_text(limits_hover);
+    } else {
+        ui.menu_button("⚙ Limits", |ui| limits_ui(ui, &mut fields.limits)).response.on_hover_text(limits_hover);
+    }
     action
 }
 

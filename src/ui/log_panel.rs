@@ -3,9 +3,10 @@
 use egui::{RichText, Ui};
 
 use super::fetch_view::FetchView;
+use super::notice::{Notice, Place};
 
-/// Draws the log; true when Copy log was clicked.
-pub fn log_ui(ui: &mut Ui, view: Option<&FetchView>) -> bool {
+/// Draws the log, with the notice of Copy log under its button; true when Copy log was clicked.
+pub fn log_ui(ui: &mut Ui, view: Option<&FetchView>, notice: Option<&Notice>) -> bool {
     let mut copy = false;
     ui.horizontal(|ui| {
         ui.heading("Log");
@@ -13,6 +14,7 @@ pub fn log_ui(ui: &mut Ui, view: Option<&FetchView>) -> bool {
             copy = true;
         }
     });
+    Notice::ui(notice, ui, Place::Log);
     egui::ScrollArea::vertical().id_salt("log").stick_to_bottom(true).auto_shrink([false, false]).show(ui, |ui| {
         if let Some(view) = view {
             for line in &view.log {

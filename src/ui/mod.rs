@@ -8,22 +8,27 @@ mod error_card;
 mod explain_panel;
 mod fetch_view;
 mod form;
+mod keys;
+mod layout;
 mod log_panel;
+mod notice;
 mod palette;
 mod pictures;
 mod redirect_bar;
 mod reply_text;
 mod reply_view;
 mod save_dialog;
+mod start_options;
 mod steps_panel;
 mod waker;
 mod waterfall;
 
-pub use app::{SocketFetchApp, StartOptions, Tab, Theme};
+pub use app::SocketFetchApp;
 pub use decoded_body::{Body, DecodedBody};
 pub use fetch_view::{FetchView, StepState};
 pub use form::Limits;
 pub use reply_text::ReplyText;
+pub use start_options::{StartOptions, Tab, Theme, ZOOM_RANGE, parse_zoom};
 
 /// Opens the window and runs until it is closed.
 pub fn run_window(options: StartOptions) -> eframe::Result {
@@ -37,7 +42,9 @@ pub fn run_window(options: StartOptions) -> eframe::Result {
         // A window without its icon is still useful; say so rather than refuse to open.
         Err(e) => eprintln!("socket-fetch: the window icon could not be read: {e}"),
     }
-    let native_options = eframe::NativeOptions { viewport, ..Default::default() };
+    // A screenshot run takes the window's default size, not the size remembered from a normal run.
+    let persist_window = options.screenshot.is_none();
+    let native_options = eframe::NativeOptions { viewport, persist_window, ..Default::default() };
     eframe::run_native(
         "socket-fetch",
         native_options,

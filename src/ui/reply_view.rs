@@ -48,6 +48,14 @@ pub struct ReplyViewState {
     /// The width in columns of each row drawn last frame, by its bytes: measuring a row means
     /// going through all of it, which most frames need not do again.
     widths: Vec<(Range<usize>, usize)>,
+    /// The view had the keyboard focus when last drawn (it was clicked): its keys are its own.
+    focused: bool,
+}
+
+impl ReplyViewState {
+    pub fn has_focus(&self) -> bool {
+        self.focused
+    }
 }
 
 /// What is selected: the bytes between where the drag began and where it is now.
@@ -161,6 +169,7 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewSta
         );
     });
 
+    state.focused = response.has_focus();
     let end = RowScroll::end(reply.row_count(), geometry.rows_in_view);
     scroll_by_input(ui, &geometry, &response, end, state);
     let bar = Bar {

@@ -17,7 +17,8 @@ pub fn steps_ui(ui: &mut Ui, view: Option<&FetchView>) {
     }
     for step in Step::ALL {
         let state = view.map_or(StepState::Waiting, |v| v.steps[step.index()]);
-        ui.horizontal(|ui| {
+        // Wrapped: in a narrow panel the time moves, whole, to the next row instead of being cut.
+        ui.horizontal_wrapped(|ui| {
             match state {
                 StepState::Waiting => ui.label(RichText::new("○").size(18.0).weak()),
                 StepState::Paused => ui.label(RichText::new("⏸").size(18.0)),
@@ -29,8 +30,8 @@ pub fn steps_ui(ui: &mut Ui, view: Option<&FetchView>) {
             let title = RichText::new(format!("{}. {}", step.index() + 1, step_text(step).title)).size(16.0);
             ui.label(if matches!(state, StepState::Running | StepState::Paused) { title.strong() } else { title });
             match state {
-                StepState::Done(took) => drop(ui.label(RichText::new(ms(took)).weak())),
-                StepState::NotRun => drop(ui.label(RichText::new("not run").weak())),
+                StepState::Done(took) => drop(ui.add(egui::Label::new(RichText::new(ms(took)).weak()).extend())),
+                StepState::NotRun => drop(ui.add(egui::Label::new(RichText::new("not run").weak()).extend())),
                 _ => {}
             }
         });

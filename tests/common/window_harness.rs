@@ -18,18 +18,23 @@ pub fn harness(host: &str, port: &str) -> Harness<'static, SocketFetchApp> {
 }
 
 pub fn harness_with(options: StartOptions) -> Harness<'static, SocketFetchApp> {
-    build(Harness::builder(), options)
+    harness_sized(options, [1200.0, 780.0])
 }
 
 /// A window for replies that are any bytes on purpose (compressed data): a character no font has is
 /// drawn as a box, as the real window does, instead of failing the test as the harness does by default.
 pub fn harness_for_any_bytes(options: StartOptions) -> Harness<'static, SocketFetchApp> {
-    build(Harness::builder().allow_missing_glyphs(), options)
+    build(Harness::builder().with_size([1200.0, 780.0]).allow_missing_glyphs(), options)
+}
+
+/// A window of `size` pixels (at a zoom of 1; `options.zoom` makes it fewer points).
+pub fn harness_sized(options: StartOptions, size: [f32; 2]) -> Harness<'static, SocketFetchApp> {
+    build(Harness::builder().with_size(size), options)
 }
 
 fn build(builder: HarnessBuilder<SocketFetchApp>, options: StartOptions) -> Harness<'static, SocketFetchApp> {
     let app = SocketFetchApp::new(None, options);
-    let mut harness = builder.with_size([1200.0, 780.0]).build_ui_state(|ui, app| app.ui(ui), app);
+    let mut harness = builder.build_ui_state(|ui, app| app.ui(ui), app);
     harness.step();
     harness
 }
