@@ -302,3 +302,162 @@ fn a_stalled_handshake_times_out_and_a_cancel_mid_handshake_stops_at_once() {
     assert_eq!((error(&seen), reply_bytes(&seen)), (None, with_length(b"fine")));
     server.finish();
 }
+
+/// `openssl s_server -WWW` on a free loopback port, serving `files` from a folder of its own over
+/// TLS with `pki`'s certificate: an independent TLS server. `None` (after saying so) when openssl
+/// is missing, outside CI.
+struct OpenSsl {
+    port: u16,
+    child: std::process::Child,
+    dir: std::path::PathBuf,
+}
+
+impl OpenSsl {
+    fn start(pki: &Pki, files: &[(&str, &[u8])]) -> Option<Self> {
+        use std::process::{Command, Stdio};
+        if Command::new("openssl").arg("version").output().is_err() {
+            assert!(std::env::var_os("CI").is_none(), "openssl is not installed (.ci/run installs it)");
+            println!("note: openssl is not installed, so the test against openssl s_server was not run");
+            return None;
+        }
+        let dir = std::env::temp_dir().join(format!("socket-fetch-openssl-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (chain, key) = pki.server_pem();
+        std::fs::write(dir.join("chain.pem"), chain).unwrap();
+        std::fs::write(dir.join("key.pem"), key).unwrap();
+        for (name, bytes) in files {
+            std::fs::write(dir.join(name), bytes).unwrap();
+        }
+        // A port free a moment ago; another test may take it first, then openssl exits and another is tried.
+        for _ in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).unwrap().port();
+            let mut child = Command::new("openssl")
+                .args(["s_server", "-WWW", "-quiet", "-cert", "chain.pem", "-key", "key.pem", "-accept"])
+                .arg(format!("127.0.0.1:{port}"))
+                .current_dir(&dir)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap();
+            let ready = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < ready && child.try_wait().unwrap().is_none() {
+                if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
+                    return Some(Self { port, child, dir });
+                }
+                thread::sleep(Duration::from_millis(20));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("openssl s_server did not listen");
+    }
+}
+
+impl Drop for OpenSsl {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[test]
+fn openssl_s_server_replies_arrive_decrypted_byte_exact() {
+    let pki = demo_pki();
+    let sizes = [0, 1, 16 * 1024 - 1, 16 * 1024, 16 * 1024 + 1, 10 * 1024 * 1024];
+    let files: Vec<(String, Vec<u8>)> = sizes.iter().map(|&n| (format!("f{n}.txt"), numbered_body(n))).collect();
+    let named: Vec<(&str, &[u8])> = files.iter().map(|(name, body)| (name.as_str(), body.as_slice())).collect();
+    let Some(server) = OpenSsl::start(&pki, &named) else { return };
+    let (mut worker, events) = start_worker();
+    for (name, body) in &files {
+        worker.fetch(https_job(server.port, &format!("/{name}"), &pki));
+        let seen = collect_until_finished(&events);
+        assert_eq!(error(&seen), None, "{name}");
+        let reply = reply_bytes(&seen);
+        // s_server -WWW sends a head without a length, then the file, then hangs up.
+        let head_end = reply.windows(4).position(|w| w == b"\r\n\r\n").expect("a head") + 4;
+        assert!(reply.starts_with(b"HTTP/1.0 200 ok\r\n"), "{}", String::from_utf8_lossy(&reply[..head_end]));
+        assert!(reply[head_end..] == body[..], "{name}: {} bytes came for {}", reply.len() - head_end, body.len());
+        assert!(secured(&seen).certificates[0].names == ["localhost"]);
+    }
+}
+
+fn socket_fetch(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_socket-fetch"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_terminal_fetches_the_demo_over_https_with_six_steps_and_the_handshake_line() {
+    let output = socket_fetch(&["fetch", "--demo", "--https", "--path", "/bytes/100000"]);
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(output.stdout.starts_with(b"HTTP/1.0 200 OK\r\n"));
+    assert!(output.stdout.ends_with(&numbered_body(100_000)), "the decrypted reply, byte-exact, on stdout");
+    assert!(err.contains("#   Step 4 of 6: Secure the connection — done in "), "{err}");
+    assert!(err.contains("#   Secured with TLS 1.3, cipher "), "{err}");
+    assert!(err.contains("Certificate for CN=localhost, valid until "), "{err}");
+    assert!(err.contains(", handshake "), "the summary gives the handshake time: {err}");
+    assert!(!err.contains("NOT VERIFIED"), "{err}");
+}
+
+/// `serve-demo --ca-out FILE`, and its HTTPS port read from what it prints.
+struct ServeDemo(std::process::Child);
+
+impl ServeDemo {
+    fn start(ca_out: &std::path::Path) -> (Self, u16) {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_socket-fetch"))
+            .args(["serve-demo", "--ca-out"])
+            .arg(ca_out)
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        let port = first.split("https://localhost:").nth(1).and_then(|rest| rest.split('/').next()).unwrap();
+        let port = port.parse().unwrap();
+        // The line saying where the certificate authority went comes after it was written.
+        assert!(lines.next().unwrap().unwrap().contains("certificate authority"));
+        (Self(child), port)
+    }
+}
+
+impl Drop for ServeDemo {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn serve_demo_writes_its_authority_for_cacert_and_k_says_every_time_it_did_not_verify() {
+    let ca = std::env::temp_dir().join(format!("socket-fetch-demo-ca-{}.pem", std::process::id()));
+    let (_server, port) = ServeDemo::start(&ca);
+    let url = format!("https://localhost:{port}/data.json");
+    let trusted = socket_fetch(&["fetch", &url, "--cacert", ca.to_str().unwrap()]);
+    let untrusted = socket_fetch(&["fetch", &url]);
+    let insecure = socket_fetch(&["fetch", &url, "-k"]);
+    let missing = socket_fetch(&["fetch", &url, "--cacert", "/nonexistent.invalid/ca.pem"]);
+    std::fs::remove_file(&ca).unwrap();
+    let err = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+
+    assert_eq!(trusted.status.code(), Some(0), "{}", err(&trusted));
+    assert!(trusted.stdout.ends_with(socket_fetch::demo_server::DATA_JSON.as_bytes()));
+
+    assert_eq!(untrusted.status.code(), Some(1), "{}", err(&untrusted));
+    assert!(err(&untrusted).contains(&FetchError::CertUntrusted.to_string()), "{}", err(&untrusted));
+    assert!(err(&untrusted).contains("--cacert FILE"), "the hint names the way out: {}", err(&untrusted));
+    assert!(untrusted.stdout.is_empty());
+
+    assert_eq!(insecure.status.code(), Some(0), "{}", err(&insecure));
+    assert!(err(&insecure).contains("NOT VERIFIED (--insecure)"), "{}", err(&insecure));
+
+    assert_eq!(missing.status.code(), Some(2), "{}", err(&missing));
+    assert!(err(&missing).contains("--cacert /nonexistent.invalid/ca.pem: cannot be read"), "{}", err(&missing));
+}

@@ -23,6 +23,9 @@ pub struct Pki {
     /// The server's certificate, then the authority's.
     pub chain: Vec<CertificateDer<'static>>,
     key: Vec<u8>,
+    /// The chain and the key as PEM text, for another TLS server (`openssl s_server`) to show.
+    chain_pem: String,
+    key_pem: String,
 }
 
 impl Pki {
@@ -44,12 +47,19 @@ impl Pki {
             ca_pem: ca.pem(),
             chain: vec![cert.der().clone(), ca.der().clone()],
             key: key.serialize_der(),
+            chain_pem: format!("{}{}", cert.pem(), ca.pem()),
+            key_pem: key.serialize_pem(),
         })
     }
 
     /// The demo's own: for `localhost` and 127.0.0.1, valid for years around now.
     pub fn for_demo() -> Result<Self, rcgen::Error> {
         Self::issue(&[DEMO_HOST, "127.0.0.1"], (2020, 2100))
+    }
+
+    /// The server's chain and key as PEM text, as `openssl s_server -cert -key` read them.
+    pub fn server_pem(&self) -> (&str, &str) {
+        (&self.chain_pem, &self.key_pem)
     }
 
     /// A TLS server configuration that shows this chain (ring provider, TLS 1.2 and 1.3).
