@@ -405,8 +405,9 @@ fn the_terminal_fetches_the_demo_over_https_with_six_steps_and_the_handshake_lin
     assert!(!err.contains("NOT VERIFIED"), "{err}");
 }
 
-/// `serve-demo --ca-out FILE`, and its HTTPS port read from what it prints.
-struct ServeDemo(std::process::Child);
+/// `serve-demo --ca-out FILE`, and its HTTPS port read from what it prints. Its stderr stays open
+/// while it runs: a server whose messages can no longer be written would stop.
+struct ServeDemo(std::process::Child, std::io::Lines<std::io::BufReader<std::process::ChildStderr>>);
 
 impl ServeDemo {
     fn start(ca_out: &std::path::Path) -> (Self, u16) {
@@ -424,7 +425,7 @@ impl ServeDemo {
         let port = port.parse().unwrap();
         // The line saying where the certificate authority went comes after it was written.
         assert!(lines.next().unwrap().unwrap().contains("certificate authority"));
-        (Self(child), port)
+        (Self(child, lines), port)
     }
 }
 
