@@ -407,7 +407,10 @@ fn the_terminal_fetches_the_demo_over_https_with_six_steps_and_the_handshake_lin
 
 /// `serve-demo --ca-out FILE`, and its HTTPS port read from what it prints. Its stderr stays open
 /// while it runs: a server whose messages can no longer be written would stop.
-struct ServeDemo(std::process::Child, std::io::Lines<std::io::BufReader<std::process::ChildStderr>>);
+struct ServeDemo {
+    child: std::process::Child,
+    _stderr: std::io::Lines<std::io::BufReader<std::process::ChildStderr>>,
+}
 
 impl ServeDemo {
     fn start(ca_out: &std::path::Path) -> (Self, u16) {
@@ -425,14 +428,14 @@ impl ServeDemo {
         let port = port.parse().unwrap();
         // The line saying where the certificate authority went comes after it was written.
         assert!(lines.next().unwrap().unwrap().contains("certificate authority"));
-        (Self(child, lines), port)
+        (Self { child, _stderr: lines }, port)
     }
 }
 
 impl Drop for ServeDemo {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
