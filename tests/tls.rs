@@ -133,7 +133,7 @@ fn decrypted_replies_are_byte_exact_at_every_size_and_the_handshake_is_its_own_s
         let agreed = secured(&events);
         assert!(agreed.verified);
         assert_eq!(agreed.server_name.as_deref(), Some("localhost"));
-        assert_eq!(agreed.alpn, None, "the test server offers no ALPN");
+        assert_eq!(agreed.alpn.as_deref(), Some("http/1.1"));
         assert!(agreed.version.starts_with("TLS 1."), "{}", agreed.version);
         assert_eq!(agreed.certificates.len(), 2);
         assert_eq!(agreed.certificates[0].names, ["localhost"]);
@@ -405,6 +405,24 @@ fn the_terminal_fetches_the_demo_over_https_with_six_steps_and_the_handshake_lin
     assert!(!err.contains("NOT VERIFIED"), "{err}");
 }
 
+#[test]
+fn the_terminal_pauses_before_the_handshake_too_in_step_mode() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_socket-fetch"))
+        .args(["fetch", "--demo", "--https", "--step"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"\n\n\n\n\n\n").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert_eq!(err.matches("Press Enter to go on.").count(), 6, "{err}");
+    assert!(err.contains(socket_fetch::teach::step_text(Step::Handshake).next), "{err}");
+}
+
 /// `serve-demo --ca-out FILE`, and its HTTPS port read from what it prints. Its stderr stays open
 /// while it runs: a server whose messages can no longer be written would stop.
 struct ServeDemo {
@@ -464,4 +482,25 @@ fn serve_demo_writes_its_authority_for_cacert_and_k_says_every_time_it_did_not_v
 
     assert_eq!(missing.status.code(), Some(2), "{}", err(&missing));
     assert!(err(&missing).contains("--cacert /nonexistent.invalid/ca.pem: cannot be read"), "{}", err(&missing));
+}
+
+#[test]
+fn a_tls_record_in_answer_to_plain_http_is_named_at_once_even_if_the_server_stays() {
+    let alert = [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x46];
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let server = named("tls-alert-then-silence", move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let _ = read_request(&mut stream);
+        stream.write_all(&alert).unwrap();
+        // Holds the line open until the test is over.
+        let _ = done_rx.recv();
+    });
+    let target = Target::parse(&format!("127.0.0.1:{port}"), "").unwrap();
+    let events = run_job(Job::new(target));
+    done_tx.send(()).unwrap();
+    server.join().unwrap();
+    assert_eq!(error(&events), Some(FetchError::SpeaksTls));
+    assert_eq!(reply_bytes(&events), alert);
 }

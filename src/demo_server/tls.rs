@@ -62,13 +62,15 @@ impl Pki {
         (&self.chain_pem, &self.key_pem)
     }
 
-    /// A TLS server configuration that shows this chain (ring provider, TLS 1.2 and 1.3).
+    /// A TLS server configuration that shows this chain (ring provider, TLS 1.2 and 1.3, ALPN http/1.1).
     pub fn server_config(&self) -> Result<Arc<ServerConfig>, rustls::Error> {
         let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.key.clone()));
-        let config = ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        let mut config = ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .with_safe_default_protocol_versions()?
             .with_no_client_auth()
             .with_single_cert(self.chain.clone(), key)?;
+        // What it speaks over TLS, agreed in the handshake (ALPN): HTTP/1.1, which HTTP/1.0 clients fit.
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(Arc::new(config))
     }
 }

@@ -421,6 +421,11 @@ impl Run<'_> {
                     }
                     let kept = chunk.len();
                     self.pass_on(chunk)?;
+                    // No HTTP reply starts with a TLS record: say so now, kept bytes and all, rather
+                    // than wait for a TLS server that may never hang up.
+                    if !tls && first.len() == 2 && tls::starts_like_tls(&first) {
+                        return Err(FetchError::SpeaksTls.into());
+                    }
                     match fed.end {
                         End::Complete { used } => {
                             let extra = kept.saturating_sub(used) as u64;
