@@ -43,8 +43,6 @@ pub struct CertificateInfo {
     pub names: Vec<String>,
     pub not_before: String,
     pub not_after: String,
-    /// Seconds since 1970 of `not_after`, to say how long is left.
-    pub not_after_unix: i64,
     /// "RSA 2048 bits", "EC 256 bits", ...
     pub key: String,
 }
@@ -63,7 +61,7 @@ pub struct Agreed {
     pub certificates: Vec<CertificateInfo>,
     /// False when the server's identity was not checked (`-k`).
     pub verified: bool,
-    /// Bytes of TLS records written and read during the handshake.
+    /// Bytes of TLS records written and read during the handshake: what anyone on the way sees of it.
     pub wire_sent: u64,
     pub wire_received: u64,
 }
@@ -423,7 +421,6 @@ fn certificate_info(der: &CertificateDer<'_>) -> CertificateInfo {
             names: Vec::new(),
             not_before: unreadable.clone(),
             not_after: unreadable.clone(),
-            not_after_unix: 0,
             key: unreadable,
         };
     };
@@ -456,7 +453,6 @@ fn certificate_info(der: &CertificateDer<'_>) -> CertificateInfo {
         names,
         not_before: validity.not_before.to_string(),
         not_after: validity.not_after.to_string(),
-        not_after_unix: validity.not_after.timestamp(),
         key,
     }
 }

@@ -74,6 +74,11 @@ fn details_ui(ui: &mut Ui, view: &FetchView, step: Step, state: StepState) {
         Step::Handshake => {
             if let Some(agreed) = &view.agreed {
                 ui.label(format!("{}, {}", agreed.version, agreed.cipher_suite));
+                ui.label(format!(
+                    "{} sent, {} received to agree on it",
+                    format::bytes(agreed.wire_sent),
+                    format::bytes(agreed.wire_received)
+                ));
                 if let Some(certificate) = agreed.certificates.first() {
                     ui.label(format!("Certificate: {}, valid until {}", certificate.subject, certificate.not_after));
                 }
