@@ -13,6 +13,7 @@ mod reply;
 mod run;
 mod target;
 mod timing;
+mod tls;
 mod worker;
 
 pub use chunk::Chunk;
@@ -27,6 +28,7 @@ pub use job::{
 pub use redirect::{
     LocationProblem, MAX_REDIRECTS, Redirect, is_redirect_status, redirect_of, resolve_location, url_of,
 };
-pub use target::{DEFAULT_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
+pub use target::{DEFAULT_PORT, HTTPS_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};
+pub use tls::{Agreed, CertificateInfo, Trust, certificates_from_pem, starts_like_tls};
 pub use worker::{EVENT_QUEUE, ReplyWriter, Worker, event_channel};

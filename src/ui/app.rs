@@ -11,7 +11,8 @@ use crate::clipboard::{Copied, Copier, CopyError, CopyJob, Gather};
 use crate::copy_rule::Form;
 use crate::demo_server::DemoServer;
 use crate::fetch::{
-    self, DEFAULT_PORT, Event, FetchError, Job, JobId, Redirect, Step, Target, Worker, is_redirect_status, redirect_of,
+    self, DEFAULT_PORT, Event, FetchError, Job, JobId, Redirect, Step, Target, Trust, Worker, is_redirect_status,
+    redirect_of,
 };
 use crate::teach::hops;
 
@@ -726,6 +727,10 @@ impl SocketFetchApp {
         job.connect_timeout = limits.connect_timeout;
         job.read_timeout = limits.read_timeout;
         job.max_bytes = limits.max_bytes;
+        // The demo server's HTTPS certificate is trusted while it runs, beside the bundled roots.
+        if let (Some(_), Some(demo)) = (&job.tls, &self.demo) {
+            job.tls = Some(Trust::BundledAnd(vec![demo.ca().clone()]));
+        }
         let id = worker.fetch(job);
         let (host, port) = (target.host.clone(), target.port);
         self.clear_stage(None);

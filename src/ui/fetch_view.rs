@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::fetch::decode::Plan;
-use crate::fetch::{Event, EventKind, FetchError, Framing, HeadProblem, JobId, ReplyHead, Step, Summary};
+use crate::fetch::{Agreed, Event, EventKind, FetchError, Framing, HeadProblem, JobId, ReplyHead, Step, Summary};
 use crate::teach::{is_typed_address, lookup_result, reply_end, step_heading};
 
 use super::decoded_body::DecodedBody;
@@ -62,7 +62,12 @@ pub struct FetchView {
     pub host: String,
     pub port: u16,
     pub request: Arc<[u8]>,
-    pub steps: [StepState; 5],
+    /// One state per step of [`Step::ALL`]; a plain fetch leaves the handshake's waiting, unshown.
+    pub steps: [StepState; Step::ALL.len()],
+    /// Over HTTPS: six steps, with the handshake.
+    pub tls: bool,
+    /// What the TLS handshake agreed, once it has.
+    pub agreed: Option<Box<Agreed>>,
     pub addresses: Vec<IpAddr>,
     pub attempts: Vec<Attempt>,
     /// (this computer's end, the server's end) of the connection.
@@ -96,7 +101,9 @@ impl FetchView {
             host,
             port,
             request: Arc::from(&b""[..]),
-            steps: [StepState::Waiting; 5],
+            steps: [StepState::Waiting; Step::ALL.len()],
+            tls: false,
+            agreed: None,
             addresses: Vec::new(),
             attempts: Vec::new(),
             connected: None,
@@ -214,17 +221,18 @@ impl FetchView {
             self.log.push(LogLine { at, text: "The first bytes of the reply arrived.".to_owned() });
         }
         let message = match event.kind {
-            EventKind::Started { host, port, request } => {
+            EventKind::Started { host, port, request, tls } => {
                 self.request = request;
+                self.tls = tls;
                 Some(format!("Fetching from {host}, port {port}."))
             }
             EventKind::Paused { next } => {
                 self.steps[next.index()] = StepState::Paused;
-                Some(format!("Paused before {}. Press \"Next step\" to run it.", step_heading(next)))
+                Some(format!("Paused before {}. Press \"Next step\" to run it.", step_heading(next, self.tls)))
             }
             EventKind::StepStarted(step) => {
                 self.steps[step.index()] = StepState::Running;
-                Some(format!("{}.", step_heading(step)))
+                Some(format!("{}.", step_heading(step, self.tls)))
             }
             EventKind::Resolved { addresses } => {
                 let text = lookup_result(&self.host, &addresses);
@@ -247,6 +255,12 @@ impl FetchView {
                 self.connected = Some((local, remote));
                 Some(format!("Connected: this computer ({local}) is on the line with the server ({remote})."))
             }
+            EventKind::Secured(agreed) => {
+                let text = crate::teach::secured_line(&agreed);
+                self.agreed = Some(agreed);
+                Some(text)
+            }
+            EventKind::UnprovenEnd => Some(crate::teach::UNPROVEN_END.to_owned()),
             EventKind::Sent { bytes } => {
                 self.sent = Some(bytes);
                 Some(format!("Sent the request: {}.", format::detailed(bytes as u64)))
@@ -375,6 +389,7 @@ mod tests {
                 host: "127.0.0.1".to_owned(),
                 port: 80,
                 request: Arc::from(&b"GET / HTTP/1.0\r\n\r\n"[..]),
+                tls: false,
             },
         ));
         view.apply(event(1, EventKind::StepStarted(Step::Socket)));
