@@ -2,6 +2,7 @@
 //! ones the project did not write. Debian's `nginx-light` is enough; `.ci/run` installs it.
 
 use std::fs;
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -27,6 +28,7 @@ impl Nginx {
         let dir = std::env::temp_dir().join(format!("socket-fetch-nginx-{name}-{}", std::process::id()));
         let root = dir.join("root");
         fs::create_dir_all(&root).expect("nginx dir");
+        fs::write(root.join(WHOAMI), dir.to_string_lossy().as_bytes()).expect("nginx identity file");
         for (file, bytes) in files {
             fs::write(root.join(file), bytes).expect("nginx file");
         }
@@ -53,8 +55,9 @@ impl Nginx {
                 if child.try_wait().expect("nginx's status").is_some() {
                     break; // it could not listen there
                 }
-                // Listening, and it is this nginx that listens: it is still running.
-                if TcpStream::connect(addr).is_ok() && child.try_wait().expect("nginx's status").is_none() {
+                // Listening, and it is this nginx that listens: another test's nginx may have been given
+                // the same free port a moment before, and this one not have failed yet.
+                if serves_its_own(addr, &dir) {
                     return Some(Self { addr, child, dir });
                 }
                 assert!(Instant::now() < ready, "nginx did not listen on {addr} within 10 s");
@@ -63,6 +66,21 @@ impl Nginx {
         }
         panic!("nginx could not listen on any of five free ports");
     }
+}
+
+/// A file each nginx serves with its own directory's name in it, to tell it from another test's.
+const WHOAMI: &str = "whoami.txt";
+
+/// Whether the server listening on `addr` is the nginx serving `dir`.
+fn serves_its_own(addr: SocketAddr, dir: &Path) -> bool {
+    let Ok(mut stream) = TcpStream::connect(addr) else { return false };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    if stream.write_all(format!("GET /{WHOAMI} HTTP/1.0\r\n\r\n").as_bytes()).is_err() {
+        return false;
+    }
+    let mut reply = Vec::new();
+    let _ = stream.read_to_end(&mut reply);
+    reply.ends_with(dir.to_string_lossy().as_bytes())
 }
 
 fn config(dir: &Path, root: &Path, port: u16) -> String {
