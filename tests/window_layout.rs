@@ -1,5 +1,5 @@
 //! The window's layout at projector zooms, driven headless with `egui_kittest` (widget rectangles
-//! come from the AccessKit tree): at 100 % to 250 % on 1024×768 and 1280×800, with the demo fetched
+//! come from the AccessKit tree): at 75 % to 250 % on 1024×768 and 1280×800, with the demo fetched
 //! and with an error card, no two labelled widgets overlap, the key controls are in view, the reply is
 //! at least 30 characters wide (or a tab away), and the top bar is at most two rows at the zooms where
 //! its essential controls fit in two.
@@ -18,7 +18,7 @@ use socket_fetch::ui::{SocketFetchApp, StartOptions};
 use window_harness::{demo_options, fetch, harness_sized, shows_text};
 
 const SIZES: [[f32; 2]; 2] = [[1024.0, 768.0], [1280.0, 800.0]];
-const ZOOMS: [f32; 4] = [1.0, 1.5, 2.0, 2.5];
+const ZOOMS: [f32; 5] = [0.75, 1.0, 1.5, 2.0, 2.5];
 
 /// A labelled widget: its text, the parts of it in view (a rectangle per row of its painted text, cut
 /// to its scroll area and panel), and the widgets it is inside.
