@@ -109,6 +109,12 @@ fn shown(harness: &Harness<'_, SocketFetchApp>) -> Vec<Shown> {
         .collect()
 }
 
+/// A row of the reply view, as it labels them: number, two spaces, what is laid out.
+fn is_reply_row(text: &str) -> bool {
+    let (number, rest) = text.trim_start().split_once("  ").unwrap_or_default();
+    !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty()
+}
+
 fn in_view(widget: &Shown) -> bool {
     widget.visible.width() > 0.5 && widget.visible.height() > 0.5
 }
@@ -129,6 +135,22 @@ fn layout_faults(harness: &Harness<'_, SocketFetchApp>, case: &str) -> Vec<Strin
                         faults.push(format!("{case}: {:?} overlaps {:?} ({overlap:?})", a.text, b.text));
                     }
                 }
+            }
+        }
+    }
+    // Texts painted with no widget of their own (the pictures' labels) must not overlap either; the
+    // reply view's rows are left out: it paints its marks for bytes on top of its rows on purpose.
+    let reply = shown(harness).iter().filter(|w| is_reply_row(&w.text)).fold(Rect::NOTHING, |r, w| r.union(w.rect));
+    let rows: Vec<(String, Rect)> = painted_texts(harness, harness.ctx.content_rect())
+        .into_iter()
+        .flat_map(|p| p.rows.into_iter().map(move |r| (p.text.clone(), r)))
+        .filter(|(_, r)| !reply.intersects(*r))
+        .collect();
+    for (i, (a, ra)) in rows.iter().enumerate() {
+        for (b, rb) in &rows[i + 1..] {
+            let overlap = ra.intersect(*rb);
+            if overlap.width() > 1.0 && overlap.height() > 1.0 {
+                faults.push(format!("{case}: the painted {a:?} overlaps {b:?} ({overlap:?})"));
             }
         }
     }
