@@ -87,8 +87,9 @@ def peak_kib(pid):
 
 
 def copied_size(line):
-    """The byte count in the app's "Copied ..., N bytes (...)" line."""
-    found = re.search(r"Copied the reply, ([\d,]+) bytes", line)
+    """The exact byte count in the app's "Copied the reply, 67 million bytes (67 MB; 67,108,864 bytes)"
+    line (a size under ten thousand is only its exact count: "Copied the reply, 52 bytes")."""
+    found = re.search(r"Copied the reply, (?:[^(]*\([^;]*; )?([\d,]+) bytes", line)
     return int(found.group(1).replace(",", "")) if found else None
 
 

@@ -11,15 +11,16 @@ use url::Url;
 mod terminal_safe;
 
 use crate::demo_server::DemoServer;
+use crate::demo_server::tls::DEMO_HOST;
 use crate::fetch::limits::{self, Wait};
 use crate::fetch::{
     self, Event, EventKind, FetchError, InputError, Job, MAX_REDIRECTS, Phase, Redirect, ReplyHead, ReplyWriter, Step,
-    Summary, Target, Worker, redirect_of, url_of,
+    Summary, Target, Trust, Worker, certificates_from_pem, redirect_of, url_of,
 };
 use crate::format::ms;
 use crate::server_text::one_line;
 use crate::teach::hops;
-use crate::teach::{lookup_result, step_heading, step_text};
+use crate::teach::{UNPROVEN_END, lookup_result, secured_line, step_heading, step_text};
 use terminal_safe::TerminalSafe;
 
 /// Exit code when the fetch failed (the server, the network, or a cancel).
@@ -31,9 +32,12 @@ pub const EXIT_BAD_INPUT: u8 = 2;
 /// so memory stays flat however large the reply.
 const EVENT_QUEUE: usize = 4;
 
+// Each bool is a command-line switch of its own, as clap models them.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, clap::Args)]
 pub struct FetchArgs {
-    /// The computer to fetch from: a name, an IP address, or a pasted http:// URL.
+    /// The computer to fetch from: a name, an IP address, or a pasted http:// or https:// URL
+    /// (https, or port 443, fetches over TLS).
     #[arg(required_unless_present = "demo")]
     pub host: Option<String>,
     /// The port to connect to (web servers use 80). A port in HOST wins over this.
@@ -42,6 +46,17 @@ pub struct FetchArgs {
     /// Start the built-in demo server and fetch from it (HOST and PORT are then not needed).
     #[arg(long)]
     pub demo: bool,
+    /// With --demo: fetch from the demo server's HTTPS address (https://localhost:PORT/), whose
+    /// certificate is trusted for this run.
+    #[arg(long, requires = "demo")]
+    pub https: bool,
+    /// Verify the server's certificate against the certificates in this PEM file instead of the
+    /// bundled roots, as curl does.
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<std::path::PathBuf>,
+    /// Do not verify who the server is (unsafe): the connection is encrypted, but to anyone.
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
     /// The path to ask for in the request line. Spaces and non-ASCII letters are percent-encoded as a
     /// browser does; control characters (line breaks, NUL, ...) are refused.
     #[arg(long)]
@@ -73,8 +88,17 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
             Ok(server) => {
                 let port = server.addr().port();
                 eprintln!("# Started the built-in demo server at 127.0.0.1 port {port}");
+                let target = if args.https {
+                    let port = server.https_addr().port();
+                    eprintln!(
+                        "# Its HTTPS address: https://{DEMO_HOST}:{port}/ (its certificate is trusted for this run)"
+                    );
+                    Target::parse(&format!("https://{DEMO_HOST}:{port}/"), "")
+                } else {
+                    Target::parse("127.0.0.1", &port.to_string())
+                };
                 demo = Some(server);
-                Target::parse("127.0.0.1", &port.to_string())
+                target
             }
             Err(e) => {
                 eprintln!("# Could not start the demo server: {e}");
@@ -94,8 +118,18 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
             Err(e) => return bad_input(e),
         }
     }
+    let trust = match trust(args, demo.as_ref()) {
+        Ok(trust) => trust,
+        Err(e) => {
+            eprintln!("# {e}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
     let job_for = |target| {
         let mut job = Job::new(target);
+        if job.tls.is_some() {
+            job.tls = Some(trust.clone());
+        }
         job.connect_timeout = args.connect_timeout;
         job.read_timeout = args.read_timeout;
         job.max_bytes = args.max_bytes;
@@ -105,6 +139,19 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
     let code = fetch_hops(target, job_for, args.location);
     drop(demo);
     code
+}
+
+/// The certificates an HTTPS fetch trusts: `-k` none, `--cacert` that file's, else the bundled roots
+/// (and the demo server's authority, when it runs).
+fn trust(args: &FetchArgs, demo: Option<&DemoServer>) -> Result<Trust, String> {
+    if args.insecure {
+        return Ok(Trust::Insecure);
+    }
+    if let Some(path) = &args.cacert {
+        let pem = std::fs::read(path).map_err(|e| format!("--cacert {}: cannot be read ({e}).", path.display()))?;
+        return certificates_from_pem(&pem).map(Trust::Only).map_err(|e| format!("--cacert {}: {e}.", path.display()));
+    }
+    Ok(demo.map_or(Trust::Bundled, |demo| Trust::BundledAnd(vec![demo.ca().clone()])))
 }
 
 /// Says why the input cannot be used and what to try; nothing was sent.
@@ -156,7 +203,7 @@ fn fetch_hops(mut target: Target, job_for: impl Fn(Target) -> Job, follow: bool)
         };
         let (url, next) = match redirect {
             Redirect::Follow { url, target } => (url, target),
-            other => {
+            other @ Redirect::Unusable { .. } => {
                 // Said whether or not -L was given: the reply is there, the next address is not.
                 eprintln!("# {}", hops::not_followed(&other).unwrap_or_default());
                 return if follow { ExitCode::from(EXIT_FAILED) } else { ExitCode::SUCCESS };
@@ -187,6 +234,7 @@ fn fetch_hops(mut target: Target, job_for: impl Fn(Target) -> Job, follow: bool)
 /// the worker).
 fn stream_job(worker: &mut Worker, events: &Receiver<Event>, mut out: Option<ReplyWriter>, job: Job) -> Ended {
     let host = job.target.host.clone();
+    let tls = job.tls.is_some();
     let id = worker.fetch(job);
     let mut stdin = io::stdin().lock();
     let mut head = None;
@@ -220,7 +268,7 @@ fn stream_job(worker: &mut Worker, events: &Receiver<Event>, mut out: Option<Rep
                 };
             }
             kind => {
-                progress_line(&host, &kind);
+                progress_line(&host, tls, &kind);
                 if let EventKind::Head(reply_head) = kind {
                     head = Some(reply_head);
                 }
@@ -257,7 +305,7 @@ fn unbuffered_stdout() -> ReplyWriter {
     Box::new(io::stdout())
 }
 
-fn progress_line(host: &str, kind: &EventKind) {
+fn progress_line(host: &str, tls: bool, kind: &EventKind) {
     match kind {
         // Connect's line names the address, so it is printed per attempt.
         EventKind::StepStarted(step) if *step != Step::Connect => eprintln!("# {}", step.tutorial_line()),
@@ -268,6 +316,8 @@ fn progress_line(host: &str, kind: &EventKind) {
         }
         EventKind::AttemptFailed { error, .. } => eprintln!("#   {error}"),
         EventKind::Connected { local, .. } => eprintln!("#   connected, from {local}"),
+        EventKind::Secured(agreed) => eprintln!("#   {}", secured_line(agreed)),
+        EventKind::UnprovenEnd => eprintln!("#   {UNPROVEN_END}"),
         EventKind::Sent { bytes } => eprintln!("#   sent {bytes} bytes"),
         EventKind::Head(head) => {
             let which = if head.is_interim() { "interim reply (the real one follows)" } else { "reply" };
@@ -286,7 +336,7 @@ fn progress_line(host: &str, kind: &EventKind) {
                 eprintln!("#   {extra} more {unit} came after the reply; kept in the output");
             }
         }
-        EventKind::StepDone { step, took } => eprintln!("#   {} — done in {}", step_heading(*step), ms(*took)),
+        EventKind::StepDone { step, took } => eprintln!("#   {} — done in {}", step_heading(*step, tls), ms(*took)),
         EventKind::StepStarted(_)
         | EventKind::Started { .. }
         | EventKind::Received { .. }
@@ -299,8 +349,10 @@ fn progress_line(host: &str, kind: &EventKind) {
 fn finish(summary: &Summary) -> Option<ExitCode> {
     let t = &summary.timings;
     let until = |phase| t.until_end_of(phase).map_or_else(|| "-".to_owned(), ms);
+    // curl's time_appconnect: the end of the TLS handshake, only when there was one.
+    let handshake = t.until_end_of(Phase::Handshake).map(|end| format!(", handshake {}", ms(end))).unwrap_or_default();
     eprintln!(
-        "# {} bytes received. time: resolve {}, connect {}, first byte {}, total {}",
+        "# {} bytes received. time: resolve {}, connect {}{handshake}, first byte {}, total {}",
         summary.received,
         until(Phase::Resolve),
         until(Phase::Connect),
@@ -312,12 +364,21 @@ fn finish(summary: &Summary) -> Option<ExitCode> {
     Some(ExitCode::from(EXIT_FAILED))
 }
 
-/// Runs the demo server until the process is stopped.
-pub fn serve_demo(port: u16) -> ExitCode {
+/// Runs the demo server until the process is stopped; with `ca_out`, writes its certificate
+/// authority there first (PEM), for curl's `--cacert` or socket-fetch's own.
+pub fn serve_demo(port: u16, ca_out: Option<&std::path::Path>) -> ExitCode {
     match DemoServer::start(port) {
         Ok(server) => {
             let addr = server.addr();
-            eprintln!("# Demo server at http://{addr}/  (stop it with Ctrl+C)");
+            let https = server.https_addr().port();
+            eprintln!("# Demo server at http://{addr}/ and https://{DEMO_HOST}:{https}/  (stop it with Ctrl+C)");
+            if let Some(path) = ca_out {
+                if let Err(e) = std::fs::write(path, server.ca_pem()) {
+                    eprintln!("# Could not write the certificate authority to {}: {e}", path.display());
+                    return ExitCode::from(EXIT_FAILED);
+                }
+                eprintln!("# Its certificate authority is in {} (for --cacert)", path.display());
+            }
             eprintln!("# Try: socket-fetch fetch 127.0.0.1 {}", addr.port());
             server.wait();
             ExitCode::SUCCESS

@@ -1,12 +1,14 @@
 //! The built-in web server: a small HTTP/1.0 server on 127.0.0.1, so a fetch works with no internet
 //! (a classroom, a CI machine). Each connection gets one reply and is then closed, as in HTTP/1.0.
+//! It listens twice: plain http, and https on a second port with a certificate made at its start
+//! ([`tls`]), the same pages on both; over TLS each reply ends with `close_notify`.
 //!
 //! Routes: `/` a page that explains the fetch; `/bytes/N` exactly N body bytes ([`numbered_body`]);
 //! `/slow` ten lines, 300 ms apart; `/binary` all 256 byte values, four times; `/redirect` a 302 to `/`;
 //! `/chunked` a page sent in chunks; `/gzip` a page compressed with gzip; `/data.json` a small JSON
 //! document; anything else a 404.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -15,6 +17,8 @@ use std::time::{Duration, Instant};
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
+
+use rustls::ServerConfig;
 
 use crate::fetch::Step;
 use crate::teach::decoding::{CHUNKS, COMPRESSION};
@@ -44,11 +48,17 @@ pub const SLOW_LINES: usize = 10;
 /// Each line of [`numbered_body`] is this long, newline included.
 const LINE_LEN: usize = 64;
 
+pub mod tls;
+
+use tls::{Line, Pki};
+
 /// A running demo server; dropping it stops it.
 pub struct DemoServer {
     addr: SocketAddr,
+    https_addr: SocketAddr,
+    pki: Pki,
     stopping: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    threads: Vec<JoinHandle<()>>,
 }
 
 impl DemoServer {
@@ -57,28 +67,54 @@ impl DemoServer {
         Self::start_capped(port, MAX_CONNECTIONS)
     }
 
-    /// [`DemoServer::start`], serving at most `max_connections` at once.
+    /// [`DemoServer::start`], serving at most `max_connections` at once (on each of its two ports).
     pub fn start_capped(port: u16, max_connections: usize) -> io::Result<Self> {
         // Compressed here, on the caller's stack: the compressor's state is larger than a connection
         // thread's small stack holds.
         gzip_body();
+        let pki = Pki::for_demo().map_err(io::Error::other)?;
+        let config = pki.server_config().map_err(io::Error::other)?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
         let addr = listener.local_addr()?;
+        let https_listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+        let https_addr = https_listener.local_addr()?;
         let stopping = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&stopping);
-        let thread = thread::Builder::new()
-            .name("demo-server".to_owned())
-            .spawn(move || accept_loop(&listener, &flag, max_connections))?;
-        Ok(Self { addr, stopping, thread: Some(thread) })
+        let mut threads = Vec::new();
+        for (listener, tls, name) in
+            [(listener, None, "demo-server"), (https_listener, Some(config), "demo-server-tls")]
+        {
+            let flag = Arc::clone(&stopping);
+            threads.push(
+                thread::Builder::new()
+                    .name(name.to_owned())
+                    .spawn(move || accept_loop(&listener, tls.as_ref(), &flag, max_connections))?,
+            );
+        }
+        Ok(Self { addr, https_addr, pki, stopping, threads })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
 
+    /// Where the same pages are served over HTTPS (fetch them as `https://localhost:PORT/`).
+    pub fn https_addr(&self) -> SocketAddr {
+        self.https_addr
+    }
+
+    /// The certificate authority that signed the HTTPS certificate: trusted by the app for this run.
+    pub fn ca(&self) -> &rustls::pki_types::CertificateDer<'static> {
+        &self.pki.ca
+    }
+
+    /// The same, as PEM text, for curl's `--cacert` (`serve-demo --ca-out FILE`).
+    pub fn ca_pem(&self) -> &str {
+        &self.pki.ca_pem
+    }
+
     /// Blocks until the server is stopped from elsewhere (the terminal's `serve-demo`, until Ctrl+C).
     pub fn wait(mut self) {
-        if let Some(thread) = self.thread.take() {
+        for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
     }
@@ -87,15 +123,17 @@ impl DemoServer {
 impl Drop for DemoServer {
     fn drop(&mut self) {
         self.stopping.store(true, Ordering::SeqCst);
-        // accept() has no timeout: a connection of our own wakes it to see the flag.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(thread) = self.thread.take() {
+        // accept() has no timeout: a connection of our own wakes each listener to see the flag.
+        for addr in [self.addr, self.https_addr] {
+            let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+        }
+        for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
     }
 }
 
-fn accept_loop(listener: &TcpListener, stopping: &AtomicBool, max_connections: usize) {
+fn accept_loop(listener: &TcpListener, tls: Option<&Arc<ServerConfig>>, stopping: &AtomicBool, max_connections: usize) {
     let open = Arc::new(AtomicUsize::new(0));
     // Some(pause) while accepting fails: retried less and less often, and said once, not per retry.
     let mut backoff: Option<Duration> = None;
@@ -125,11 +163,15 @@ fn accept_loop(listener: &TcpListener, stopping: &AtomicBool, max_connections: u
             continue;
         }
         let slot = Slot::take(&open);
+        let tls = tls.cloned();
         let spawned =
             thread::Builder::new().name("demo-connection".to_owned()).stack_size(CONNECTION_STACK).spawn(move || {
                 let _slot = slot;
-                // A visitor who hangs up early is no fault of the server's.
-                let _ = serve(stream);
+                // A visitor who hangs up early, or whose handshake fails, is no fault of the server's.
+                let _ = match tls {
+                    Some(config) => tls::accept(&config, stream).and_then(serve),
+                    None => serve(stream),
+                };
             });
         if let Err(e) = spawned {
             eprintln!("socket-fetch demo server: cannot start a connection thread: {e}");
@@ -162,11 +204,20 @@ fn turn_away(stream: &TcpStream) {
     }
 }
 
-fn serve(mut stream: TcpStream) -> io::Result<()> {
-    stream.set_write_timeout(Some(CLIENT_TIMEOUT))?;
-    let client = stream.peer_addr()?;
-    let Some(path) = read_request_path(&mut stream)? else {
-        return respond(&mut stream, "400 Bad Request", "text/plain", b"That was not an HTTP request.\n");
+fn serve(mut stream: impl Line) -> io::Result<()> {
+    serve_one(&mut stream)?;
+    stream.finish()
+}
+
+fn serve_one(stream: &mut impl Line) -> io::Result<()> {
+    stream.socket().set_write_timeout(Some(CLIENT_TIMEOUT))?;
+    // Each write goes out at once: with Nagle's algorithm a second small write (the body after the
+    // head, the next chunk) waits for the client's delayed acknowledgement, 40 ms that the window
+    // would show as a slow download.
+    stream.socket().set_nodelay(true)?;
+    let client = stream.socket().peer_addr()?;
+    let Some(path) = read_request_path(stream)? else {
+        return respond(stream, "400 Bad Request", "text/plain", b"That was not an HTTP request.\n");
     };
     let route = path.split('?').next().unwrap_or("/");
     match route {
@@ -175,28 +226,28 @@ fn serve(mut stream: TcpStream) -> io::Result<()> {
                 .replace("{steps}", &steps_html())
                 .replace("{client}", &client.to_string())
                 .replace("{path}", &html_escape(&path));
-            respond(&mut stream, "200 OK", "text/html; charset=utf-8", page.as_bytes())
+            respond(stream, "200 OK", "text/html; charset=utf-8", page.as_bytes())
         }
-        "/slow" => serve_slow(&mut stream),
+        "/slow" => serve_slow(stream),
         "/binary" => {
             let body: Vec<u8> = (0..4).flat_map(|_| 0..=255u8).collect();
-            respond(&mut stream, "200 OK", "application/octet-stream", &body)
+            respond(stream, "200 OK", "application/octet-stream", &body)
         }
         "/redirect" => stream
             .write_all(b"HTTP/1.0 302 Found\r\nServer: socket-fetch-demo\r\nLocation: /\r\nContent-Length: 0\r\n\r\n"),
-        "/chunked" => serve_chunked(&mut stream),
-        "/gzip" => serve_gzip(&mut stream),
-        "/data.json" => respond(&mut stream, "200 OK", "application/json", DATA_JSON.as_bytes()),
+        "/chunked" => serve_chunked(stream),
+        "/gzip" => serve_gzip(stream),
+        "/data.json" => respond(stream, "200 OK", "application/json", DATA_JSON.as_bytes()),
         _ => match route.strip_prefix("/bytes/").map(str::parse::<u64>) {
-            Some(Ok(len)) => serve_bytes(&mut stream, len),
-            _ => respond(&mut stream, "404 Not Found", "text/plain", b"There is no page at this path. Try /.\n"),
+            Some(Ok(len)) => serve_bytes(stream, len),
+            _ => respond(stream, "404 Not Found", "text/plain", b"There is no page at this path. Try /.\n"),
         },
     }
 }
 
 /// Reads the request head; the path it asks for, or `None` when it is not an HTTP request. A head
 /// that has not arrived whole within [`REQUEST_DEADLINE`] is an error: the client is dropped unanswered.
-fn read_request_path(stream: &mut TcpStream) -> io::Result<Option<String>> {
+fn read_request_path(stream: &mut impl Line) -> io::Result<Option<String>> {
     let deadline = Instant::now() + REQUEST_DEADLINE;
     let mut bytes = Vec::new();
     let mut buf = [0; 2048];
@@ -205,7 +256,7 @@ fn read_request_path(stream: &mut TcpStream) -> io::Result<Option<String>> {
         if left.is_zero() {
             return Err(io::ErrorKind::TimedOut.into());
         }
-        stream.set_read_timeout(Some(left))?;
+        stream.socket().set_read_timeout(Some(left))?;
         let n = stream.read(&mut buf)?;
         if n == 0 {
             return Ok(None);
@@ -228,12 +279,12 @@ fn head(status: &str, content_type: &str, len: u64) -> String {
     )
 }
 
-fn respond(stream: &mut TcpStream, status: &str, content_type: &str, body: &[u8]) -> io::Result<()> {
+fn respond(stream: &mut impl Write, status: &str, content_type: &str, body: &[u8]) -> io::Result<()> {
     stream.write_all(head(status, content_type, body.len() as u64).as_bytes())?;
     stream.write_all(body)
 }
 
-fn serve_slow(stream: &mut TcpStream) -> io::Result<()> {
+fn serve_slow(stream: &mut impl Write) -> io::Result<()> {
     let line = |i: usize| format!("line {} of {SLOW_LINES}\n", i + 1);
     let len: usize = (0..SLOW_LINES).map(|i| line(i).len()).sum();
     stream.write_all(head("200 OK", "text/plain", len as u64).as_bytes())?;
@@ -256,7 +307,7 @@ pub fn chunked_page() -> String {
 /// The page `/gzip` sends, before it is compressed: long enough for compression to show.
 pub fn gzip_page() -> String {
     let steps: Vec<String> =
-        Step::ALL.iter().map(|step| format!("{}. {}", step.index() + 1, step_text(*step).explanation)).collect();
+        Step::PLAIN.iter().map(|step| format!("{}. {}", step.number(false), step_text(*step).explanation)).collect();
     let mut texts = vec![COMPRESSION];
     texts.extend(steps.iter().map(String::as_str));
     page("Sent compressed", &texts)
@@ -294,7 +345,7 @@ const PAGE_WIDTH: usize = 72;
 
 /// `/chunked`: the page in chunks of a few lines each, each after its size in hexadecimal. Chunks are
 /// HTTP/1.1's, so this reply says HTTP/1.1; the server still closes the line after it.
-fn serve_chunked(stream: &mut TcpStream) -> io::Result<()> {
+fn serve_chunked(stream: &mut impl Write) -> io::Result<()> {
     stream.write_all(
         b"HTTP/1.1 200 OK\r\nServer: socket-fetch-demo\r\nContent-Type: text/html; charset=utf-8\r\n\
           Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
@@ -321,7 +372,7 @@ fn gzip_body() -> &'static [u8] {
 }
 
 /// `/gzip`: the page compressed with gzip, its compressed length in Content-Length.
-fn serve_gzip(stream: &mut TcpStream) -> io::Result<()> {
+fn serve_gzip(stream: &mut impl Write) -> io::Result<()> {
     let body = gzip_body();
     stream.write_all(
         format!(
@@ -334,7 +385,7 @@ fn serve_gzip(stream: &mut TcpStream) -> io::Result<()> {
     stream.write_all(body)
 }
 
-fn serve_bytes(stream: &mut TcpStream, len: u64) -> io::Result<()> {
+fn serve_bytes(stream: &mut impl Write, len: u64) -> io::Result<()> {
     stream.write_all(head("200 OK", "text/plain", len).as_bytes())?;
     let mut sent = 0;
     let mut block = Vec::with_capacity(64 * 1024);
@@ -375,7 +426,7 @@ fn fill_numbered(out: &mut Vec<u8>, offset: u64, count: usize) {
 
 /// The five steps in the same plain words the window and the terminal use.
 fn steps_html() -> String {
-    Step::ALL
+    Step::PLAIN
         .iter()
         .map(|step| {
             let text = step_text(*step);

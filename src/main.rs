@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
-use socket_fetch::fetch::Step;
+use socket_fetch::fetch::{Step, Target};
 use socket_fetch::{cli, ui};
 
 /// Watch a web browser's fetch happen over a raw TCP socket, step by step.
@@ -37,8 +37,8 @@ struct Args {
     #[arg(long)]
     step_through: bool,
     /// Window, with --screenshot and --step-through: take it while paused before this step
-    /// (1 = socket ... 5 = receive), pressing Next up to there.
-    #[arg(long, value_name = "STEP", value_parser = clap::value_parser!(u8).range(1..=5))]
+    /// (1 = socket ... 5 = receive; 6 over https, whose step 4 is the handshake), pressing Next up to there.
+    #[arg(long, value_name = "STEP", value_parser = clap::value_parser!(u8).range(1..=6))]
     pause_at: Option<u8>,
     /// Window: the tab to show beside the steps.
     #[arg(long, value_enum)]
@@ -68,6 +68,9 @@ enum Command {
         /// The port to listen on; by default the system picks a free one.
         #[arg(long, default_value_t = 0)]
         port: u16,
+        /// Write the certificate authority of its HTTPS side to this file (PEM), for curl's --cacert.
+        #[arg(long, value_name = "FILE")]
+        ca_out: Option<PathBuf>,
     },
 }
 
@@ -75,7 +78,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     match args.command {
         Some(Command::Fetch(fetch)) => cli::run_fetch(&fetch),
-        Some(Command::ServeDemo { port }) => cli::serve_demo(port),
+        Some(Command::ServeDemo { port, ca_out }) => cli::serve_demo(port, ca_out.as_deref()),
         None => match open_window(args) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -89,6 +92,17 @@ fn main() -> ExitCode {
 
 /// Runs the window until it is closed; with `--screenshot`, fails unless the picture was saved.
 fn open_window(args: Args) -> anyhow::Result<()> {
+    // The steps are numbered as the fetch the form will run shows them: six over https.
+    let tls = Target::parse(args.host.as_deref().unwrap_or_default(), args.port.as_deref().unwrap_or_default())
+        .is_ok_and(|target| target.secure);
+    let steps = Step::of_fetch(tls);
+    let pause_at = match args.pause_at {
+        Some(n) => match steps.get(usize::from(n) - 1) {
+            Some(step) => Some(*step),
+            None => bail!("--pause-at {n}: this fetch has {} steps", steps.len()),
+        },
+        None => None,
+    };
     let options = ui::StartOptions {
         host: args.host,
         port: args.port,
@@ -96,7 +110,7 @@ fn open_window(args: Args) -> anyhow::Result<()> {
         fetch_now: args.fetch,
         screenshot: args.screenshot,
         step_through: args.step_through || args.pause_at.is_some(),
-        pause_at: args.pause_at.map(|n| Step::ALL[usize::from(n) - 1]),
+        pause_at,
         tab: args.tab,
         body: args.body,
         limits: None,

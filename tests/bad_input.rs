@@ -66,10 +66,10 @@ fn host_and_port_fields_give_the_right_target_or_the_exact_error() {
         ("http://example.com:8080/x?y=1#frag", "80", Ok(ok("example.com", 8080, "/x?y=1"))),
         ("example.com/a/b", "80", Ok(ok("example.com", 80, "/a/b"))),
         ("example.com?q", "80", Ok(ok("example.com", 80, "/?q"))),
-        ("https://example.com/", "80", Err(InputError::UnsupportedScheme("https".into()))),
+        ("https://example.com/", "80", Ok(ok("example.com", 443, "/"))),
         ("ftp://example.com/", "80", Err(InputError::UnsupportedScheme("ftp".into()))),
         ("http:/example.com", "80", Ok(ok("example.com", 80, "/"))), // a slash short, read as a browser does
-        ("https:example.com", "80", Err(InputError::UnsupportedScheme("https".into()))),
+        ("https:example.com", "80", Ok(ok("example.com", 443, "/"))),
         ("http://", "80", Err(InputError::EmptyHost)),
         ("user@example.com", "80", Ok(ok("example.com", 80, "/"))),
         ("http://user:secret@example.com:8080/x", "80", Ok(ok("example.com", 8080, "/x"))),
@@ -126,9 +126,7 @@ fn host_and_port_fields_give_the_right_target_or_the_exact_error() {
     }
     assert!(wrong.is_empty(), "{} cases parsed wrongly:\n{}", wrong.len(), wrong.join("\n"));
 
-    // Only https is refused for its encryption; another scheme is simply not http.
-    let https = InputError::UnsupportedScheme("https".into()).to_string();
-    assert!(https.contains("needs encryption (TLS)"), "{https}");
+    // Another scheme than http and https is simply another way of talking.
     let ftp = InputError::UnsupportedScheme("ftp".into()).to_string();
     assert!(ftp.contains("\"ftp://\"") && !ftp.contains("encryption"), "{ftp}");
 }

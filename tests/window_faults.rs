@@ -117,7 +117,7 @@ fn bad_input_typed_into_the_window_shows_the_card_and_starts_no_fetch() {
         ("127.0.0.1", "70000", InputError::PortTooLarge("70000".to_owned())),
         ("127.0.0.1", "abc", InputError::PortNotNumber("abc".to_owned())),
         ("exa mple.com", "80", InputError::HostHasSpace("exa mple.com".to_owned())),
-        ("https://example.com/", "80", InputError::UnsupportedScheme("https".to_owned())),
+        ("ftp://example.com/", "80", InputError::UnsupportedScheme("ftp".to_owned())),
     ];
     let mut harness = harness();
     for (host, port, input_error) in cases {

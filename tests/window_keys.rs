@@ -34,11 +34,11 @@ fn drive_with(harness: &mut Harness<'static, SocketFetchApp>, key: Key) {
         press(harness, key);
         step_until(harness, &format!("{key:?} to run {step:?}"), |app| paused(app) != Some(step));
         presses += 1;
-        assert!(presses <= Step::ALL.len(), "more pauses than steps");
+        assert!(presses <= Step::PLAIN.len(), "more pauses than steps");
     }
     let view = harness.state().view().unwrap();
     assert_eq!(view.error(), None, "driven by {key:?}");
-    assert_eq!(presses, Step::ALL.len(), "one {key:?} per step");
+    assert_eq!(presses, Step::PLAIN.len(), "one {key:?} per step");
     assert!(shows_text(harness, "The reply has arrived"));
 }
 
@@ -80,12 +80,12 @@ fn enter_runs_the_next_step_and_space_never_presses_the_focused_cancel() {
     press(&mut harness, Key::Tab);
     assert!(harness.get_by_label("▶ Fetch").is_focused());
     press(&mut harness, Key::Enter);
-    step_until(&mut harness, "the first pause", |app| paused(app) == Some(Step::ALL[0]));
+    step_until(&mut harness, "the first pause", |app| paused(app) == Some(Step::PLAIN[0]));
     assert!(harness.get_by_label("⏹ Cancel").is_focused(), "the case that matters: Cancel has the focus");
     press(&mut harness, Key::Space);
-    step_until(&mut harness, "Space to run the first step", |app| paused(app) == Some(Step::ALL[1]));
+    step_until(&mut harness, "Space to run the first step", |app| paused(app) == Some(Step::PLAIN[1]));
     press(&mut harness, Key::Enter);
-    step_until(&mut harness, "Enter to run the second step", |app| paused(app) == Some(Step::ALL[2]));
+    step_until(&mut harness, "Enter to run the second step", |app| paused(app) == Some(Step::PLAIN[2]));
     assert_eq!(harness.state().view().unwrap().error(), None, "nothing was cancelled");
 }
 
@@ -120,7 +120,7 @@ fn with_the_host_field_focused_space_types_a_space_and_the_fetch_stays_paused() 
     let server = DemoServer::start(0).unwrap();
     let mut harness = step_through(&server, "");
     press(&mut harness, Key::PageDown);
-    step_until(&mut harness, "the first pause", |app| paused(app) == Some(Step::ALL[0]));
+    step_until(&mut harness, "the first pause", |app| paused(app) == Some(Step::PLAIN[0]));
     assert!(harness.get_by_label("Host").is_focused());
     harness.key_press(Key::Space);
     harness.event(egui::Event::Text(" ".to_owned()));
@@ -128,7 +128,7 @@ fn with_the_host_field_focused_space_types_a_space_and_the_fetch_stays_paused() 
     assert_eq!(harness.state().form_fields().0, "127.0.0.1 ", "the space went into the field");
     thread::sleep(Duration::from_millis(100));
     harness.run_steps(3);
-    assert_eq!(paused(harness.state()), Some(Step::ALL[0]), "no step was run");
+    assert_eq!(paused(harness.state()), Some(Step::PLAIN[0]), "no step was run");
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn page_up_and_left_while_paused_neither_run_a_step_nor_cancel() {
     let mut harness = step_through(&server, "");
     leave_the_host_field(&mut harness);
     press(&mut harness, Key::PageDown);
-    step_until(&mut harness, "the first pause", |app| paused(app) == Some(Step::ALL[0]));
+    step_until(&mut harness, "the first pause", |app| paused(app) == Some(Step::PLAIN[0]));
     for key in [Key::PageUp, Key::ArrowLeft, Key::PageUp, Key::ArrowLeft] {
         press(&mut harness, key);
     }
@@ -146,7 +146,7 @@ fn page_up_and_left_while_paused_neither_run_a_step_nor_cancel() {
         harness.step(); // time for a step that was wrongly run to show
         thread::sleep(Duration::from_millis(5));
     }
-    assert_eq!(paused(harness.state()), Some(Step::ALL[0]));
+    assert_eq!(paused(harness.state()), Some(Step::PLAIN[0]));
     assert_eq!(harness.state().view().unwrap().error(), None);
 }
 

@@ -52,15 +52,9 @@ pub enum InputError {
     Limit(#[from] LimitError),
 }
 
-/// Only https (and wss) are refused for their encryption; other schemes are simply not http.
+/// A scheme other than http and https is another way of talking.
 fn unsupported_scheme(scheme: &str) -> String {
-    if scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("wss") {
-        format!(
-            "This tool speaks plain http; \"{scheme}://\" needs encryption (TLS), which would hide the bytes this tool shows."
-        )
-    } else {
-        format!("This tool speaks plain http; \"{scheme}://\" is another way of talking, which it does not speak.")
-    }
+    format!("This tool speaks http and https; \"{scheme}://\" is another way of talking, which it does not speak.")
 }
 
 /// How a fetch ended badly. Every variant reads as a full sentence.
@@ -104,6 +98,34 @@ pub enum FetchError {
         count(*.limit)
     )]
     TooLarge { limit: u64 },
+    #[error(
+        "The server's certificate, its ID card, is made out to another name than the one you asked for: it may be another site on the same computer, or someone posing as it."
+    )]
+    CertWrongName,
+    #[error("The server's certificate, its ID card, has expired: it can no longer prove who the server is.")]
+    CertExpired,
+    #[error(
+        "The server's certificate, its ID card, is not valid yet: its start date is in the future (or this computer's clock is behind)."
+    )]
+    CertNotYetValid,
+    #[error(
+        "Nobody this computer trusts vouches for the server's certificate, its ID card: it signed it itself, or was signed by an unknown authority."
+    )]
+    CertUntrusted,
+    #[error("The server's certificate, its ID card, was not accepted: {detail}.")]
+    CertRejected { detail: String },
+    #[error("The server on this port does not speak encrypted HTTP (TLS): it answered in plain text.")]
+    NotTls,
+    #[error("The server hung up in the middle of the secure handshake ({detail}).")]
+    HandshakeCut { detail: String },
+    #[error("The server ended the secure handshake with an alert: {alert}.")]
+    TlsAlert { alert: String },
+    #[error("The secure handshake got no answer for {} s.", after.as_secs_f32())]
+    HandshakeTimedOut { after: Duration },
+    #[error("This server speaks encrypted (TLS): its reply starts with a TLS record, not with HTTP text.")]
+    SpeaksTls,
+    #[error("The encrypted connection failed: {detail}.")]
+    TlsOther { detail: String },
     #[error("You stopped the fetch.")]
     Cancelled,
     #[error("The {} step failed: {detail}.", step.name())]
@@ -147,6 +169,25 @@ impl FetchError {
                 "The server program sends a broken chunked body: look at the raw reply where the chunk sizes stop matching the data."
             }
             Self::TooLarge { .. } => "Raise the size limit to read the whole reply.",
+            Self::CertWrongName => {
+                "Check the spelling of the name; with an IP address, type the site's name instead. To look anyway (unsafe), use -k (--insecure)."
+            }
+            Self::CertExpired | Self::CertNotYetValid => {
+                "Check this computer's date and time; otherwise the site's owner must renew the certificate. To look anyway (unsafe), use -k (--insecure)."
+            }
+            Self::CertUntrusted => {
+                "For your own test server, give its certificate authority with --cacert FILE. To look anyway (unsafe), use -k (--insecure)."
+            }
+            Self::CertRejected { .. } => "To look anyway (unsafe), use -k (--insecure).",
+            Self::NotTls => "Fetch with http:// instead, or check the port (443 is the usual one for https).",
+            Self::HandshakeCut { .. } | Self::TlsOther { .. } => {
+                "Try again; check the port, and that the server speaks https on it."
+            }
+            Self::TlsAlert { .. } => "The server refused this connection: check the name and port, or try again later.",
+            Self::HandshakeTimedOut { .. } => {
+                "The program on that port may not speak TLS: check the port, or raise the read timeout."
+            }
+            Self::SpeaksTls => "Try https:// in front of the host.",
             Self::Cancelled => "Start the fetch again when you are ready.",
             Self::Other { .. } => "Try again; if it keeps failing, copy the log into a bug report.",
         }

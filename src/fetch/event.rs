@@ -9,19 +9,35 @@ use super::error::FetchError;
 use super::head::HeadProblem;
 use super::job::JobId;
 use super::timing::Timings;
+use super::tls::Agreed;
 
-/// The five steps of the tutorial's program, in the order they run.
+/// The steps of a fetch, in the order they run: the tutorial's five, and for HTTPS the TLS
+/// handshake between connect and send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Step {
     Socket,
     Resolve,
     Connect,
+    Handshake,
     Send,
     Receive,
 }
 
 impl Step {
-    pub const ALL: [Self; 5] = [Self::Socket, Self::Resolve, Self::Connect, Self::Send, Self::Receive];
+    /// Every step there is; [`Step::index`] is a step's place here.
+    pub const ALL: [Self; 6] = [Self::Socket, Self::Resolve, Self::Connect, Self::Handshake, Self::Send, Self::Receive];
+    /// The five steps of a plain http fetch, the tutorial's.
+    pub const PLAIN: [Self; 5] = [Self::Socket, Self::Resolve, Self::Connect, Self::Send, Self::Receive];
+
+    /// The steps a fetch runs: six over TLS, five without.
+    pub fn of_fetch(tls: bool) -> &'static [Self] {
+        if tls { &Self::ALL } else { &Self::PLAIN }
+    }
+
+    /// The step's number as a person sees it in a fetch over TLS or not, counting from 1.
+    pub fn number(self, tls: bool) -> usize {
+        Self::of_fetch(tls).iter().position(|s| *s == self).map_or(self.index() + 1, |i| i + 1)
+    }
 
     /// The tutorial's progress line for this step, without the leading `# `.
     pub fn tutorial_line(self) -> &'static str {
@@ -29,6 +45,7 @@ impl Step {
             Self::Socket => "Setting up the socket",
             Self::Resolve => "Resolving server IP address",
             Self::Connect => "Establishing connection to server",
+            Self::Handshake => "Securing the connection (TLS handshake)",
             Self::Send => "Transmitting request to server",
             Self::Receive => "Retrieving data from server",
         }
@@ -40,11 +57,13 @@ impl Step {
             Self::Socket => "socket",
             Self::Resolve => "name lookup",
             Self::Connect => "connect",
+            Self::Handshake => "secure handshake",
             Self::Send => "send",
             Self::Receive => "receive",
         }
     }
 
+    /// The step's place in [`Step::ALL`], for arrays of per-step state.
     pub fn index(self) -> usize {
         self as usize
     }
@@ -136,11 +155,13 @@ pub struct Event {
 
 #[derive(Debug, Clone)]
 pub enum EventKind {
-    /// The worker took the job. `request` is exactly what will be sent.
+    /// The worker took the job. `request` is exactly what will be sent; `tls`: over HTTPS, with a
+    /// handshake step.
     Started {
         host: String,
         port: u16,
         request: Arc<[u8]>,
+        tls: bool,
     },
     /// Step-through mode: the worker waits for [`super::Worker::next`] before running `next`.
     Paused {
@@ -166,6 +187,11 @@ pub enum EventKind {
         local: SocketAddr,
         remote: SocketAddr,
     },
+    /// The TLS handshake is done: what it agreed, and the server's certificates.
+    Secured(Box<Agreed>),
+    /// The server hung up without ending the encrypted session properly (no `close_notify`) on a reply
+    /// whose end is the hang-up: all of it is kept, but nothing proves it is all there was.
+    UnprovenEnd,
     /// The whole request has been handed to the network.
     Sent {
         bytes: usize,

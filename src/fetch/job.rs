@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::target::Target;
+use super::tls::Trust;
 
 /// Identifies a job in the events it produces; given out by [`super::Worker::fetch`].
 pub type JobId = u64;
@@ -33,6 +34,8 @@ pub struct Job {
     pub max_bytes: u64,
     /// Pause before each step until the caller says `next`.
     pub step_through: bool,
+    /// Over HTTPS: the certificates the server's is checked against. `None`: plain http.
+    pub tls: Option<Trust>,
 }
 
 impl Job {
@@ -41,11 +44,12 @@ impl Job {
         Self {
             method: DEFAULT_METHOD.to_owned(),
             request: default_request(&target),
-            target,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
             max_bytes: DEFAULT_MAX_BYTES,
             step_through: false,
+            tls: target.secure.then_some(Trust::Bundled),
+            target,
         }
     }
 }

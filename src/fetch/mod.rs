@@ -13,6 +13,7 @@ mod reply;
 mod run;
 mod target;
 mod timing;
+mod tls;
 mod worker;
 
 pub use chunk::Chunk;
@@ -21,11 +22,13 @@ pub use event::{Event, EventKind, Framing, HeaderLine, ReplyHead, Step, Summary}
 pub use framing::{ChunkProblem, Dechunker};
 pub use head::{HeadProblem, MAX_HEAD};
 pub use job::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_METHOD, DEFAULT_READ_TIMEOUT, Job, JobId, default_request,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_METHOD, DEFAULT_READ_TIMEOUT, Job, JobId, Waker,
+    default_request,
 };
 pub use redirect::{
     LocationProblem, MAX_REDIRECTS, Redirect, is_redirect_status, redirect_of, resolve_location, url_of,
 };
-pub use target::{DEFAULT_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
+pub use target::{DEFAULT_PORT, HTTPS_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};
+pub use tls::{Agreed, CertificateInfo, Trust, certificates_from_pem, starts_like_tls};
 pub use worker::{EVENT_QUEUE, ReplyWriter, Worker, event_channel};

@@ -2,7 +2,7 @@
 //!
 //! The Location is the server's text, so it is read as a claim: it may be relative (`/`, `page2`,
 //! `//host/x`, `?q`), resolved against the URL just fetched as a browser does (the `url` crate's
-//! `Url::join`, which follows the WHATWG URL standard); it may be https, another scheme, not text at
+//! `Url::join`, which follows the WHATWG URL standard); it may be another scheme, not text at
 //! all, or name a host the host field would refuse. Each case is a [`Redirect`] the window and the
 //! terminal can say in plain words.
 
@@ -20,10 +20,8 @@ pub const MAX_REDIRECTS: usize = 10;
 /// What a redirecting reply asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redirect {
-    /// An http:// URL: fetching `target` follows it.
+    /// An http:// or https:// URL: fetching `target` follows it.
     Follow { url: Url, target: Target },
-    /// An https:// URL: following it needs encryption (TLS), which socket-fetch does not speak yet.
-    NeedsEncryption { url: Url },
     /// The Location cannot be followed; `location` is the server's text as sent (not yet made safe to show).
     Unusable { location: String, problem: LocationProblem },
 }
@@ -89,18 +87,17 @@ pub fn resolve_location(current: &Url, location: &[u8]) -> Redirect {
         Err(e) => return unusable(LocationProblem::NotUrl(e)),
     };
     match url.scheme() {
-        "http" => match Target::from_url(&url) {
+        "http" | "https" => match Target::from_url(&url) {
             Ok(target) => Redirect::Follow { url: without_fragment(url), target },
             Err(e) => unusable(LocationProblem::Target(e)),
         },
-        "https" => Redirect::NeedsEncryption { url: without_fragment(url) },
         other => unusable(LocationProblem::OtherScheme(other.to_owned())),
     }
 }
 
 /// The URL a target is fetched from, as the next Location is read against and as hops are compared.
 pub fn url_of(target: &Target) -> Result<Url, url::ParseError> {
-    Url::parse(&format!("http://{}{}", target.host_header(), target.path))
+    Url::parse(&format!("{}://{}{}", target.scheme(), target.host_header(), target.path))
 }
 
 /// The fragment (`#...`) is the browser's own: it is never sent, so two URLs that differ only in it
@@ -123,7 +120,7 @@ mod tests {
     fn followed(location: &str) -> (String, String, u16, String) {
         match resolve_location(&base(), location.as_bytes()) {
             Redirect::Follow { url, target } => (url.to_string(), target.host, target.port, target.path),
-            other => panic!("{location:?}: {other:?}"),
+            other @ Redirect::Unusable { .. } => panic!("{location:?}: {other:?}"),
         }
     }
 
@@ -145,13 +142,13 @@ mod tests {
     }
 
     #[test]
-    fn https_other_schemes_and_broken_locations_are_not_followed() {
+    fn https_is_followed_into_tls_and_other_schemes_and_broken_locations_are_not() {
         let got = resolve_location(&base(), b"https://secure.invalid/x#y");
-        let Redirect::NeedsEncryption { url } = got else { panic!("{got:?}") };
-        assert_eq!(url.as_str(), "https://secure.invalid/x");
+        let Redirect::Follow { url, target } = got else { panic!("{got:?}") };
+        assert_eq!((url.as_str(), target.port, target.secure), ("https://secure.invalid/x", 443, true));
         let problem = |location: &[u8]| match resolve_location(&base(), location) {
             Redirect::Unusable { problem, .. } => problem,
-            other => panic!("{location:?}: {other:?}"),
+            other @ Redirect::Follow { .. } => panic!("{location:?}: {other:?}"),
         };
         assert_eq!(problem(b"\xff/x"), LocationProblem::NotText);
         assert_eq!(problem(b"/a\r\nSet-Cookie: x"), LocationProblem::HasControl);

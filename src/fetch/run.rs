@@ -1,4 +1,5 @@
-//! One job, step by step, as the tutorial's program does it: socket, resolve, connect, send, receive.
+//! One job, step by step, as the tutorial's program does it: socket, resolve, connect, send, receive;
+//! over HTTPS with the TLS handshake between connect and send.
 //!
 //! Every wait is interruptible: blocking calls the OS cannot interrupt (name lookup, connect) run on
 //! a short-lived side thread that the job stops waiting for when cancelled, and socket reads and
@@ -20,6 +21,7 @@ use super::event::{Event, EventKind, Step, Summary};
 use super::job::{Command, Job, JobId, Waker};
 use super::reply::{End, ReplyReader};
 use super::timing::{Clock, Phase, PhaseRecorder};
+use super::tls::{self, Link, TlsLink, Trust, Turn};
 
 /// The longest a socket read or write, or a wait for the event reader, blocks before the job looks at
 /// its commands again: this bounds how long Cancel takes.
@@ -140,15 +142,20 @@ impl Run<'_> {
             host: job.target.host.clone(),
             port: job.target.port,
             request: Arc::from(job.request.as_slice()),
+            tls: job.tls.is_some(),
         })?;
         // The fetch's clock starts at step 1: handing the Started event over (and waking a window)
         // is the program's own work, and a busy machine can make it take milliseconds.
         self.clock = Clock::start();
         let socket = self.step(Step::Socket, Self::open_socket)?;
         let addresses = self.step(Step::Resolve, Self::resolve)?;
-        let mut stream = self.step(Step::Connect, |run| run.connect(socket, &addresses))?;
-        self.step(Step::Send, |run| run.send(&mut stream))?;
-        self.step(Step::Receive, |run| run.receive(&mut stream))
+        let stream = self.step(Step::Connect, |run| run.connect(socket, &addresses))?;
+        let mut link = match &job.tls {
+            Some(trust) => Link::Tls(Box::new(self.step(Step::Handshake, |run| run.handshake(stream, trust))?)),
+            None => Link::Plain(stream),
+        };
+        self.step(Step::Send, |run| run.send(&mut link))?;
+        self.step(Step::Receive, |run| run.receive(&mut link))
     }
 
     /// Runs one step between its `StepStarted` and `StepDone` events, pausing first in step-through mode.
@@ -317,18 +324,46 @@ impl Run<'_> {
         Err(last_error.unwrap_or(FetchError::NameNotFound { host: self.job.target.host.clone() }).into())
     }
 
-    /// Step 4. Hand the whole request to the network.
-    fn send(&mut self, stream: &mut TcpStream) -> StepResult<()> {
+    /// The HTTPS step, after connect: the TLS handshake, turn by turn in read slices so Cancel acts
+    /// within one; a server silent for the read timeout ends it.
+    fn handshake(&mut self, stream: TcpStream, trust: &Trust) -> StepResult<TlsLink> {
+        let mut link = tls::begin(stream, &self.job.target.host, trust)?;
+        let mut last_progress = Instant::now();
+        loop {
+            match link.handshake_turn()? {
+                Turn::Done => break,
+                Turn::Going { progress: true } => last_progress = Instant::now(),
+                Turn::Going { progress: false } => {
+                    if last_progress.elapsed() > self.job.read_timeout {
+                        return Err(FetchError::HandshakeTimedOut { after: self.job.read_timeout }.into());
+                    }
+                }
+            }
+            self.poll_commands()?;
+        }
+        self.emit(EventKind::Secured(Box::new(link.agreed(&self.job.target.host, trust))))?;
+        Ok(link)
+    }
+
+    /// Step 4 (5 over HTTPS). Hand the whole request to the network; over TLS, as encrypted records.
+    fn send(&mut self, link: &mut Link) -> StepResult<()> {
         let request = &self.job.request;
         let mut written = 0;
         let mut last_progress = Instant::now();
-        while written < request.len() {
-            match stream.write(&request[written..]) {
-                Ok(0) => return Err(FetchError::Reset { received: 0 }.into()),
-                Ok(n) => {
+        loop {
+            let moved = match link.push() {
+                Ok(true) => Ok(None),
+                Ok(false) if written == request.len() => break,
+                Ok(false) => link.write(&request[written..]).map(Some),
+                Err(e) => Err(e),
+            };
+            match moved {
+                Ok(Some(0)) => return Err(FetchError::Reset { received: 0 }.into()),
+                Ok(Some(n)) => {
                     written += n;
                     last_progress = Instant::now();
                 }
+                Ok(None) => last_progress = Instant::now(),
                 Err(e) if is_slice_timeout(&e) => {}
                 Err(e) => return Err(stream_error(&e, 0, Step::Send).into()),
             }
@@ -341,9 +376,14 @@ impl Run<'_> {
         Ok(())
     }
 
-    /// Step 5. Read until the reply ends: where its framing says (a length, the last chunk), or when
-    /// the server hangs up. Bytes after the end that came in the same read stay in the reply.
-    fn receive(&mut self, stream: &mut TcpStream) -> StepResult<()> {
+    /// The last step. Read until the reply ends: where its framing says (a length, the last chunk), or
+    /// when the server hangs up. Bytes after the end that came in the same read stay in the reply.
+    /// Over TLS the bytes are the decrypted ones; a hang-up without `close_notify` is a hang-up, told
+    /// as unproven when the hang-up is what ends the reply.
+    fn receive(&mut self, link: &mut Link) -> StepResult<()> {
+        let tls = matches!(link, Link::Tls(_));
+        // The reply's first two bytes: a plain fetch answered with a TLS record was sent to an https server.
+        let mut first = Vec::with_capacity(2);
         let mut reply = ReplyReader::new(self.job.method == "HEAD");
         let mut last_progress = Instant::now();
         let mut spare = None;
@@ -352,7 +392,17 @@ impl Run<'_> {
             // One byte more than the limit allows tells whether the reply goes past it.
             let room = self.job.max_bytes.saturating_sub(self.received);
             let want = buf.len().min(usize::try_from(room.saturating_add(1)).unwrap_or(usize::MAX));
-            match stream.read(&mut buf[..want]) {
+            let read = match link.read(&mut buf[..want]) {
+                Err(e) if tls && e.kind() == io::ErrorKind::UnexpectedEof => {
+                    if reply.at_close()? {
+                        self.emit(EventKind::UnprovenEnd)?;
+                    }
+                    Ok(0)
+                }
+                read => read,
+            };
+            match read {
+                Ok(0) if !tls && tls::starts_like_tls(&first) => return Err(FetchError::SpeaksTls.into()),
                 Ok(0) if reply.at_close()? => {
                     return self.emit(EventKind::ReplyComplete { extra: 0, line_open: false });
                 }
@@ -364,19 +414,25 @@ impl Run<'_> {
                     }
                     let keep = n.min(usize::try_from(room).unwrap_or(usize::MAX));
                     let chunk = self.out.buffers.chunk(buf, keep, &mut spare);
+                    first.extend(chunk.iter().take(2 - first.len()));
                     let fed = reply.feed(&chunk);
                     for kind in fed.events {
                         self.emit(kind)?;
                     }
                     let kept = chunk.len();
                     self.pass_on(chunk)?;
+                    // No HTTP reply starts with a TLS record: say so now, kept bytes and all, rather
+                    // than wait for a TLS server that may never hang up.
+                    if !tls && first.len() == 2 && tls::starts_like_tls(&first) {
+                        return Err(FetchError::SpeaksTls.into());
+                    }
                     match fed.end {
                         End::Complete { used } => {
                             let extra = kept.saturating_sub(used) as u64;
                             // The reply's time ends at its last byte: the look at the line is the
                             // program's own work, kept out of the timings as reporting is.
                             self.clock.pause();
-                            let line_open = line_open(stream);
+                            let line_open = line_open(link.stream());
                             self.clock.resume();
                             return self.emit(EventKind::ReplyComplete { extra, line_open });
                         }
@@ -393,7 +449,10 @@ impl Run<'_> {
                         return Err(FetchError::ReadTimedOut { after: self.job.read_timeout }.into());
                     }
                 }
-                Err(e) => return Err(stream_error(&e, self.received, Step::Receive).into()),
+                Err(e) => {
+                    let error = tls::read_error(&e).unwrap_or_else(|| stream_error(&e, self.received, Step::Receive));
+                    return Err(error.into());
+                }
             }
             self.poll_commands()?;
         }
@@ -470,7 +529,7 @@ fn line_open(stream: &TcpStream) -> bool {
 }
 
 /// True for the read/write timeout of one [`SLICE`], which only means "nothing yet".
-fn is_slice_timeout(e: &io::Error) -> bool {
+pub(super) fn is_slice_timeout(e: &io::Error) -> bool {
     matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted)
 }
 

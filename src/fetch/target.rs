@@ -21,6 +21,8 @@ pub const MAX_HOST_LEN: usize = 253;
 
 /// The port web servers listen on, used where a person gives none.
 pub const DEFAULT_PORT: u16 = 80;
+/// The port of https, used for an `https://` address that names none.
+pub const HTTPS_PORT: u16 = 443;
 
 /// A validated host, port and path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +32,8 @@ pub struct Target {
     pub port: u16,
     /// The path asked for in the request line; `/` unless a pasted URL gave one.
     pub path: String,
+    /// Over HTTPS (TLS): an `https://` address, or a bare host on port 443. An explicit `http://` never is.
+    pub secure: bool,
 }
 
 impl Target {
@@ -58,19 +62,24 @@ impl Target {
         if before_path.contains(char::is_whitespace) {
             return Err(InputError::HostHasSpace(before_path.to_owned()));
         }
-        if let Some(scheme) = scheme.filter(|s| !s.eq_ignore_ascii_case("http")) {
+        let https = scheme.is_some_and(|s| s.eq_ignore_ascii_case("https"));
+        if let Some(scheme) = scheme.filter(|s| !s.eq_ignore_ascii_case("http") && !https) {
             return Err(InputError::UnsupportedScheme(scheme.to_owned()));
         }
         let path = if path.is_empty() { "/".to_owned() } else { parse_path(&backslashes_as_slashes(path))? };
         // user:password@ never belongs in a raw fetch's Host header.
         let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
         let (host, port_in_host) = split_port(authority)?;
+        // The port field's usual 80 is http's: an https:// address without a port of its own means 443.
+        let field = port_field.trim();
         let port = match port_in_host {
             Some(p) => parse_port(p)?,
-            None if port_field.trim().is_empty() => DEFAULT_PORT,
+            None if https && (field.is_empty() || field == DEFAULT_PORT.to_string()) => HTTPS_PORT,
+            None if field.is_empty() => DEFAULT_PORT,
             None => parse_port(port_field)?,
         };
-        Ok(Self { host: check_host(host)?, port, path })
+        let secure = https || (scheme.is_none() && port == HTTPS_PORT);
+        Ok(Self { host: check_host(host)?, port, path, secure })
     }
 
     /// The target of an http URL that came from elsewhere than the form (a server's Location), already
@@ -88,13 +97,21 @@ impl Target {
             Some(port) => port,
             None => DEFAULT_PORT,
         };
-        Ok(Self { host, port, path: url[Position::BeforePath..Position::AfterQuery].to_owned() })
+        let secure = url.scheme() == "https";
+        Ok(Self { host, port, path: url[Position::BeforePath..Position::AfterQuery].to_owned(), secure })
     }
 
-    /// The value of the request's Host header: the port is named only when it is not 80.
+    /// `https` or `http`.
+    pub fn scheme(&self) -> &'static str {
+        if self.secure { "https" } else { "http" }
+    }
+
+    /// The value of the request's Host header: the port is named only when it is not the scheme's own
+    /// (80 for http, 443 for https).
     pub fn host_header(&self) -> String {
         let host = if self.host.contains(':') { format!("[{}]", self.host) } else { self.host.clone() };
-        if self.port == DEFAULT_PORT { host } else { format!("{host}:{}", self.port) }
+        let usual = if self.secure { HTTPS_PORT } else { DEFAULT_PORT };
+        if self.port == usual { host } else { format!("{host}:{}", self.port) }
     }
 }
 
@@ -272,6 +289,19 @@ mod tests {
             let typed_decoded = percent_encoding::percent_decode_str(typed).decode_utf8_lossy().into_owned();
             proptest::prop_assert_eq!(decoded, typed_decoded);
         }
+    }
+
+    #[test]
+    fn https_means_tls_on_443_and_http_never_does() {
+        let t = Target::parse("https://example.invalid/x", "80").unwrap();
+        assert_eq!((t.port, t.secure, t.path.as_str(), t.host_header().as_str()), (443, true, "/x", "example.invalid"));
+        let t = Target::parse("https://example.invalid:8443", "80").unwrap();
+        assert_eq!((t.port, t.secure, t.host_header().as_str()), (8443, true, "example.invalid:8443"));
+        let t = Target::parse("example.invalid", "443").unwrap();
+        assert_eq!((t.port, t.secure), (443, true));
+        let t = Target::parse("http://example.invalid:443", "80").unwrap();
+        assert_eq!((t.port, t.secure, t.host_header().as_str()), (443, false, "example.invalid:443"));
+        assert!(!Target::parse("example.invalid", "80").unwrap().secure);
     }
 
     #[test]

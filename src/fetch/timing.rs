@@ -11,19 +11,23 @@ pub enum Phase {
     Socket,
     Resolve,
     Connect,
+    /// The TLS handshake (curl's `time_appconnect` ends with it).
+    Handshake,
     Send,
     Wait,
     Download,
 }
 
 impl Phase {
-    pub const ALL: [Self; 6] = [Self::Socket, Self::Resolve, Self::Connect, Self::Send, Self::Wait, Self::Download];
+    pub const ALL: [Self; 7] =
+        [Self::Socket, Self::Resolve, Self::Connect, Self::Handshake, Self::Send, Self::Wait, Self::Download];
 
     pub fn label(self) -> &'static str {
         match self {
             Self::Socket => "socket",
             Self::Resolve => "name lookup",
             Self::Connect => "connect",
+            Self::Handshake => "secure handshake",
             Self::Send => "request sent",
             Self::Wait => "waiting for first byte",
             Self::Download => "download",
@@ -39,6 +43,7 @@ impl From<Step> for Phase {
             Step::Socket => Self::Socket,
             Step::Resolve => Self::Resolve,
             Step::Connect => Self::Connect,
+            Step::Handshake => Self::Handshake,
             Step::Send => Self::Send,
             Step::Receive => Self::Wait,
         }

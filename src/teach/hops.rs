@@ -29,11 +29,6 @@ pub fn hop_text(from: &Url, to: &Url) -> String {
 pub fn not_followed(redirect: &Redirect) -> Option<String> {
     match redirect {
         Redirect::Follow { .. } => None,
-        Redirect::NeedsEncryption { url } => Some(format!(
-            "The server sends you on to {}. socket-fetch cannot follow it yet: an https:// address needs \
-             encryption (TLS), which socket-fetch does not speak yet.",
-            url_line(url)
-        )),
         Redirect::Unusable { location, problem } => {
             Some(format!("The server sends you on to \"{}\", which cannot be followed: {problem}.", one_line(location)))
         }

@@ -53,7 +53,8 @@ impl Layer {
 pub fn layer_at_work(step: Step) -> Layer {
     match step {
         Step::Socket | Step::Connect => Layer::Transport,
-        Step::Resolve | Step::Send | Step::Receive => Layer::Application,
+        // TLS sits just below HTTP: the layer it serves is the application's.
+        Step::Resolve | Step::Handshake | Step::Send | Step::Receive => Layer::Application,
     }
 }
 
@@ -65,6 +66,7 @@ pub fn layer_note(step: Step) -> &'static str {
         Step::Connect => {
             "The handshake is the work of TCP, at the transport layer; the layers below carry its packets."
         }
+        Step::Handshake => super::tls::LAYER_NOTE,
         Step::Send => "The request is written in HTTP, at the application layer; TCP carries it below.",
         Step::Receive => "The reply is written in HTTP, at the application layer; TCP delivers it in pieces.",
     }

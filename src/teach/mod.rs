@@ -26,6 +26,7 @@ mod layers;
 mod request;
 mod status;
 mod texts;
+mod tls;
 
 pub use body::{BodyKind, BodyStory, ContentType, FIRST_BYTES, describe_body, one_line_bytes, sniff};
 pub use code::{Language, marked_lines, marker_name, steps_marked};
@@ -37,3 +38,4 @@ pub use texts::{
     GLOSSARY, Part, REPLY_PARTS, StepText, Term, define, failure_story, is_typed_address, lookup_result, reply_end,
     step_heading, step_text,
 };
+pub use tls::{HANDSHAKE_STEP, UNPROVEN_END, secured_line, tls_failure_story};

@@ -47,6 +47,7 @@ pub fn step_text(step: Step) -> StepText {
             next: "Next, the program calls the server and waits for it to pick up.",
             terms: &["port", "server", "handshake", "TCP"],
         },
+        Step::Handshake => super::tls::HANDSHAKE_STEP,
         Step::Send => StepText {
             title: "Send the request",
             explanation: "The program sends its request: a few lines of plain text that follow HTTP, the rules \
@@ -68,9 +69,9 @@ pub fn step_text(step: Step) -> StepText {
 }
 
 /// A step's number and title, as every panel, the log and the terminal name it:
-/// "Step 1 of 5: Set up the socket".
-pub fn step_heading(step: Step) -> String {
-    format!("Step {} of {}: {}", step.index() + 1, Step::ALL.len(), step_text(step).title)
+/// "Step 1 of 5: Set up the socket" (of 6 over HTTPS).
+pub fn step_heading(step: Step, tls: bool) -> String {
+    format!("Step {} of {}: {}", step.number(tls), Step::of_fetch(tls).len(), step_text(step).title)
 }
 
 /// What step 2 found, for the log and the terminal: a host typed as an IP address is used as
@@ -170,7 +171,11 @@ pub const GLOSSARY: &[Term] = &[
 
 /// The meaning of a glossary word, whatever its case (`"dns"` finds `"DNS"`).
 pub fn define(word: &str) -> Option<&'static str> {
-    GLOSSARY.iter().find(|term| term.word.eq_ignore_ascii_case(word.trim())).map(|term| term.meaning)
+    GLOSSARY
+        .iter()
+        .chain(&super::tls::TLS_TERMS)
+        .find(|term| term.word.eq_ignore_ascii_case(word.trim()))
+        .map(|term| term.meaning)
 }
 
 /// One part of a reply.
@@ -195,6 +200,9 @@ pub const REPLY_PARTS: [Part; 4] = [
 /// A failure told as a phone call, for an audience that has never programmed. The error's own
 /// message says what happened; this says what it is like.
 pub fn failure_story(error: &FetchError) -> &'static str {
+    if let Some(story) = super::tls::tls_failure_story(error) {
+        return story;
+    }
     match error {
         FetchError::Input(InputError::PathHasControl { .. }) => {
             "The page asked for holds an invisible character that would end the request's first line early, so no call was made."
@@ -226,6 +234,7 @@ pub fn failure_story(error: &FetchError) -> &'static str {
         FetchError::TooLarge { .. } => "The answer was longer than we agreed to write down, so we stopped listening.",
         FetchError::Cancelled => "You hung up before the call was over.",
         FetchError::Other { .. } => "Something unusual went wrong on this computer; the message says what.",
+        _ => "The secure connection failed; the message says why.",
     }
 }
 

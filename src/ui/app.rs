@@ -13,7 +13,7 @@ use crate::clipboard::{Copied, Copier, CopyError, CopyJob, Gather};
 use crate::copy_rule::Form;
 use crate::demo_server::DemoServer;
 use crate::fetch::{
-    self, DEFAULT_PORT, Event, FetchError, Job, JobId, Redirect, Target, Worker, is_redirect_status, redirect_of,
+    self, DEFAULT_PORT, Event, FetchError, Job, JobId, Redirect, Target, Trust, Worker, is_redirect_status, redirect_of,
 };
 use crate::teach::hops;
 
@@ -32,6 +32,7 @@ use super::reply_view::ReplyViewState;
 use super::save_dialog::{SaveAction, SaveDialog};
 use super::start_options::{StartOptions, Tab, Theme};
 use super::steps_panel::steps_ui;
+use super::waker::repaint_waker;
 use super::waterfall::waterfall_ui;
 use crate::format;
 use crate::server_text::{one_line, visible};
@@ -290,8 +291,12 @@ impl SocketFetchApp {
             }
             ui.add_space(4.0);
         });
-        self.first_frame = false;
-        if std::mem::take(&mut self.fetch_now) {
+        // A fetch asked for at start-up waits for the second frame: the first one (fonts, the GPU's
+        // set-up) is slow, and the worker would wait on it with its first events, which the steps'
+        // times would show as a slow network.
+        if std::mem::take(&mut self.first_frame) {
+            ui.ctx().request_repaint();
+        } else if std::mem::take(&mut self.fetch_now) {
             action = FormAction::Fetch;
         }
         match action {
@@ -590,7 +595,7 @@ impl SocketFetchApp {
         let what = copying.what;
         let (text, good) = match result {
             Ok(Copied { survey, .. }) => {
-                let size = format::bytes(survey.bytes);
+                let size = format::detailed(survey.bytes);
                 let text = match survey.form() {
                     Form::Exact => format!("Copied {what}, {size}, to the clipboard, exactly as received."),
                     Form::Escaped => format!(
@@ -694,8 +699,7 @@ impl SocketFetchApp {
             Err(e) => return self.clear_stage(Some(FetchError::Input(e.into()))),
         };
         if self.worker.is_none() {
-            let ctx = ctx.clone();
-            match Worker::spawn(self.events_tx.clone(), Arc::new(move || ctx.request_repaint())) {
+            match repaint_waker(ctx.clone()).and_then(|wake| Worker::spawn(self.events_tx.clone(), wake)) {
                 Ok(worker) => self.worker = Some(worker),
                 Err(e) => {
                     self.clear_stage(None);
@@ -710,6 +714,10 @@ impl SocketFetchApp {
         job.connect_timeout = limits.connect_timeout;
         job.read_timeout = limits.read_timeout;
         job.max_bytes = limits.max_bytes;
+        // The demo server's HTTPS certificate is trusted while it runs, beside the bundled roots.
+        if let (Some(_), Some(demo)) = (&job.tls, &self.demo) {
+            job.tls = Some(Trust::BundledAnd(vec![demo.ca().clone()]));
+        }
         let id = worker.fetch(job);
         let (host, port) = (target.host.clone(), target.port);
         self.clear_stage(None);

@@ -25,10 +25,11 @@ pub fn code_ui(ui: &mut Ui, panel: &mut CodePanel, current: Option<Step>) {
         ui.label(RichText::new(format!("{} · run it with: {}", language.file_name(), language.run_command())).weak());
     });
     let marked = current.map(|step| marked_lines(*language, step)).unwrap_or_default();
-    if let Some(step) = current {
+    // The tutorial's programs speak plain http: the handshake has no lines in them.
+    if let Some(step) = current.filter(|_| !marked.is_empty()) {
         let numbers: Vec<String> = marked.iter().map(|i| (i + 1).to_string()).collect();
         let (which, does) = if numbers.len() == 1 { ("Line", "does") } else { ("Lines", "do") };
-        let step_number = step.index() + 1;
+        let step_number = step.number(false);
         ui.label(format!("{which} {} (highlighted) {does} step {step_number}, the one under way.", numbers.join(", ")));
     }
     let source = language.source();

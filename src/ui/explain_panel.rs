@@ -92,7 +92,7 @@ fn short_role(layer: Layer) -> &'static str {
 
 fn step_explanation_ui(ui: &mut Ui, view: &FetchView, step: Step, paused: bool) {
     let text = step_text(step);
-    ui.label(RichText::new(format!("Step {} of {}", step.index() + 1, Step::ALL.len())).weak());
+    ui.label(RichText::new(format!("Step {} of {}", step.number(view.tls), Step::of_fetch(view.tls).len())).weak());
     ui.heading(RichText::new(text.title).strong());
     if paused {
         egui::Frame::group(ui.style()).stroke((1.5, palette::NOW)).show(ui, |ui| {
@@ -125,10 +125,12 @@ fn ending_ui(ui: &mut Ui, view: &FetchView) {
     if let Some(error) = view.error() {
         ui.heading("The fetch stopped");
         if let Some(step) = view.failed_step() {
-            ui.label(RichText::new(format!("At step {}: {}.", step.index() + 1, step_text(step).title)).weak());
+            ui.label(RichText::new(format!("At step {}: {}.", step.number(view.tls), step_text(step).title)).weak());
         } else if let Some(step) = view.not_run_step() {
             let title = step_text(step).title;
-            ui.label(RichText::new(format!("Before step {}: {title}, which did not run.", step.index() + 1)).weak());
+            ui.label(
+                RichText::new(format!("Before step {}: {title}, which did not run.", step.number(view.tls))).weak(),
+            );
         }
         ui.label(RichText::new(failure_story(error)).size(16.0));
         ui.label(RichText::new("The card beside the reply says what happened, and what to try next.").weak());

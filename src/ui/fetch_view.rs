@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::fetch::decode::Plan;
-use crate::fetch::{Event, EventKind, FetchError, Framing, HeadProblem, JobId, ReplyHead, Step, Summary};
+use crate::fetch::{Agreed, Event, EventKind, FetchError, Framing, HeadProblem, JobId, ReplyHead, Step, Summary};
 use crate::teach::{is_typed_address, lookup_result, reply_end, step_heading};
 
 use super::decoded_body::DecodedBody;
@@ -62,7 +62,12 @@ pub struct FetchView {
     pub host: String,
     pub port: u16,
     pub request: Arc<[u8]>,
-    pub steps: [StepState; 5],
+    /// One state per step of [`Step::ALL`]; a plain fetch leaves the handshake's waiting, unshown.
+    pub steps: [StepState; Step::ALL.len()],
+    /// Over HTTPS: six steps, with the handshake.
+    pub tls: bool,
+    /// What the TLS handshake agreed, once it has.
+    pub agreed: Option<Box<Agreed>>,
     pub addresses: Vec<IpAddr>,
     pub attempts: Vec<Attempt>,
     /// (this computer's end, the server's end) of the connection.
@@ -83,6 +88,8 @@ pub struct FetchView {
     pub hop: usize,
     /// After the first hop: where this one came from and where it goes, as the log and the steps say it.
     pub hop_line: Option<String>,
+    /// Whether the log said yet that the reply's first bytes arrived.
+    bytes_came: bool,
     /// Where this hop's log times start: the earlier hops' last time, so the log of a chain reads in order.
     log_offset: Duration,
 }
@@ -94,7 +101,9 @@ impl FetchView {
             host,
             port,
             request: Arc::from(&b""[..]),
-            steps: [StepState::Waiting; 5],
+            steps: [StepState::Waiting; Step::ALL.len()],
+            tls: false,
+            agreed: None,
             addresses: Vec::new(),
             attempts: Vec::new(),
             connected: None,
@@ -109,6 +118,7 @@ impl FetchView {
             summary: None,
             hop: 1,
             hop_line: None,
+            bytes_came: false,
             log_offset: Duration::ZERO,
         }
     }
@@ -202,18 +212,27 @@ impl FetchView {
             EventKind::Started { .. } => self.log_offset,
             _ => (self.log_offset + event.at).max(self.log.last().map_or(Duration::ZERO, |line| line.at)),
         };
+        // The engine reads a head from bytes before it hands them on: whichever comes first, the
+        // log says that bytes arrived before it says what they were.
+        let bytes_came =
+            matches!(event.kind, EventKind::Head(_) | EventKind::HeadUnreadable { .. } | EventKind::Received { .. });
+        if bytes_came && !self.bytes_came {
+            self.bytes_came = true;
+            self.log.push(LogLine { at, text: "The first bytes of the reply arrived.".to_owned() });
+        }
         let message = match event.kind {
-            EventKind::Started { host, port, request } => {
+            EventKind::Started { host, port, request, tls } => {
                 self.request = request;
+                self.tls = tls;
                 Some(format!("Fetching from {host}, port {port}."))
             }
             EventKind::Paused { next } => {
                 self.steps[next.index()] = StepState::Paused;
-                Some(format!("Paused before {}. Press \"Next step\" to run it.", step_heading(next)))
+                Some(format!("Paused before {}. Press \"Next step\" to run it.", step_heading(next, self.tls)))
             }
             EventKind::StepStarted(step) => {
                 self.steps[step.index()] = StepState::Running;
-                Some(format!("{}.", step_heading(step)))
+                Some(format!("{}.", step_heading(step, self.tls)))
             }
             EventKind::Resolved { addresses } => {
                 let text = lookup_result(&self.host, &addresses);
@@ -236,6 +255,12 @@ impl FetchView {
                 self.connected = Some((local, remote));
                 Some(format!("Connected: this computer ({local}) is on the line with the server ({remote})."))
             }
+            EventKind::Secured(agreed) => {
+                let text = crate::teach::secured_line(&agreed);
+                self.agreed = Some(agreed);
+                Some(text)
+            }
+            EventKind::UnprovenEnd => Some(crate::teach::UNPROVEN_END.to_owned()),
             EventKind::Sent { bytes } => {
                 self.sent = Some(bytes);
                 Some(format!("Sent the request: {}.", format::detailed(bytes as u64)))
@@ -274,12 +299,11 @@ impl FetchView {
                 Some(text)
             }
             EventKind::Received { chunk, .. } => {
-                let first = self.reply.is_empty();
                 self.reply.push(&chunk);
                 if let Some(decoded) = &self.decoded {
                     decoded.feed(chunk);
                 }
-                first.then(|| "The first bytes of the reply arrived.".to_owned())
+                None
             }
             EventKind::ReplyComplete { extra, line_open } => {
                 self.completion = Some(Completion { extra, line_open });
@@ -365,6 +389,7 @@ mod tests {
                 host: "127.0.0.1".to_owned(),
                 port: 80,
                 request: Arc::from(&b"GET / HTTP/1.0\r\n\r\n"[..]),
+                tls: false,
             },
         ));
         view.apply(event(1, EventKind::StepStarted(Step::Socket)));
@@ -374,6 +399,18 @@ mod tests {
         assert_eq!(times[0], Duration::ZERO);
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
         assert_eq!(times.len(), 4);
+    }
+
+    #[test]
+    fn the_log_says_bytes_came_before_it_says_what_they_were_and_only_once() {
+        let mut view = FetchView::new(7, "127.0.0.1".to_owned(), 80, crate::fetch::DEFAULT_MAX_BYTES);
+        let head = ReplyHead::for_tests(200, Framing::Length(2), &[]);
+        view.apply(event(1, EventKind::Head(head)));
+        view.apply(event(2, finished(None)));
+        let lines: Vec<&str> = view.log.iter().map(|line| line.text.as_str()).collect();
+        assert_eq!(lines[0], "The first bytes of the reply arrived.", "{lines:?}");
+        assert!(lines[1].starts_with("The reply's status line says: 200"), "{lines:?}");
+        assert_eq!(lines.iter().filter(|l| l.contains("first bytes")).count(), 1, "{lines:?}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The window: an [`eframe::App`] that sends jobs to the engine's worker and draws its events.
-//! It never waits on the network; the worker wakes it (`request_repaint`) after each event.
+//! It never waits on the network; the worker wakes it after each event (`waker.rs`).
 
 mod app;
 mod code_panel;
@@ -20,6 +20,7 @@ mod reply_view;
 mod save_dialog;
 mod start_options;
 mod steps_panel;
+mod waker;
 mod waterfall;
 
 pub use app::SocketFetchApp;

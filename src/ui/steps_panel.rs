@@ -1,4 +1,4 @@
-//! The five steps with their state, details and time, live.
+//! The steps (five, six over HTTPS) with their state, details and time, live.
 
 use egui::{RichText, Ui};
 
@@ -15,7 +15,8 @@ pub fn steps_ui(ui: &mut Ui, view: Option<&FetchView>) {
     if let Some(hop_line) = view.and_then(|v| v.hop_line.as_deref()) {
         ui.label(RichText::new(hop_line).strong());
     }
-    for step in Step::ALL {
+    let tls = view.is_some_and(|v| v.tls);
+    for &step in Step::of_fetch(tls) {
         let state = view.map_or(StepState::Waiting, |v| v.steps[step.index()]);
         // Wrapped: in a narrow panel the time moves, whole, to the next row instead of being cut.
         ui.horizontal_wrapped(|ui| {
@@ -27,7 +28,7 @@ pub fn steps_ui(ui: &mut Ui, view: Option<&FetchView>) {
                 StepState::Failed => ui.label(RichText::new("✖").size(18.0).color(ui.visuals().error_fg_color)),
                 StepState::NotRun => ui.label(RichText::new("–").size(18.0).weak()),
             };
-            let title = RichText::new(format!("{}. {}", step.index() + 1, step_text(step).title)).size(16.0);
+            let title = RichText::new(format!("{}. {}", step.number(tls), step_text(step).title)).size(16.0);
             ui.label(if matches!(state, StepState::Running | StepState::Paused) { title.strong() } else { title });
             match state {
                 StepState::Done(took) => drop(ui.add(egui::Label::new(RichText::new(ms(took)).weak()).extend())),
@@ -69,6 +70,25 @@ fn details_ui(ui: &mut Ui, view: &FetchView, step: Step, state: StepState) {
         Step::Send => {
             if let Some(bytes) = view.sent {
                 ui.label(format!("{} sent", format::bytes(bytes as u64))).on_hover_text(format::exact(bytes as u64));
+            }
+        }
+        Step::Handshake => {
+            if let Some(agreed) = &view.agreed {
+                ui.label(format!("{}, {}", agreed.version, agreed.cipher_suite));
+                ui.label(format!(
+                    "{} sent, {} received to agree on it",
+                    format::bytes(agreed.wire_sent),
+                    format::bytes(agreed.wire_received)
+                ));
+                if let Some(certificate) = agreed.certificates.first() {
+                    ui.label(format!("Certificate: {}, valid until {}", certificate.subject, certificate.not_after));
+                }
+                if !agreed.verified {
+                    ui.label(
+                        RichText::new("Not verified (insecure): anyone could be at the other end.")
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                }
             }
         }
         Step::Receive if matches!(state, StepState::Running | StepState::Done(_) | StepState::Failed) => {

@@ -15,6 +15,7 @@ fn phase_color(phase: Phase) -> Color32 {
         Phase::Socket => Color32::from_rgb(0x9e, 0x9e, 0x9e),
         Phase::Resolve => Color32::from_rgb(0x2a, 0x9d, 0x8f),
         Phase::Connect => Color32::from_rgb(0xe9, 0x8f, 0x2e),
+        Phase::Handshake => Color32::from_rgb(0xd6, 0x4f, 0x8e),
         Phase::Send => Color32::from_rgb(0x8e, 0x6b, 0xd6),
         Phase::Wait => Color32::from_rgb(0x3a, 0x86, 0xdf),
         Phase::Download => Color32::from_rgb(0x2e, 0xa0, 0x43),
