@@ -164,3 +164,38 @@ fn f1_opens_and_closes_the_keys_help() {
     harness.run_steps(3);
     assert!(says_clicker(&harness), "the Keys button opens it too");
 }
+
+#[test]
+fn page_down_fetches_again_when_idle_unless_the_reply_view_was_clicked() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = harness_with(demo_options(&server, "/bytes/20000"));
+    press(&mut harness, Key::PageDown);
+    step_until(&mut harness, "the first fetch to end", finished);
+    let first = harness.state().view().unwrap().job;
+    // Clicked, the reply view keeps its own keys: Page Down scrolls it.
+    let is_first_row = |t: &str| t.trim_start().starts_with("1  HTTP/1.0 200 OK");
+    let row = harness
+        .query_by(|node| {
+            node.value().is_some_and(|v| is_first_row(&v)) || node.label().is_some_and(|l| is_first_row(&l))
+        })
+        .unwrap()
+        .rect();
+    harness.drag_at(row.center());
+    harness.step();
+    harness.drop_at(row.center());
+    harness.run_steps(3);
+    press(&mut harness, Key::PageDown);
+    assert_eq!(harness.state().view().unwrap().job, first, "no new fetch while the reply view has the focus");
+    // Elsewhere, Page Down fetches again.
+    leave_the_reply_view(&mut harness);
+    press(&mut harness, Key::PageDown);
+    step_until(&mut harness, "the second fetch to end", |app| {
+        app.view().is_some_and(|v| v.job != first && finished(app))
+    });
+}
+
+/// Gives the focus back to the Host field, as a click there does.
+fn leave_the_reply_view(harness: &mut Harness<'static, SocketFetchApp>) {
+    harness.get_by_label("Host").focus();
+    harness.run_steps(3);
+}

@@ -1,5 +1,5 @@
 //! The window's layout at projector zooms, driven headless with `egui_kittest` (widget rectangles
-//! come from the AccessKit tree): at 100 % to 250 % on 1024×768 and 1280×800, with the demo fetched
+//! come from the AccessKit tree): at 75 % to 250 % on 1024×768 and 1280×800, with the demo fetched
 //! and with an error card, no two labelled widgets overlap, the key controls are in view, the reply is
 //! at least 30 characters wide (or a tab away), and the top bar is at most two rows at the zooms where
 //! its essential controls fit in two.
@@ -18,7 +18,7 @@ use socket_fetch::ui::{SocketFetchApp, StartOptions};
 use window_harness::{demo_options, fetch, harness_sized, shows_text};
 
 const SIZES: [[f32; 2]; 2] = [[1024.0, 768.0], [1280.0, 800.0]];
-const ZOOMS: [f32; 4] = [1.0, 1.5, 2.0, 2.5];
+const ZOOMS: [f32; 5] = [0.75, 1.0, 1.5, 2.0, 2.5];
 
 /// A labelled widget: its text, the parts of it in view (a rectangle per row of its painted text, cut
 /// to its scroll area and panel), and the widgets it is inside.
@@ -109,6 +109,12 @@ fn shown(harness: &Harness<'_, SocketFetchApp>) -> Vec<Shown> {
         .collect()
 }
 
+/// A row of the reply view, as it labels them: number, two spaces, what is laid out.
+fn is_reply_row(text: &str) -> bool {
+    let (number, rest) = text.trim_start().split_once("  ").unwrap_or_default();
+    !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty()
+}
+
 fn in_view(widget: &Shown) -> bool {
     widget.visible.width() > 0.5 && widget.visible.height() > 0.5
 }
@@ -129,6 +135,22 @@ fn layout_faults(harness: &Harness<'_, SocketFetchApp>, case: &str) -> Vec<Strin
                         faults.push(format!("{case}: {:?} overlaps {:?} ({overlap:?})", a.text, b.text));
                     }
                 }
+            }
+        }
+    }
+    // Texts painted with no widget of their own (the pictures' labels) must not overlap either; the
+    // reply view's rows are left out: it paints its marks for bytes on top of its rows on purpose.
+    let reply = shown(harness).iter().filter(|w| is_reply_row(&w.text)).fold(Rect::NOTHING, |r, w| r.union(w.rect));
+    let rows: Vec<(String, Rect)> = painted_texts(harness, harness.ctx.content_rect())
+        .into_iter()
+        .flat_map(|p| p.rows.into_iter().map(move |r| (p.text.clone(), r)))
+        .filter(|(_, r)| !reply.intersects(*r))
+        .collect();
+    for (i, (a, ra)) in rows.iter().enumerate() {
+        for (b, rb) in &rows[i + 1..] {
+            let overlap = ra.intersect(*rb);
+            if overlap.width() > 1.0 && overlap.height() > 1.0 {
+                faults.push(format!("{case}: the painted {a:?} overlaps {b:?} ({overlap:?})"));
             }
         }
     }

@@ -1,23 +1,24 @@
 //! The app: owns the form, the current fetch's view and the worker; lays out the panels.
 
+mod autopilot;
+
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender, unbounded};
+use crossbeam_channel::{Receiver, Sender};
 use egui::{Key, Modifiers, RichText, Ui};
 
 use crate::clipboard::{Copied, Copier, CopyError, CopyJob, Gather};
 use crate::copy_rule::Form;
 use crate::demo_server::DemoServer;
 use crate::fetch::{
-    self, DEFAULT_PORT, Event, FetchError, Job, JobId, Redirect, Step, Target, Trust, Worker, is_redirect_status,
-    redirect_of,
+    self, DEFAULT_PORT, Event, FetchError, Job, JobId, Redirect, Target, Trust, Worker, is_redirect_status, redirect_of,
 };
 use crate::teach::hops;
 
 use super::code_panel::{CodePanel, code_ui};
-use super::decoded_body::{Body, DecodedBody, body_switch_ui, shown_reply_ui, with_body};
+use super::decoded_body::{Body, body_switch_ui, shown_reply_ui, with_body};
 use super::error_card::{StartFailure, error_card_ui, start_failure_card_ui};
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
@@ -35,6 +36,7 @@ use super::waker::repaint_waker;
 use super::waterfall::waterfall_ui;
 use crate::format;
 use crate::server_text::{one_line, visible};
+use autopilot::Screenshot;
 
 const HOST_KEY: &str = "host";
 const PORT_KEY: &str = "port";
@@ -138,16 +140,6 @@ enum CopyStage {
     Running(CopyJob),
 }
 
-/// The `--screenshot` run: wait for the fetch to end, capture, save, close.
-struct Screenshot {
-    path: PathBuf,
-    /// Frames still to draw once the moment has come, so scrolling and layout can settle first.
-    settle_frames: u8,
-    pause_at: Option<Step>,
-    /// Where the image arrives, once it has been asked for.
-    images: Option<Receiver<Arc<egui::ColorImage>>>,
-}
-
 impl SocketFetchApp {
     /// A new app; `storage` holds the host and port of the last run.
     pub fn new(storage: Option<&dyn eframe::Storage>, options: StartOptions) -> Self {
@@ -190,12 +182,7 @@ impl SocketFetchApp {
             start_zoom: options.zoom.or(options.screenshot.is_some().then_some(1.0)),
             remember: if options.screenshot.is_some() { Remember::No } else { Remember::Yes },
             fetch_now: options.fetch_now || options.screenshot.is_some(),
-            screenshot: options.screenshot.map(|path| Screenshot {
-                path,
-                settle_frames: 3,
-                pause_at: options.pause_at,
-                images: None,
-            }),
+            screenshot: options.screenshot.map(|path| Screenshot::new(path, options.pause_at)),
         };
         if options.demo {
             if !host_given {
@@ -775,47 +762,6 @@ impl SocketFetchApp {
             self.start_failure = None;
         }
     }
-
-    fn screenshot_step(&mut self, ctx: &egui::Context) {
-        let paused = self.view.as_ref().and_then(FetchView::paused_before);
-        let pause_at = self.screenshot.as_ref().and_then(|shot| shot.pause_at);
-        if let (Some(at), Some(paused)) = (pause_at, paused)
-            && paused < at
-        {
-            self.next_step();
-        }
-        let Some(shot) = &mut self.screenshot else { return };
-        let finished =
-            self.view.as_ref().is_some_and(|v| !v.is_running() && v.decoded.as_ref().is_none_or(DecodedBody::is_done))
-                || self.input_error.is_some()
-                || self.start_failure.is_some();
-        if !finished && (paused.is_none() || paused != shot.pause_at) {
-            return;
-        }
-        if shot.settle_frames > 0 {
-            shot.settle_frames -= 1;
-            ctx.request_repaint();
-            return;
-        }
-        if shot.images.is_none() {
-            let (tx, rx) = unbounded();
-            shot.images = Some(rx);
-            ctx.request_screenshot(move |image| {
-                let _ = tx.send(image);
-            });
-        }
-        if let Some(image) = shot.images.as_ref().and_then(|rx| rx.try_recv().ok()) {
-            match save_png(&shot.path, &image) {
-                Ok(()) => eprintln!("socket-fetch: saved the window to {}", shot.path.display()),
-                Err(e) => eprintln!("socket-fetch: could not save {}: {e}", shot.path.display()),
-            }
-            self.screenshot = None;
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-        } else {
-            // The image comes back after a rendered frame; keep frames coming until it has.
-            ctx.request_repaint_after(Duration::from_millis(16));
-        }
-    }
 }
 
 /// Light, dark, or as the system: a menu, where three buttons would take a whole corner of a narrow bar.
@@ -828,13 +774,6 @@ fn theme_menu_ui(ui: &mut Ui) {
             }
         }
     });
-}
-
-fn save_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), image::ImageError> {
-    let [w, h] = image.size;
-    let rgba: Vec<u8> = image.pixels.iter().flat_map(egui::Color32::to_array).collect();
-    let (w, h) = (u32::try_from(w).unwrap_or(u32::MAX), u32::try_from(h).unwrap_or(u32::MAX));
-    image::save_buffer(path, &rgba, w, h, image::ExtendedColorType::Rgba8)
 }
 
 impl eframe::App for SocketFetchApp {
