@@ -9,6 +9,8 @@
 //!   memory of the socket-fetch process. The binary is the one cargo builds for this bench
 //!   (`CARGO_BIN_EXE_socket-fetch`, i.e. `target/release/socket-fetch` under `cargo bench`), so no separate
 //!   `cargo build --release` is needed.
+//! - **tls** ([`tls`]): the same against curl over HTTPS, 1 GiB from the demo server's TLS side; the
+//!   goal is the client's own CPU time (≤ 1.10 × curl's), with peak memory < 32 MiB.
 //! - **window** ([`window`]): the real app's UI, headless (a plain `egui::Context`, layout and
 //!   tessellation only, no GPU), with a 64 MiB reply: frame times, scrolling, peak memory, click to first
 //!   step, cancel to stopped.
@@ -29,6 +31,7 @@
 mod decode;
 mod intake;
 mod throughput;
+mod tls;
 mod window;
 
 use std::fmt::Write as _;
@@ -72,6 +75,10 @@ fn main() {
     let mut figures = Vec::new();
     if runs("throughput") {
         throughput::run(&mut figures);
+        println!();
+    }
+    if runs("tls") {
+        tls::run(&mut figures);
         println!();
     }
     if runs("window") {

@@ -49,20 +49,20 @@ fn head() -> String {
 }
 
 /// One client run that counted.
-struct Sample {
-    wall: Duration,
-    user: Duration,
-    kernel: Duration,
+pub struct Sample {
+    pub wall: Duration,
+    pub user: Duration,
+    pub kernel: Duration,
     /// The last `VmHWM` seen while the process ran.
-    peak: Option<u64>,
+    pub peak: Option<u64>,
 }
 
 /// A client: its name and how to start one run of it.
-struct Client<'a> {
-    name: &'static str,
-    command: Box<dyn Fn() -> Command + 'a>,
+pub struct Client<'a> {
+    pub name: &'static str,
+    pub command: Box<dyn Fn() -> Command + 'a>,
     /// For socket-fetch: its summary line must count this many bytes.
-    expected: Option<u64>,
+    pub expected: Option<u64>,
 }
 
 pub fn run(figures: &mut Vec<Figure>) {
@@ -240,7 +240,7 @@ fn round_verdicts(
 
 /// Min, median and max of wall, user and kernel time over a round's runs of one client.
 #[derive(Clone, Copy)]
-struct Spread {
+pub struct Spread {
     wall: [Duration; 3],
     user: [Duration; 3],
     kernel: [Duration; 3],
@@ -248,7 +248,7 @@ struct Spread {
 }
 
 impl Spread {
-    fn of(samples: &[&Sample]) -> Option<Self> {
+    pub fn of(samples: &[&Sample]) -> Option<Self> {
         let three = |pick: fn(&Sample) -> Duration| {
             let values: Vec<Duration> = samples.iter().map(|s| pick(s)).collect();
             Some([*values.iter().min()?, median(&values)?, *values.iter().max()?])
@@ -261,7 +261,7 @@ impl Spread {
         })
     }
 
-    fn describe(&self, failed: usize) -> String {
+    pub fn describe(&self, failed: usize) -> String {
         let secs = |t: [Duration; 3]| {
             format!("{:.3} / {:.3} / {:.3}", t[0].as_secs_f64(), t[1].as_secs_f64(), t[2].as_secs_f64())
         };
@@ -276,7 +276,7 @@ impl Spread {
     }
 }
 
-fn median_f64(values: &[f64]) -> Option<f64> {
+pub fn median_f64(values: &[f64]) -> Option<f64> {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     sorted.get(sorted.len().checked_sub(1)? / 2).copied()
@@ -305,7 +305,7 @@ fn report(client: &str, what: &str, outcome: &Result<Sample, String>, server_too
 
 /// Runs a client once with its output thrown away: wall time from start to exit, and the resource
 /// usage `wait4` reports for it.
-fn timed_run(client: &Client<'_>) -> Result<Sample, String> {
+pub fn timed_run(client: &Client<'_>) -> Result<Sample, String> {
     let mut cmd = (client.command)();
     cmd.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
     let start = Instant::now();

@@ -170,15 +170,15 @@ impl FetchError {
             }
             Self::TooLarge { .. } => "Raise the size limit to read the whole reply.",
             Self::CertWrongName => {
-                "Check the spelling of the name; with an IP address, type the site's name instead. To look anyway (unsafe), use -k (--insecure)."
+                "Check the spelling of the name; with an IP address, type the site's name instead. To look anyway (unsafe), the terminal's -k (--insecure) skips the check."
             }
             Self::CertExpired | Self::CertNotYetValid => {
-                "Check this computer's date and time; otherwise the site's owner must renew the certificate. To look anyway (unsafe), use -k (--insecure)."
+                "Check this computer's date and time; otherwise the site's owner must renew the certificate. To look anyway (unsafe), the terminal's -k (--insecure) skips the check."
             }
             Self::CertUntrusted => {
-                "For your own test server, give its certificate authority with --cacert FILE. To look anyway (unsafe), use -k (--insecure)."
+                "For your own test server, give its certificate authority with --cacert FILE. To look anyway (unsafe), the terminal's -k (--insecure) skips the check."
             }
-            Self::CertRejected { .. } => "To look anyway (unsafe), use -k (--insecure).",
+            Self::CertRejected { .. } => "To look anyway (unsafe), the terminal's -k (--insecure) skips the check.",
             Self::NotTls => "Fetch with http:// instead, or check the port (443 is the usual one for https).",
             Self::HandshakeCut { .. } | Self::TlsOther { .. } => {
                 "Try again; check the port, and that the server speaks https on it."
