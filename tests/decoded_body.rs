@@ -6,12 +6,10 @@
 mod common;
 
 use std::fmt::Write as _;
-use std::io::{BufRead as _, BufReader, ErrorKind};
-use std::net::{Ipv4Addr, SocketAddr};
 use std::ops::ControlFlow;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 
+use common::python::PythonServer;
 use common::{job_for, reply_bytes, run_job};
 use socket_fetch::demo_server::{DATA_JSON, DemoServer, chunked_page, gzip_page};
 use socket_fetch::fetch::decode::{Decoded, End, Plan, decode};
@@ -68,43 +66,16 @@ fn the_demo_servers_json_is_neither_chunked_nor_compressed() {
     assert!(raw.ends_with(DATA_JSON));
 }
 
-/// Python's `http.server` with the handler in `tests/servers/compressing_server.py`; killed when dropped.
-struct PythonServer {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl PythonServer {
-    /// `None` (after saying so) when python3 is not installed.
-    fn start(text: &str) -> Option<Self> {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers/compressing_server.py");
-        let spawned = Command::new("python3").arg(script).arg(text).stdin(Stdio::null()).stdout(Stdio::piped()).spawn();
-        let mut child = match spawned {
-            Ok(child) => child,
-            Err(e) if e.kind() == ErrorKind::NotFound => {
-                println!("note: python3 is not installed, so Python's http.server was not tried");
-                return None;
-            }
-            Err(e) => panic!("cannot run python3: {e}"),
-        };
-        let mut port = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut port).unwrap();
-        let port = port.trim().parse().unwrap_or_else(|_| panic!("the server's first line is its port: {port:?}"));
-        Some(Self { child, addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)) })
-    }
-}
-
-impl Drop for PythonServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// Python's `http.server` with the handler in `tests/servers/compressing_server.py`, serving `text`.
+fn compressing_server(text: &str) -> Option<PythonServer> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/servers/compressing_server.py");
+    PythonServer::start(&[script.as_os_str(), text.as_ref()])
 }
 
 #[test]
 fn pythons_gzip_and_deflate_bodies_are_decoded_byte_exact() {
     let text = "Grüße aus Python: ünïcödé, tabs\tand \\backslashes\\";
-    let Some(server) = PythonServer::start(text) else { return };
+    let Some(server) = compressing_server(text) else { return };
     let want: String = (0..3000).fold(String::new(), |mut want, i| {
         let _ = writeln!(want, "line {i}: {text}");
         want

@@ -13,6 +13,7 @@ use std::process::{Command, Stdio};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use common::python::PythonServer;
 use common::{collect_until_finished, job_for, reply_bytes, start_worker, summary};
 use socket_fetch::fetch::{ChunkProblem, Event, EventKind, FetchError, Framing, Job};
 
@@ -400,48 +401,10 @@ print(server.server_address[1], flush=True)
 server.serve_forever()
 "#;
 
-/// The Python server as a child process, stopped when dropped.
-struct PythonServer {
-    child: std::process::Child,
-    port: u16,
-}
-
-impl PythonServer {
-    /// `None` (with a note) when there is no python3 to run.
-    fn start() -> Option<Self> {
-        use std::io::BufRead as _;
-        let spawned = Command::new("python3")
-            .args(["-c", PYTHON_SERVER])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn();
-        let mut child = match spawned {
-            Ok(child) => child,
-            Err(e) if e.kind() == ErrorKind::NotFound => {
-                eprintln!("note: python3 is missing, so the test against Python's http.server is skipped");
-                return None;
-            }
-            Err(e) => panic!("python3 does not start: {e}"),
-        };
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port = line.trim().parse().unwrap_or_else(|_| panic!("no port from python3: {line:?}"));
-        Some(Self { child, port })
-    }
-}
-
-impl Drop for PythonServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 #[test]
 fn a_keep_alive_reply_from_pythons_http_server_ends_at_its_length_and_its_last_chunk() {
-    let Some(python) = PythonServer::start() else { return };
-    let addr = SocketAddr::from(([127, 0, 0, 1], python.port));
+    let Some(python) = PythonServer::start(&["-c".as_ref(), PYTHON_SERVER.as_ref()]) else { return };
+    let addr = python.addr;
     for (path, body, framing) in [
         ("/", &b"<p>Thirty-seven bytes of a page.</p>\n"[..], Framing::Length(37)),
         ("/chunked", b"7\r\nMozilla\r\n11\r\nDeveloper Network\r\n0\r\n\r\n", Framing::Chunked),
@@ -464,7 +427,7 @@ fn a_keep_alive_reply_from_pythons_http_server_ends_at_its_length_and_its_last_c
         assert_eq!(framings, [framing], "{path}");
 
         let started = Instant::now();
-        let port = python.port.to_string();
+        let port = python.addr.port().to_string();
         let output = Command::new(env!("CARGO_BIN_EXE_socket-fetch"))
             .args(["fetch", "127.0.0.1", &port, "--path", path])
             .stdin(Stdio::null())
