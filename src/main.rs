@@ -62,7 +62,7 @@ struct Args {
 #[derive(Subcommand)]
 enum Command {
     /// Fetch in the terminal: progress on stderr, the raw reply on stdout.
-    Fetch(cli::FetchArgs),
+    Fetch(Box<cli::FetchArgs>),
     /// Run the built-in demo web server on 127.0.0.1 until stopped.
     ServeDemo {
         /// The port to listen on; by default the system picks a free one.

@@ -31,6 +31,7 @@ fn shape(events: &[socket_fetch::fetch::Event]) -> Vec<String> {
             EventKind::Head(_) => "head".to_owned(),
             EventKind::HeadUnreadable { .. } => "head unreadable".to_owned(),
             EventKind::ReplyComplete { .. } => "complete".to_owned(),
+            EventKind::RawEnd { by } => format!("raw end {by:?}"),
             EventKind::StepDone { step, .. } => format!("done {step:?}"),
             EventKind::Finished(_) => "finished".to_owned(),
         };

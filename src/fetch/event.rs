@@ -8,6 +8,7 @@ use super::chunk::Chunk;
 use super::error::FetchError;
 use super::head::HeadProblem;
 use super::job::JobId;
+use super::raw::StopRule;
 use super::timing::Timings;
 use super::tls::Agreed;
 
@@ -210,6 +211,11 @@ pub enum EventKind {
     ReplyComplete {
         extra: u64,
         line_open: bool,
+    },
+    /// Raw mode: reading stopped by this rule ([`StopRule::Hangup`] whenever the server hung up,
+    /// whatever the rule was). Every byte that came is kept.
+    RawEnd {
+        by: StopRule,
     },
     /// The reply cannot be read as HTTP (further); its bytes are still kept and shown.
     HeadUnreadable {

@@ -19,6 +19,7 @@ use super::chunk::{BufferPool, Chunk};
 use super::error::FetchError;
 use super::event::{Event, EventKind, Step, Summary};
 use super::job::{Command, Job, JobId, Waker};
+use super::raw::StopRule;
 use super::reply::{End, ReplyReader};
 use super::timing::{Clock, Phase, PhaseRecorder};
 use super::tls::{self, Link, TlsLink, Trust, Turn};
@@ -155,7 +156,10 @@ impl Run<'_> {
             None => Link::Plain(stream),
         };
         self.step(Step::Send, |run| run.send(&mut link))?;
-        self.step(Step::Receive, |run| run.receive(&mut link))
+        match job.raw {
+            Some(rule) => self.step(Step::Receive, |run| run.receive_raw(&mut link, rule)),
+            None => self.step(Step::Receive, |run| run.receive(&mut link)),
+        }
     }
 
     /// Runs one step between its `StepStarted` and `StepDone` events, pausing first in step-through mode.
@@ -447,6 +451,65 @@ impl Run<'_> {
                     spare = Some(buf);
                     if last_progress.elapsed() > self.job.read_timeout {
                         return Err(FetchError::ReadTimedOut { after: self.job.read_timeout }.into());
+                    }
+                }
+                Err(e) => {
+                    let error = tls::read_error(&e).unwrap_or_else(|| stream_error(&e, self.received, Step::Receive));
+                    return Err(error.into());
+                }
+            }
+            self.poll_commands()?;
+        }
+    }
+
+    /// The last step in raw mode: no HTTP, so no framing; read until the stop rule says, or the server
+    /// hangs up (which ends it whatever the rule). With a quiet rule, quiet is the end rather than a
+    /// failure, so the read timeout does not apply.
+    fn receive_raw(&mut self, link: &mut Link, rule: StopRule) -> StepResult<()> {
+        let tls = matches!(link, Link::Tls(_));
+        let mut last_progress = Instant::now();
+        let mut spare = None;
+        // The most to read: the stop rule's count, or one byte more than the size limit allows.
+        let wanted = match rule {
+            StopRule::Bytes(n) if n <= self.job.max_bytes => n,
+            _ => self.job.max_bytes.saturating_add(1),
+        };
+        loop {
+            let mut buf = spare.take().unwrap_or_else(|| self.out.buffers.take());
+            let want = buf.len().min(usize::try_from(wanted.saturating_sub(self.received)).unwrap_or(usize::MAX));
+            match link.read(&mut buf[..want]) {
+                Err(e) if tls && e.kind() == io::ErrorKind::UnexpectedEof => {
+                    self.emit(EventKind::UnprovenEnd)?;
+                    return self.emit(EventKind::RawEnd { by: StopRule::Hangup });
+                }
+                Ok(0) => return self.emit(EventKind::RawEnd { by: StopRule::Hangup }),
+                Ok(n) => {
+                    last_progress = Instant::now();
+                    if self.received == 0 {
+                        self.phases.enter(Phase::Download, self.clock.elapsed());
+                    }
+                    let room = self.job.max_bytes.saturating_sub(self.received);
+                    let keep = n.min(usize::try_from(room).unwrap_or(usize::MAX));
+                    let chunk = self.out.buffers.chunk(buf, keep, &mut spare);
+                    self.pass_on(chunk)?;
+                    if self.received == wanted {
+                        return self.emit(EventKind::RawEnd { by: rule });
+                    }
+                    if keep < n {
+                        return Err(FetchError::TooLarge { limit: self.job.max_bytes }.into());
+                    }
+                }
+                Err(e) if is_slice_timeout(&e) => {
+                    spare = Some(buf);
+                    match rule {
+                        StopRule::Quiet(quiet) if last_progress.elapsed() >= quiet => {
+                            return self.emit(EventKind::RawEnd { by: rule });
+                        }
+                        StopRule::Quiet(_) => {}
+                        _ if last_progress.elapsed() > self.job.read_timeout => {
+                            return Err(FetchError::ReadTimedOut { after: self.job.read_timeout }.into());
+                        }
+                        _ => {}
                     }
                 }
                 Err(e) => {

@@ -9,6 +9,7 @@
 //!   headers and body, told from its bytes; [`request_lines`]: the request, from the bytes sent.
 //! - [`failure_story`]: a failure, as a phone call.
 //! - [`hops`]: the words for redirects, followed hop by hop.
+//! - [`RAW_MODE`] and [`raw_end`]: raw mode, for a service that is not a web server.
 //! - [`Layer`] and [`layer_at_work`]: the four layers of TCP/IP, and which one a step works at.
 //! - [`decoding`]: what chunks and compression are, and what the decoded body view undid.
 //! - [`Language`] and [`marked_lines`]: the tutorial's program in Python and in Rust, for the code
@@ -23,6 +24,7 @@ pub mod decoding;
 mod headers;
 pub mod hops;
 mod layers;
+mod raw;
 mod request;
 mod status;
 mod texts;
@@ -32,6 +34,7 @@ pub use body::{BodyKind, BodyStory, ContentType, FIRST_BYTES, describe_body, one
 pub use code::{Language, marked_lines, marker_name, steps_marked};
 pub use headers::{UNKNOWN_REPLY_HEADER, UNKNOWN_REQUEST_HEADER, reply_header_meaning, request_header_meaning};
 pub use layers::{Layer, layer_at_work, layer_note};
+pub use raw::{RAW_MODE, raw_end};
 pub use request::{Line, path_meaning, request_line_meaning, request_lines};
 pub use status::{interim_note, status_meaning};
 pub use texts::{

@@ -309,6 +309,7 @@ impl FetchView {
                 self.completion = Some(Completion { extra, line_open });
                 None
             }
+            EventKind::RawEnd { by } => Some(crate::teach::raw_end(by)),
             EventKind::StepDone { step, took } => {
                 self.steps[step.index()] = StepState::Done(took);
                 None
