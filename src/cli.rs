@@ -23,7 +23,7 @@ use crate::fetch::{
 use crate::format::ms;
 use crate::server_text::one_line;
 use crate::teach::hops;
-use crate::teach::{UNPROVEN_END, lookup_result, raw_end, secured_line, step_heading, step_text};
+use crate::teach::{RAW_MODE, UNPROVEN_END, lookup_result, raw_end, secured_line, step_heading, step_text};
 use output_file::OutputFile;
 use request_flags::{HeaderFlag, RequestFlags};
 use terminal_safe::TerminalSafe;
@@ -190,6 +190,9 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
     if let Err(problem) = job_for(target.clone()) {
         eprintln!("# {problem}\n# Try: {}", problem.hint());
         return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    if matches!(shape, Shape::Raw(_)) {
+        eprintln!("# {RAW_MODE}");
     }
     let output = match &args.output {
         Some(path) => match OutputFile::create(path) {

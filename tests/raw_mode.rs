@@ -119,6 +119,7 @@ fn the_terminal_talks_raw_and_says_why_it_stopped() {
     assert!(output.status.success(), "{err}");
     assert_eq!(output.stdout, b"220 hello\r\n250 hello you\r\n221 bye\r\n");
     assert!(err.contains("The server hung up: everything it sent is kept."), "{err}");
+    assert!(err.contains("There is no status line and there are no headers"), "raw mode is explained: {err}");
     let echo = tcp_services::echo().port().to_string();
     let output = run(&["fetch", "127.0.0.1", &echo, "--raw-request", r"a\tb\\", "--stop", "quiet=0.2"]);
     let err = String::from_utf8_lossy(&output.stderr);
