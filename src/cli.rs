@@ -340,6 +340,7 @@ fn progress_line(host: &str, tls: bool, kind: &EventKind) {
         EventKind::StepStarted(_)
         | EventKind::Started { .. }
         | EventKind::Received { .. }
+        | EventKind::Wire(_)
         | EventKind::Paused { .. }
         | EventKind::Finished(_) => {}
     }
