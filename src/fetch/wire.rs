@@ -299,12 +299,24 @@ impl Tally {
 /// and memory stays bounded however long the download.
 #[derive(Debug, Clone, Default)]
 pub struct WireLog {
+    /// When the connection was made, on the job's clock: records are timed from there.
+    connected_at: Duration,
     records: Vec<WireRecord>,
     totals: BTreeMap<(Direction, Piece), Tally>,
     beyond: BTreeMap<(Direction, Piece), Tally>,
 }
 
 impl WireLog {
+    /// The connection was made at `at` (the job's clock).
+    pub fn connected(&mut self, at: Duration) {
+        self.connected_at = at;
+    }
+
+    /// When `record` crossed, counted from the connect.
+    pub fn since_connect(&self, record: &WireRecord) -> Duration {
+        record.at.saturating_sub(self.connected_at)
+    }
+
     pub fn add(&mut self, records: &[WireRecord]) {
         for record in records {
             let key = (record.direction, record.piece);

@@ -258,6 +258,7 @@ impl FetchView {
             }
             EventKind::Connected { local, remote } => {
                 self.connected = Some((local, remote));
+                self.wire.connected(event.at);
                 Some(format!("Connected: this computer ({local}) is on the line with the server ({remote})."))
             }
             EventKind::Secured(agreed) => {
