@@ -33,7 +33,7 @@ fn an_https_fetch_of_the_demo_shows_its_records_totals_and_what_an_onlooker_lear
     assert_eq!(view.error(), None);
     let (sent, received, reply) =
         (view.wire.total(Direction::Sent), view.wire.total(Direction::Received), view.received());
-    for shown in ["→ sent", "← received", "handshake (hello, certificate, keys)", "encrypted data"] {
+    for shown in ["→ sent", "← received", "hellos, the certificate, the keys", "ms  ← received  encrypted data"] {
         assert!(shows_text(&harness, shown), "{shown:?} is on screen");
     }
     for total in [sent.bytes, received.bytes] {
@@ -53,6 +53,6 @@ fn a_plain_fetch_on_the_wire_is_the_request_and_the_reply() {
     assert_eq!(view.wire.total(Direction::Received).bytes, view.received());
     assert_eq!(view.wire.total(Direction::Sent).bytes, view.request.len() as u64);
     assert!(shows_text(&harness, "these bytes are exactly the request and the reply"));
-    assert!(shows_text(&harness, "reply bytes, as they are"));
+    assert!(shows_text(&harness, "ms  ← received  reply bytes"), "a row of the reply's bytes");
     assert!(shows_text(&harness, "The page asked for: /bytes/1000."), "over plain HTTP the page shows");
 }

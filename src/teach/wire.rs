@@ -6,18 +6,35 @@ use std::net::SocketAddr;
 use crate::fetch::{ContentType, Direction, Piece};
 use crate::format;
 
-/// What a piece on the wire is, in a few words.
+/// What a piece on the wire is, in a word or two: its name in the list of pieces.
 pub fn piece_words(piece: Piece, direction: Direction) -> String {
     match (piece, direction) {
-        (Piece::Plain, Direction::Sent) => "request bytes, as they are".to_owned(),
-        (Piece::Plain, Direction::Received) => "reply bytes, as they are".to_owned(),
-        (Piece::Record(ContentType::Handshake), _) => "handshake (hello, certificate, keys)".to_owned(),
-        (Piece::Record(ContentType::ChangeCipherSpec), _) => "change cipher spec (switch to the code)".to_owned(),
-        (Piece::Record(ContentType::Alert), _) => "alert (a warning or a goodbye)".to_owned(),
+        (Piece::Plain, Direction::Sent) => "request bytes".to_owned(),
+        (Piece::Plain, Direction::Received) => "reply bytes".to_owned(),
+        (Piece::Record(ContentType::Handshake), _) => "handshake".to_owned(),
+        (Piece::Record(ContentType::ChangeCipherSpec), _) => "change cipher spec".to_owned(),
+        (Piece::Record(ContentType::Alert), _) => "alert".to_owned(),
         (Piece::Record(ContentType::ApplicationData), _) => "encrypted data".to_owned(),
-        (Piece::Record(ContentType::Other(byte)), _) => format!("unknown type {byte} (not TLS)"),
+        (Piece::Record(ContentType::Other(byte)), _) => format!("unknown type {byte}"),
     }
 }
+
+/// What a kind of piece is for, in plain words, beside its name.
+pub fn piece_meaning(piece: Piece, direction: Direction) -> &'static str {
+    match (piece, direction) {
+        (Piece::Plain, Direction::Sent) => "the request itself, as it is",
+        (Piece::Plain, Direction::Received) => "the reply itself, as it is",
+        (Piece::Record(ContentType::Handshake), _) => "hellos, the certificate, the keys",
+        (Piece::Record(ContentType::ChangeCipherSpec), _) => "\"now we switch to the secret code\"",
+        (Piece::Record(ContentType::Alert), _) => "a warning, or a goodbye",
+        (Piece::Record(ContentType::ApplicationData), _) => "scrambled: only the two ends can read it",
+        (Piece::Record(ContentType::Other(_)), _) => "no TLS record has this type: not TLS, or garbled",
+    }
+}
+
+/// Says how to read a row of the list of pieces.
+pub const ROW_LEGEND: &str = "Each row: when it crossed (from the connect), which way, what, its length in bytes, \
+     and for encrypted data its first bytes in hex.";
 
 /// A direction with its arrow, for monospace text (the proportional font has no arrows).
 pub fn direction_words(direction: Direction) -> &'static str {

@@ -10,8 +10,8 @@ use crate::fetch::wire::FIRST_BYTES;
 use crate::fetch::{ContentType, Direction, Piece, WireLog, WireRecord};
 use crate::format;
 use crate::teach::wire::{
-    Onlooker, PLAIN_IS_THE_REPLY, RECORDS_LOOK_ALIKE, WIRE_INTRO, direction_words, onlooker_learns, overhead_line,
-    piece_words,
+    Onlooker, PLAIN_IS_THE_REPLY, RECORDS_LOOK_ALIKE, ROW_LEGEND, WIRE_INTRO, direction_words, onlooker_learns,
+    overhead_line, piece_meaning, piece_words,
 };
 
 use super::fetch_view::FetchView;
@@ -51,29 +51,26 @@ pub fn on_the_wire_ui(ui: &mut Ui, view: Option<&FetchView>) {
         );
     }
     ui.separator();
-    ui.label(
-        RichText::new(
-            "      time since connect  way         what                                      length  first bytes",
-        )
-        .monospace()
-        .weak(),
-    );
+    ui.label(RichText::new(ROW_LEGEND).weak());
     rows_ui(ui, wire);
 }
 
 /// Each way: its pieces by kind, counted, with their bytes, and the exact total.
 fn totals_ui(ui: &mut Ui, wire: &WireLog) {
-    egui::Grid::new("wire-totals").num_columns(4).striped(true).show(ui, |ui| {
+    egui::Grid::new("wire-totals").num_columns(5).striped(true).show(ui, |ui| {
         for direction in Direction::BOTH {
             let total = wire.total(direction);
             ui.label(RichText::new(direction_words(direction)).monospace().strong().color(direction_color(direction)));
             ui.label(RichText::new("in all").strong());
-            ui.label(RichText::new(format!("{} pieces", format::count(total.count))).strong());
+            ui.label("");
+            let pieces = if total.count == 1 { "piece" } else { "pieces" };
+            ui.label(RichText::new(format!("{} {pieces}", format::count(total.count))).strong());
             ui.label(RichText::new(format::exact(total.bytes)).strong()).on_hover_text(format::bytes(total.bytes));
             ui.end_row();
             for (_, piece, tally) in wire.totals().filter(|(d, _, _)| *d == direction) {
                 ui.label("");
                 ui.label(piece_words(piece, direction));
+                ui.label(RichText::new(piece_meaning(piece, direction)).weak());
                 ui.label(format::count(tally.count));
                 ui.label(format::exact(tally.bytes));
                 ui.end_row();
@@ -92,7 +89,8 @@ fn rows_ui(ui: &mut Ui, wire: &WireLog) {
         records.len(),
         |ui, rows| {
             for record in &records[rows] {
-                ui.label(RichText::new(row_text(wire, record)).monospace().color(direction_color(record.direction)));
+                let row = RichText::new(row_text(wire, record)).monospace().color(direction_color(record.direction));
+                ui.add(egui::Label::new(row).extend());
             }
         },
     );
@@ -109,7 +107,7 @@ fn direction_color(direction: Direction) -> egui::Color32 {
 /// its first bytes in hex.
 fn row_text(wire: &WireLog, record: &WireRecord) -> String {
     let mut text = format!(
-        "{:>16.3} ms  {:<10}  {:<40}  {:>7}",
+        "{:>10.3} ms  {:<10}  {:<18}  {:>8} B",
         wire.since_connect(record).as_secs_f64() * 1000.0,
         direction_words(record.direction),
         piece_words(record.piece, record.direction),
