@@ -208,3 +208,30 @@ fn plain_http_on_the_wire_is_exactly_the_request_and_the_reply() {
         assert_eq!((to_server, from_server), (request_len, reply_bytes(&events).len() as u64));
     }
 }
+
+#[test]
+fn a_plain_server_on_the_tls_port_is_shown_as_what_it_sent_every_byte_counted() {
+    let reply = b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".to_vec();
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let answer = reply.clone();
+    let server = named("wire-plain-server", move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut hello = [0; 4096];
+        let _ = stream.read(&mut hello);
+        stream.write_all(&answer).unwrap();
+    });
+    let pki = Pki::issue(&["localhost"], (2020, 2100)).unwrap();
+    let events = run_job(https_job(port, "/", &pki));
+    server.join().unwrap();
+    assert_eq!(summary(&events).error, Some(socket_fetch::fetch::FetchError::NotTls));
+    let records = wire(&events);
+    assert_eq!(kinds(&records, Direction::Sent).first(), Some(&HANDSHAKE));
+    let received: Vec<&WireRecord> = records.iter().filter(|r| r.direction == Direction::Received).collect();
+    // "HTTP/" read as a record header: type 'H', a length of "P/" (20,527 bytes), more than TLS allows.
+    assert_eq!(received.len(), 1, "{received:?}");
+    assert_eq!(received[0].piece, Piece::Record(ContentType::Other(b'H')));
+    assert_eq!(received[0].length, u64::from(u16::from_be_bytes([b'P', b'/'])));
+    assert!(received[0].is_too_long() && !received[0].is_whole());
+    assert_eq!(received[0].wire, reply.len() as u64, "every byte that came is counted");
+}
