@@ -12,7 +12,9 @@ mod terminal_safe;
 
 use crate::demo_server::DemoServer;
 use crate::demo_server::tls::DEMO_HOST;
+use crate::fetch::Direction;
 use crate::fetch::limits::{self, Wait};
+use crate::fetch::wire::Tally;
 use crate::fetch::{
     self, Event, EventKind, FetchError, InputError, Job, MAX_REDIRECTS, Phase, Redirect, ReplyHead, ReplyWriter, Step,
     Summary, Target, Trust, Worker, certificates_from_pem, redirect_of, url_of,
@@ -20,6 +22,7 @@ use crate::fetch::{
 use crate::format::ms;
 use crate::server_text::one_line;
 use crate::teach::hops;
+use crate::teach::wire::wire_line;
 use crate::teach::{UNPROVEN_END, lookup_result, secured_line, step_heading, step_text};
 use terminal_safe::TerminalSafe;
 
@@ -238,8 +241,14 @@ fn stream_job(worker: &mut Worker, events: &Receiver<Event>, mut out: Option<Rep
     let id = worker.fetch(job);
     let mut stdin = io::stdin().lock();
     let mut head = None;
+    let mut wire = [Tally::default(); 2];
     for event in events {
         match event.kind {
+            EventKind::Wire(records) => {
+                for record in &records {
+                    wire[record.direction as usize].add(record);
+                }
+            }
             EventKind::Paused { next } => {
                 eprint!("# {}\n#   Press Enter to go on. ", step_text(next).next);
                 if wait_for_enter(&mut stdin) {
@@ -262,6 +271,12 @@ fn stream_job(worker: &mut Worker, events: &Receiver<Event>, mut out: Option<Rep
             EventKind::Finished(summary) => {
                 // Dropping the writer shows a character the reply left unfinished.
                 drop(out);
+                if wire.iter().any(|tally| tally.count > 0) {
+                    eprintln!(
+                        "# {}",
+                        wire_line(tls, wire[Direction::Sent as usize], wire[Direction::Received as usize])
+                    );
+                }
                 return match finish(&summary) {
                     None => Ended::Done(head),
                     Some(code) => Ended::Failed(code),

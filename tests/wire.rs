@@ -235,3 +235,20 @@ fn a_plain_server_on_the_tls_port_is_shown_as_what_it_sent_every_byte_counted() 
     assert!(received[0].is_too_long() && !received[0].is_whole());
     assert_eq!(received[0].wire, reply.len() as u64, "every byte that came is counted");
 }
+
+#[test]
+fn the_terminal_ends_with_the_totals_on_the_wire() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_socket-fetch"))
+        .args(["fetch", "--demo", "--https", "--path", "/bytes/100000"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    let line = err.lines().find(|l| l.starts_with("# On the wire (what anyone on the way sees): ")).expect(&err);
+    // The decrypted reply is on stdout; more than that came on the wire, in records.
+    let received = line.split(", received ").nth(1).unwrap().split(" bytes in ").next().unwrap();
+    let received: u64 = received.replace(',', "").parse().unwrap();
+    assert!(received > output.stdout.len() as u64, "{line}");
+    assert!(line.ends_with(" TLS records."), "{line}");
+}

@@ -288,7 +288,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, record: &WireRecord) {
+    pub fn add(&mut self, record: &WireRecord) {
         self.count += 1;
         self.bytes += record.wire;
     }

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+use crate::fetch::wire::Tally;
 use crate::fetch::{ContentType, Direction, Piece};
 use crate::format;
 
@@ -42,6 +43,20 @@ pub fn direction_words(direction: Direction) -> &'static str {
         Direction::Sent => "→ sent",
         Direction::Received => "← received",
     }
+}
+
+/// The wire's totals in one line, for the terminal: what anyone on the way saw of the fetch.
+pub fn wire_line(tls: bool, sent: Tally, received: Tally) -> String {
+    let pieces = |tally: Tally, one: &str| {
+        let plural = if tally.count == 1 { "" } else { "s" };
+        format!("{} in {} {one}{plural}", format::exact(tally.bytes), format::count(tally.count))
+    };
+    let (write, read) = if tls { ("TLS record", "TLS record") } else { ("write", "read") };
+    format!(
+        "On the wire (what anyone on the way sees): sent {}, received {}.",
+        pieces(sent, write),
+        pieces(received, read)
+    )
 }
 
 /// Says what a view of the wire shows, above it.
@@ -168,6 +183,15 @@ mod tests {
         let can = can.join(" ");
         assert!(can.contains("/secret/page") && can.contains("3,000 bytes, byte for byte"), "{can}");
         assert!(cannot.is_empty());
+    }
+
+    #[test]
+    fn the_terminal_line_counts_pieces_in_words() {
+        let one = Tally { count: 1, bytes: 53 };
+        let many = Tally { count: 4_096, bytes: 1 << 30 };
+        let plain = wire_line(false, one, many);
+        assert!(plain.contains("sent 53 bytes in 1 write, received 1,073,741,824 bytes in 4,096 reads."), "{plain}");
+        assert!(wire_line(true, one, many).ends_with("in 4,096 TLS records."));
     }
 
     #[test]
