@@ -14,7 +14,9 @@ mod terminal_safe;
 
 use crate::demo_server::DemoServer;
 use crate::demo_server::tls::DEMO_HOST;
+use crate::fetch::Direction;
 use crate::fetch::limits::{self, Wait};
+use crate::fetch::wire::Tally;
 use crate::fetch::{
     self, Event, EventKind, FetchError, InputError, Job, MAX_REDIRECTS, Phase, Redirect, ReplyHead, ReplyWriter,
     RequestProblem, Step, StopRule, Summary, Target, Trust, Version, Worker, certificates_from_pem, raw_bytes,
@@ -23,6 +25,7 @@ use crate::fetch::{
 use crate::format::ms;
 use crate::server_text::one_line;
 use crate::teach::hops;
+use crate::teach::wire::wire_line;
 use crate::teach::{RAW_MODE, UNPROVEN_END, lookup_result, raw_end, secured_line, step_heading, step_text};
 use output_file::OutputFile;
 use request_flags::{HeaderFlag, RequestFlags};
@@ -352,8 +355,14 @@ fn stream_job(
     let id = worker.fetch(job);
     let mut stdin = io::stdin().lock();
     let mut head = None;
+    let mut wire = [Tally::default(); 2];
     for event in events {
         match event.kind {
+            EventKind::Wire(records) => {
+                for record in &records {
+                    wire[record.direction as usize].add(record);
+                }
+            }
             EventKind::Paused { next } => {
                 eprint!("# {}\n#   Press Enter to go on. ", step_text(next).next);
                 if wait_for_enter(&mut stdin) {
@@ -376,6 +385,12 @@ fn stream_job(
             EventKind::Finished(summary) => {
                 // Dropping the writer shows a character the reply left unfinished.
                 drop(out);
+                if wire.iter().any(|tally| tally.count > 0) {
+                    eprintln!(
+                        "# {}",
+                        wire_line(tls, wire[Direction::Sent as usize], wire[Direction::Received as usize])
+                    );
+                }
                 return match finish(&summary, output) {
                     None => Ended::Done(head),
                     Some(code) => Ended::Failed(code),
@@ -455,6 +470,7 @@ fn progress_line(host: &str, tls: bool, kind: &EventKind) {
         EventKind::StepStarted(_)
         | EventKind::Started { .. }
         | EventKind::Received { .. }
+        | EventKind::Wire(_)
         | EventKind::Paused { .. }
         | EventKind::Finished(_) => {}
     }

@@ -16,6 +16,7 @@ mod run;
 mod target;
 mod timing;
 mod tls;
+pub mod wire;
 mod worker;
 
 pub use chunk::Chunk;
@@ -35,4 +36,5 @@ pub use request::{Field, HeaderField, Request, RequestProblem, RequestSpec, Vers
 pub use target::{DEFAULT_PORT, HTTPS_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};
 pub use tls::{Agreed, CertificateInfo, Trust, certificates_from_pem, starts_like_tls};
+pub use wire::{ContentType, Direction, Piece, WireLog, WireRecord};
 pub use worker::{EVENT_QUEUE, ReplyWriter, Worker, event_channel};

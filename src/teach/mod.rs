@@ -12,6 +12,7 @@
 //! - [`RAW_MODE`] and [`raw_end`]: raw mode, for a service that is not a web server.
 //! - [`Layer`] and [`layer_at_work`]: the four layers of TCP/IP, and which one a step works at.
 //! - [`decoding`]: what chunks and compression are, and what the decoded body view undid.
+//! - [`wire`]: the pieces on the wire, and what someone on the way learns from them.
 //! - [`Language`] and [`marked_lines`]: the tutorial's program in Python and in Rust, for the code
 //!   panel, and which of their lines do each step.
 //!
@@ -29,6 +30,7 @@ mod request;
 mod status;
 mod texts;
 mod tls;
+pub mod wire;
 
 pub use body::{BodyKind, BodyStory, ContentType, FIRST_BYTES, describe_body, one_line_bytes, sniff};
 pub use code::{Language, marked_lines, marker_name, steps_marked};

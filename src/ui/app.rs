@@ -34,6 +34,7 @@ use super::start_options::{StartOptions, Tab, Theme};
 use super::steps_panel::steps_ui;
 use super::waker::repaint_waker;
 use super::waterfall::waterfall_ui;
+use super::wire_view::on_the_wire_ui;
 use crate::format;
 use crate::server_text::{one_line, visible};
 use autopilot::Screenshot;
@@ -197,6 +198,11 @@ impl SocketFetchApp {
     /// The current fetch, if any (for tests and benchmarks).
     pub fn view(&self) -> Option<&FetchView> {
         self.view.as_ref()
+    }
+
+    /// The demo server the window started, if any (for tests: its HTTPS address is trusted).
+    pub fn demo_server(&self) -> Option<&DemoServer> {
+        self.demo.as_ref()
     }
 
     pub fn input_error(&self) -> Option<&FetchError> {
@@ -405,6 +411,7 @@ impl SocketFetchApp {
                     waterfall_ui(ui, timings);
                 }
                 Tab::Code => code_ui(ui, &mut self.code, self.view.as_ref().and_then(FetchView::current_step)),
+                Tab::Wire => on_the_wire_ui(ui, self.view.as_ref()),
             }
         });
 

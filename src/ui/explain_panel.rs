@@ -15,6 +15,7 @@ use crate::teach::{
 use super::fetch_view::FetchView;
 use super::palette;
 use super::pictures::{layers_ui, wire_ui};
+use super::wire_view::onlooker_ui;
 
 /// Up to this many header lines are listed in full; more go in a list of their own that scrolls,
 /// so a reply with a hundred headers does not make the panel a hundred rows long.
@@ -52,6 +53,10 @@ pub fn explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
     }
     ui.add_space(10.0);
     wire_ui(ui, view);
+    if let Some(view) = view.filter(|v| !v.is_running()) {
+        ui.add_space(8.0);
+        onlooker_ui(ui, view);
+    }
     ui.add_space(10.0);
     ui.label(RichText::new("The layers at work").strong());
     let active = current.or_else(|| view.and_then(FetchView::failed_step)).map(layer_at_work);

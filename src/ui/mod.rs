@@ -22,6 +22,7 @@ mod start_options;
 mod steps_panel;
 mod waker;
 mod waterfall;
+mod wire_view;
 
 pub use app::SocketFetchApp;
 pub use decoded_body::{Body, DecodedBody};

@@ -23,7 +23,7 @@ pub struct StartOptions {
     pub step_through: bool,
     /// With a screenshot: take it while paused before this step.
     pub pause_at: Option<Step>,
-    /// The central tab to show: reply (default), timing or code.
+    /// The central tab to show: reply (default), timing, code or wire.
     pub tab: Option<Tab>,
     /// The body to show once the first reply has a decoded one (a screenshot of the decoded body).
     pub body: Option<Body>,
@@ -75,19 +75,22 @@ pub enum Tab {
     Reply,
     Timing,
     Code,
+    /// Every byte that crossed the connection, as anyone on the way sees it.
+    Wire,
     /// The explanation, when the window is too narrow for it to have its own panel.
     #[value(skip)]
     Explain,
 }
 
 impl Tab {
-    pub const ALL: [Self; 4] = [Self::Reply, Self::Timing, Self::Code, Self::Explain];
+    pub const ALL: [Self; 5] = [Self::Reply, Self::Timing, Self::Code, Self::Wire, Self::Explain];
 
     pub fn label(self) -> &'static str {
         match self {
             Self::Reply => "Reply",
             Self::Timing => "Timing",
             Self::Code => "Code",
+            Self::Wire => "On the wire",
             Self::Explain => "Explain",
         }
     }
