@@ -361,3 +361,25 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_jobs_method_follows_the_request_so_a_reply_to_head_has_no_body() {
+    let head_only = b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n".to_vec();
+    for (method, complete) in [("HEAD", true), ("GET", false)] {
+        let server = RecordingServer::start(head_only.clone());
+        let mut spec = RequestSpec::new(&target(&server));
+        method.clone_into(&mut spec.method);
+        let mut job = Job::new(target(&server));
+        job.set_request(&spec.build().unwrap());
+        assert_eq!(job.method, method);
+        let events = common::run_job(job);
+        assert_eq!(
+            common::summary(&events).error.is_none(),
+            complete,
+            "{method}: {:?}",
+            common::summary(&events).error
+        );
+        assert_eq!(common::reply_bytes(&events), head_only);
+        assert_eq!(server.requests().len(), 1);
+    }
+}
