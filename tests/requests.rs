@@ -383,3 +383,31 @@ fn the_jobs_method_follows_the_request_so_a_reply_to_head_has_no_body() {
         assert_eq!(server.requests().len(), 1);
     }
 }
+
+#[test]
+fn following_a_redirect_turns_a_post_into_a_get_as_curl_does() {
+    for (status, flags, second) in [
+        ("302 Found", &["-d", "a=1"][..], "GET /next HTTP/1.0\r\nHost: {host}\r\n\r\n"),
+        ("303 See Other", &["-d", "a=1"], "GET /next HTTP/1.0\r\nHost: {host}\r\n\r\n"),
+        (
+            "307 Temporary Redirect",
+            &["-d", "a=1"],
+            "POST /next HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=1",
+        ),
+        (
+            "302 Found",
+            &["-X", "POST", "-d", "a=1"],
+            "POST /next HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=1",
+        ),
+    ] {
+        let reply = format!("HTTP/1.0 {status}\r\nLocation: /next\r\nContent-Length: 0\r\n\r\n").into_bytes();
+        let server = RecordingServer::start(reply);
+        let port = server.port();
+        // /next redirects to itself: the loop ends the chain after its first fetch.
+        let output = socket_fetch(&[&["fetch", "127.0.0.1", &port, "-L"][..], flags].concat());
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        let requests = server.requests();
+        assert_eq!(requests.len(), 2, "{status} {flags:?}");
+        assert_eq!(requests[1], expected(second, &format!("127.0.0.1:{port}")), "{status} {flags:?}");
+    }
+}
