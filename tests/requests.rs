@@ -200,6 +200,15 @@ fn output_file_gets_a_10_mib_binary_reply_byte_for_byte() {
     assert!(stderr(&output).contains("# Retrieving data from server"), "progress stays on stderr");
     assert!(std::fs::read(&path).unwrap() == reply, "the file holds the reply exactly");
     assert_eq!(server.requests().len(), 1);
+    // A fetch that gets nothing leaves the file as it was; a shorter reply replaces it whole.
+    let refused = common::closed_port().to_string();
+    let output = socket_fetch(&["fetch", "127.0.0.1", &refused, "-o", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(std::fs::read(&path).unwrap() == reply, "a refused fetch loses nothing");
+    let server = RecordingServer::ok();
+    let output = socket_fetch(&["fetch", "127.0.0.1", &server.port(), "-o", path.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&path).unwrap(), b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n");
 }
 
 #[test]
