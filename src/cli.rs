@@ -174,10 +174,10 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let job_for = |target: Target| {
+    let job_for = |target: Target, via: Option<u16>| {
         let mut job = Job::new(target);
         match &shape {
-            Shape::Http(flags) => job.set_request(&flags.spec(&job.target).build()?),
+            Shape::Http(flags) => job.set_request(&flags.spec(&job.target, via).build()?),
             Shape::Raw(bytes) => job.set_raw(bytes.clone(), args.stop),
         }
         if job.tls.is_some() {
@@ -190,7 +190,7 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
         Ok::<_, RequestProblem>(job)
     };
     // A request that cannot be sent is refused before anything is: the first hop's is the one typed.
-    if let Err(problem) = job_for(target.clone()) {
+    if let Err(problem) = job_for(target.clone(), None) {
         eprintln!("# {problem}\n# Try: {}", problem.hint());
         return ExitCode::from(EXIT_BAD_INPUT);
     }
@@ -269,9 +269,10 @@ enum Ended {
 
 /// Fetches `target` and, with `follow`, each address its replies redirect to, as curl -L does: every
 /// reply goes to stdout in order, and the chain stops at a loop or after [`MAX_REDIRECTS`] redirects.
+/// `job_for` makes each hop's job from its target and the status of the redirect that led there.
 fn fetch_hops(
     mut target: Target,
-    job_for: impl Fn(Target) -> Result<Job, RequestProblem>,
+    job_for: impl Fn(Target, Option<u16>) -> Result<Job, RequestProblem>,
     follow: bool,
     output: Option<&OutputFile>,
 ) -> ExitCode {
@@ -295,10 +296,12 @@ fn fetch_hops(
     };
     // Every address fetched so far, to tell a loop: the first hop's is at index 0.
     let mut fetched: Vec<Url> = Vec::new();
+    // The status of the redirect that led to this hop: a POST then becomes a GET, as in curl.
+    let mut via = None;
     loop {
         fetched.extend(url_of(&target).ok());
         let out = on_terminal.then(raw_stdout);
-        let job = match job_for(target.clone()) {
+        let job = match job_for(target.clone(), via) {
             Ok(job) => job,
             Err(problem) => {
                 eprintln!("# {problem}\n# Try: {}", problem.hint());
@@ -309,6 +312,7 @@ fn fetch_hops(
             Ended::Failed(code) => return code,
             Ended::Done(head) => head,
         };
+        via = head.as_ref().map(|head| head.status);
         let Some(redirect) = head.and_then(|head| redirect_of(&head, &target)) else {
             return ExitCode::SUCCESS;
         };

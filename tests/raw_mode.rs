@@ -132,3 +132,17 @@ fn the_terminal_talks_raw_and_says_why_it_stopped() {
         assert_eq!(output.status.code(), Some(2), "{args:?}");
     }
 }
+
+#[test]
+fn raw_mode_over_tls_has_the_handshake_step() {
+    let output = Command::new(env!("CARGO_BIN_EXE_socket-fetch"))
+        .args(["fetch", "--demo", "--https", "--raw-request", r"GET /bytes/10 HTTP/1.0\r\nHost: x\r\n\r\n"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{err}");
+    assert!(err.contains("Step 6 of 6: Receive the reply"), "{err}");
+    assert!(output.stdout.starts_with(b"HTTP/1.0 200 OK\r\n"));
+    assert!(output.stdout.ends_with(&numbered_body(10)));
+}

@@ -200,6 +200,15 @@ fn output_file_gets_a_10_mib_binary_reply_byte_for_byte() {
     assert!(stderr(&output).contains("# Retrieving data from server"), "progress stays on stderr");
     assert!(std::fs::read(&path).unwrap() == reply, "the file holds the reply exactly");
     assert_eq!(server.requests().len(), 1);
+    // A fetch that gets nothing leaves the file as it was; a shorter reply replaces it whole.
+    let refused = common::closed_port().to_string();
+    let output = socket_fetch(&["fetch", "127.0.0.1", &refused, "-o", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(std::fs::read(&path).unwrap() == reply, "a refused fetch loses nothing");
+    let server = RecordingServer::ok();
+    let output = socket_fetch(&["fetch", "127.0.0.1", &server.port(), "-o", path.to_str().unwrap()]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(std::fs::read(&path).unwrap(), b"HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n");
 }
 
 #[test]
@@ -359,5 +368,55 @@ proptest! {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn the_jobs_method_follows_the_request_so_a_reply_to_head_has_no_body() {
+    let head_only = b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n".to_vec();
+    for (method, complete) in [("HEAD", true), ("GET", false)] {
+        let server = RecordingServer::start(head_only.clone());
+        let mut spec = RequestSpec::new(&target(&server));
+        method.clone_into(&mut spec.method);
+        let mut job = Job::new(target(&server));
+        job.set_request(&spec.build().unwrap());
+        assert_eq!(job.method, method);
+        let events = common::run_job(job);
+        assert_eq!(
+            common::summary(&events).error.is_none(),
+            complete,
+            "{method}: {:?}",
+            common::summary(&events).error
+        );
+        assert_eq!(common::reply_bytes(&events), head_only);
+        assert_eq!(server.requests().len(), 1);
+    }
+}
+
+#[test]
+fn following_a_redirect_turns_a_post_into_a_get_as_curl_does() {
+    for (status, flags, second) in [
+        ("302 Found", &["-d", "a=1"][..], "GET /next HTTP/1.0\r\nHost: {host}\r\n\r\n"),
+        ("303 See Other", &["-d", "a=1"], "GET /next HTTP/1.0\r\nHost: {host}\r\n\r\n"),
+        (
+            "307 Temporary Redirect",
+            &["-d", "a=1"],
+            "POST /next HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=1",
+        ),
+        (
+            "302 Found",
+            &["-X", "POST", "-d", "a=1"],
+            "POST /next HTTP/1.0\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=1",
+        ),
+    ] {
+        let reply = format!("HTTP/1.0 {status}\r\nLocation: /next\r\nContent-Length: 0\r\n\r\n").into_bytes();
+        let server = RecordingServer::start(reply);
+        let port = server.port();
+        // /next redirects to itself: the loop ends the chain after its first fetch.
+        let output = socket_fetch(&[&["fetch", "127.0.0.1", &port, "-L"][..], flags].concat());
+        assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+        let requests = server.requests();
+        assert_eq!(requests.len(), 2, "{status} {flags:?}");
+        assert_eq!(requests[1], expected(second, &format!("127.0.0.1:{port}")), "{status} {flags:?}");
     }
 }

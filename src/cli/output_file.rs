@@ -1,9 +1,10 @@
 //! `-o FILE`: the reply written to a file, byte for byte, read after read, on the worker's thread.
-//! The file is made before anything is sent, so a path that cannot be written is told before the
-//! fetch; a write that fails later (a full disk) stops the fetch, is told with its reason, and
-//! leaves what was written in the file.
+//! The file is opened before anything is sent, so a path that cannot be written is told before the
+//! fetch; a file already there is emptied only when the first reply byte comes, so a fetch that
+//! gets nothing (a refused connection) leaves it as it was. A write that fails later (a full disk)
+//! stops the fetch, is told with its reason, and leaves what was written in the file.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -21,16 +22,23 @@ pub struct OutputFile {
 }
 
 impl OutputFile {
-    /// Creates (or empties) the file; `Err` is the message that says why it cannot be.
+    /// Opens the file for writing, making it if needed, without emptying it yet; `Err` is the
+    /// message that says why it cannot be.
     pub fn create(path: &Path) -> Result<Self, String> {
-        let file =
-            File::create(path).map_err(|e| format!("-o {}: the file cannot be written ({e}).", path.display()))?;
+        let file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|e| format!("-o {}: the file cannot be written ({e}).", path.display()))?;
         Ok(Self { path: path.to_owned(), file, failed: Arc::default() })
     }
 
     /// A writer into the file for the worker; its first error is kept for [`OutputFile::problem`].
     pub fn writer(&self) -> io::Result<ReplyWriter> {
-        Ok(Box::new(Recording { file: self.file.try_clone()?, failed: Arc::clone(&self.failed) }))
+        // A regular file is emptied at the first byte; a device (/dev/null, a terminal) is written as is.
+        let empty_first = self.file.metadata()?.is_file();
+        Ok(Box::new(Recording { file: self.file.try_clone()?, empty_first, failed: Arc::clone(&self.failed) }))
     }
 
     /// Why writing stopped, when it did: the reply was cut there, and the file keeps what came before.
@@ -51,6 +59,8 @@ impl OutputFile {
 
 struct Recording {
     file: File,
+    /// The file still holds what was there before this fetch: empty it before the first write.
+    empty_first: bool,
     failed: Arc<Mutex<Option<io::Error>>>,
 }
 
@@ -66,6 +76,11 @@ impl Recording {
 
 impl Write for Recording {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        if self.empty_first {
+            let emptied = self.file.set_len(0);
+            self.record(emptied)?;
+            self.empty_first = false;
+        }
         let written = self.file.write(bytes);
         self.record(written)
     }

@@ -73,10 +73,14 @@ impl RequestFlags {
     /// Content-Type of the data, then each `-H` in order. A `-H` of a name already there replaces
     /// that header in place; `-H 'Name:'` keeps a switched-off row, so a header the builder would add
     /// (Connection, Content-Length) is left out too.
-    pub fn spec(&self, target: &Target) -> RequestSpec {
+    ///
+    /// `via`: the status of the redirect (`-L`) that led to `target`. After a 301, 302 or 303 the
+    /// data's POST becomes a GET without the data, as curl does, unless `-X` named the method.
+    pub fn spec(&self, target: &Target, via: Option<u16>) -> RequestSpec {
         let mut spec = RequestSpec::new(target);
         spec.version = self.version;
-        if let Some(body) = &self.body {
+        let to_get = self.method.is_none() && matches!(via, Some(301..=303));
+        if let Some(body) = self.body.as_ref().filter(|_| !to_get) {
             "POST".clone_into(&mut spec.method);
             spec.headers.push(HeaderField::new("Content-Type", FORM_TYPE));
             spec.body.clone_from(body);
@@ -127,7 +131,7 @@ mod tests {
             ],
             body: Some(b"hi".to_vec()),
         };
-        let bytes = flags.spec(&target).build().unwrap().bytes();
+        let bytes = flags.spec(&target, None).build().unwrap().bytes();
         assert_eq!(
             String::from_utf8(bytes).unwrap(),
             "POST / HTTP/1.1\r\ncontent-type: text/plain\r\nX-B: 2\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi"

@@ -34,8 +34,8 @@ pub fn piece_meaning(piece: Piece, direction: Direction) -> &'static str {
 }
 
 /// Says how to read a row of the list of pieces.
-pub const ROW_LEGEND: &str = "Each row: when it crossed (from the connect), which way, what, its length in bytes, \
-     and for encrypted data its first bytes in hex.";
+pub const ROW_LEGEND: &str = "Each row: when it crossed (from the connect), which way, what, its size on the wire \
+     (for a TLS record, its 5-byte header included), and for encrypted data its first bytes in hex.";
 
 /// A direction with its arrow, for monospace text (the proportional font has no arrows).
 pub fn direction_words(direction: Direction) -> &'static str {

@@ -57,26 +57,38 @@ pub fn on_the_wire_ui(ui: &mut Ui, view: Option<&FetchView>) {
 
 /// Each way: its pieces by kind, counted, with their bytes, and the exact total.
 fn totals_ui(ui: &mut Ui, wire: &WireLog) {
-    egui::Grid::new("wire-totals").num_columns(5).striped(true).show(ui, |ui| {
+    // Narrow columns: a grid wider than the panel would widen every text under it past the edge.
+    egui::Grid::new("wire-totals").num_columns(4).striped(true).show(ui, |ui| {
         for direction in Direction::BOTH {
             let total = wire.total(direction);
             ui.label(RichText::new(direction_words(direction)).monospace().strong().color(direction_color(direction)));
             ui.label(RichText::new("in all").strong());
-            ui.label("");
             let pieces = if total.count == 1 { "piece" } else { "pieces" };
             ui.label(RichText::new(format!("{} {pieces}", format::count(total.count))).strong());
             ui.label(RichText::new(format::exact(total.bytes)).strong()).on_hover_text(format::bytes(total.bytes));
             ui.end_row();
             for (_, piece, tally) in wire.totals().filter(|(d, _, _)| *d == direction) {
                 ui.label("");
-                ui.label(piece_words(piece, direction));
-                ui.label(RichText::new(piece_meaning(piece, direction)).weak());
+                ui.label(piece_words(piece, direction)).on_hover_text(piece_meaning(piece, direction));
                 ui.label(format::count(tally.count));
                 ui.label(format::exact(tally.bytes));
                 ui.end_row();
             }
         }
     });
+    // What each kind seen is, once, under the totals.
+    let mut kinds: Vec<(String, &str)> = wire
+        .totals()
+        .map(|(direction, piece, _)| (piece_words(piece, direction), piece_meaning(piece, direction)))
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    for (words, meaning) in kinds {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(words).strong());
+            ui.label(RichText::new(meaning).weak());
+        });
+    }
 }
 
 /// The pieces kept, one row each; only the rows in view are laid out, so 20,000 scroll smoothly.
@@ -103,18 +115,17 @@ fn direction_color(direction: Direction) -> egui::Color32 {
     }
 }
 
-/// One piece as a row: time since the connect, which way, what, its length, and for encrypted data
-/// its first bytes in hex.
+/// One piece as a row: time since the connect, which way, what, its bytes on the wire (a record's
+/// header included, so the rows add up to the totals), and for encrypted data its first bytes in hex.
 fn row_text(wire: &WireLog, record: &WireRecord) -> String {
     let mut text = format!(
-        "{:>10.3} ms  {:<10}  {:<18}  {:>8} B",
+        "{:>9.3} ms {:<10} {:<18} {:>8} B ",
         wire.since_connect(record).as_secs_f64() * 1000.0,
         direction_words(record.direction),
         piece_words(record.piece, record.direction),
-        format::count(record.length)
+        format::count(record.wire)
     );
     if record.piece == Piece::Record(ContentType::ApplicationData) {
-        text.push_str("  ");
         for byte in record.first_bytes() {
             let _ = write!(text, "{byte:02x} ");
         }
@@ -126,7 +137,7 @@ fn row_text(wire: &WireLog, record: &WireRecord) -> String {
         text.push_str("  longer than TLS allows");
     }
     if !record.is_whole() {
-        let _ = write!(text, "  cut short: {} came", format::exact(record.wire));
+        let _ = write!(text, "  cut short: its header claims {}", format::exact(record.length));
     }
     text
 }
