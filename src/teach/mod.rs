@@ -38,4 +38,7 @@ pub use texts::{
     GLOSSARY, Part, REPLY_PARTS, StepText, Term, define, failure_story, is_typed_address, lookup_result, reply_end,
     step_heading, step_text,
 };
-pub use tls::{HANDSHAKE_STEP, UNPROVEN_END, secured_line, tls_failure_story};
+pub use tls::{
+    CARD_NOT_VERIFIED, CARD_VERIFIED, HANDSHAKE_STEP, IdCard, SKIP_CHECK, UNPROVEN_END, id_card, secured_line,
+    tls_failure_story, validity_words, window_hint, window_secured_line,
+};

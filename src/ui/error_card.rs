@@ -4,6 +4,7 @@
 use egui::{Color32, RichText, Ui};
 
 use crate::fetch::{FetchError, InputError};
+use crate::teach::{tls_failure_story, window_hint};
 
 /// A part of socket-fetch the window could not start: not a fetch that failed, so it gets a card of
 /// its own.
@@ -55,7 +56,23 @@ pub fn error_card_ui(ui: &mut Ui, error: &FetchError, kept_bytes: u64) {
     let quiet = matches!(error, FetchError::Cancelled);
     let kept = (kept_bytes > 0)
         .then(|| format!("What arrived before this, {}, is kept below.", crate::format::bytes(kept_bytes)));
-    card_ui(ui, title, quiet, &error.to_string(), error.hint(), kept);
+    // A certificate fault is also told as an ID card's story, for whoever has never seen one.
+    let message = match tls_failure_story(error) {
+        Some(story) if is_certificate_fault(error) => format!("{error} {story}"),
+        _ => error.to_string(),
+    };
+    card_ui(ui, title, quiet, &message, &window_hint(error), kept);
+}
+
+fn is_certificate_fault(error: &FetchError) -> bool {
+    matches!(
+        error,
+        FetchError::CertWrongName
+            | FetchError::CertExpired
+            | FetchError::CertNotYetValid
+            | FetchError::CertUntrusted
+            | FetchError::CertRejected { .. }
+    )
 }
 
 pub fn start_failure_card_ui(ui: &mut Ui, failure: &StartFailure) {
