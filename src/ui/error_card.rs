@@ -122,4 +122,20 @@ mod tests {
         let labels = card_labels(|ui| error_card_ui(ui, &FetchError::ClosedEmpty, 0));
         assert!(labels.iter().any(|l| l == "✖ The fetch did not finish"), "{labels:?}");
     }
+
+    #[test]
+    fn each_certificate_fault_tells_an_id_card_story_and_names_the_windows_option() {
+        for (error, story) in [
+            (FetchError::CertWrongName, "made out to somebody else"),
+            (FetchError::CertExpired, "expiry date has passed"),
+            (FetchError::CertNotYetValid, "not valid yet"),
+            (FetchError::CertUntrusted, "printed at home"),
+            (FetchError::CertRejected { detail: "BadSignature".to_owned() }, "something wrong on it"),
+        ] {
+            let labels = card_labels(|ui| error_card_ui(ui, &error, 0));
+            assert!(labels.iter().any(|l| l.starts_with(&error.to_string()) && l.contains(story)), "{labels:?}");
+            let hint = labels.iter().find(|l| l.starts_with("What to try: ")).expect("a hint");
+            assert!(hint.contains("\"Skip certificate check (unsafe)\" under ⚙ Limits"), "{hint}");
+        }
+    }
 }
