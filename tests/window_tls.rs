@@ -29,7 +29,9 @@ const SKIP_CHECK: &str = "Skip certificate check (unsafe)";
 /// 2100-01-01 00:00:00 UTC: the end of the demo certificate's validity.
 const DEMO_NOT_AFTER: i64 = 4_102_444_800;
 
-fn secure_ticked(harness: &Harness<'_, SocketFetchApp>) -> bool {
+/// Whether the toggle is drawn ticked: after a frame, since the fields that set it come after it.
+fn secure_ticked(harness: &mut Harness<'_, SocketFetchApp>) -> bool {
+    harness.step();
     harness.get_by_label(SECURE).accesskit_node().toggled() == Some(Toggled::True)
 }
 
@@ -92,17 +94,17 @@ fn an_https_fetch_shows_six_steps_and_an_untrusted_certificate_fails_at_the_hand
 #[test]
 fn the_secure_toggle_follows_the_scheme_and_port_443_and_moves_the_port() {
     let mut harness = harness("example.invalid", "80");
-    assert!(!secure_ticked(&harness));
+    assert!(!secure_ticked(&mut harness));
     fill(&mut harness, "Host", "https://example.invalid/");
-    assert!(secure_ticked(&harness), "https:// ticks it");
+    assert!(secure_ticked(&mut harness), "https:// ticks it");
     fill(&mut harness, "Host", "http://example.invalid/");
-    assert!(!secure_ticked(&harness), "an explicit http:// unticks it");
+    assert!(!secure_ticked(&mut harness), "an explicit http:// unticks it");
     fill(&mut harness, "Host", "example.invalid");
     fill(&mut harness, "Port", "443");
-    assert!(secure_ticked(&harness), "port 443 ticks it");
+    assert!(secure_ticked(&mut harness), "port 443 ticks it");
     harness.get_by_label(SECURE).click();
     harness.run_steps(2);
-    assert!(!secure_ticked(&harness));
+    assert!(!secure_ticked(&mut harness));
     assert_eq!(harness.state().form_fields(), ("example.invalid", "80"), "unticked, 443 goes back to 80");
     harness.get_by_label(SECURE).click();
     harness.run_steps(2);
@@ -148,11 +150,11 @@ fn the_demo_over_https_through_use_demo_server_shows_its_certificate_as_an_id_ca
 
 #[test]
 fn demo_with_https_at_start_fills_in_the_demos_https_address() {
-    let harness = harness_with(StartOptions { demo: true, https: true, ..StartOptions::default() });
-    assert!(secure_ticked(&harness));
+    let mut harness = harness_with(StartOptions { demo: true, https: true, ..StartOptions::default() });
+    assert!(secure_ticked(&mut harness));
     assert_eq!(harness.state().form_fields().0, "localhost");
-    let plain = harness_with(StartOptions { demo: true, ..StartOptions::default() });
-    assert!(!secure_ticked(&plain));
+    let mut plain = harness_with(StartOptions { demo: true, ..StartOptions::default() });
+    assert!(!secure_ticked(&mut plain));
     assert_eq!(plain.state().form_fields().0, "127.0.0.1");
 }
 

@@ -192,8 +192,16 @@ pub fn form_ui(
     let mut action = FormAction::None;
     let running = state != FetchState::Idle;
     ui.horizontal_wrapped(|ui| {
+        // Before the address, as a browser's padlock is, and out of the way of Tab's Host → Port → Fetch.
+        if ui
+            .add_enabled(!running, egui::Checkbox::new(&mut fields.secure, SECURE_LABEL))
+            .on_hover_text("Fetch over HTTPS: the TLS handshake comes first, and the reply travels encrypted")
+            .changed()
+        {
+            fields.secure_toggled(demo);
+        }
         // The host field gives up width first, so Fetch stays on the same row as long as it can.
-        let host_width = (ui.available_width() - 480.0).clamp(120.0, 260.0);
+        let host_width = (ui.available_width() - 340.0).clamp(120.0, 260.0);
         let label = ui.label("Host");
         let host = ui.add(
             egui::TextEdit::singleline(&mut fields.host)
@@ -209,18 +217,15 @@ pub fn form_ui(
         let port = ui
             .add(egui::TextEdit::singleline(&mut fields.port).desired_width(64.0).hint_text("80").id_salt("port"))
             .labelled_by(label.id);
-        if host.changed() {
-            fields.host_changed();
-        }
-        if port.changed() {
-            fields.port_changed();
-        }
-        if ui
-            .add_enabled(!running, egui::Checkbox::new(&mut fields.secure, SECURE_LABEL))
-            .on_hover_text("Fetch over HTTPS: the TLS handshake comes first, and the reply travels encrypted")
-            .changed()
-        {
-            fields.secure_toggled(demo);
+        if host.changed() || port.changed() {
+            if host.changed() {
+                fields.host_changed();
+            }
+            if port.changed() {
+                fields.port_changed();
+            }
+            // The toggle, drawn before the fields, shows what they set on the next frame.
+            ui.ctx().request_repaint();
         }
         let enter = (host.lost_focus() || port.lost_focus()) && ui.input(|i| i.key_pressed(Key::Enter));
         if running {
