@@ -11,8 +11,8 @@
 //! - [`hops`]: the words for redirects, followed hop by hop.
 //! - [`Layer`] and [`layer_at_work`]: the four layers of TCP/IP, and which one a step works at.
 //! - [`decoding`]: what chunks and compression are, and what the decoded body view undid.
-//! - [`Language`] and [`marked_lines`]: the tutorial's program in Python and in Rust, for the code
-//!   panel, and which of their lines do each step.
+//! - [`Program`] and [`marked_lines`]: the tutorial's program in Python and in Rust, plain or over
+//!   HTTPS, for the code panel, and which of their lines do each step.
 //!
 //! The texts are written for someone who has never programmed: short sentences, and no technical
 //! word without a meaning in the glossary.
@@ -29,7 +29,7 @@ mod texts;
 mod tls;
 
 pub use body::{BodyKind, BodyStory, ContentType, FIRST_BYTES, describe_body, one_line_bytes, sniff};
-pub use code::{Language, marked_lines, marker_name, steps_marked};
+pub use code::{Language, Program, marked_lines, marker_name, steps_marked};
 pub use headers::{UNKNOWN_REPLY_HEADER, UNKNOWN_REQUEST_HEADER, reply_header_meaning, request_header_meaning};
 pub use layers::{Layer, layer_at_work, layer_note};
 pub use request::{Line, path_meaning, request_line_meaning, request_lines};

@@ -417,7 +417,10 @@ impl SocketFetchApp {
                     let timings = self.view.as_ref().and_then(|v| v.summary.as_ref()).map(|s| &s.timings);
                     waterfall_ui(ui, timings);
                 }
-                Tab::Code => code_ui(ui, &mut self.code, self.view.as_ref().and_then(FetchView::current_step)),
+                Tab::Code => {
+                    let view = self.view.as_ref();
+                    code_ui(ui, &mut self.code, view.and_then(FetchView::current_step), view.is_some_and(|v| v.tls));
+                }
             }
         });
 
