@@ -193,3 +193,20 @@ fn a_plain_fetch_still_shows_five_steps() {
     assert!(shows_text(&harness, "4. Send the request") && shows_text(&harness, "5. Receive the reply"));
     assert!(!shows_text(&harness, "Secure the connection"));
 }
+
+#[test]
+fn at_250_percent_on_1024_by_768_the_toggle_shrinks_so_fetch_keeps_the_forms_row() {
+    let options = StartOptions { zoom: Some(2.5), https: true, ..StartOptions::default() };
+    let mut harness = window_harness::harness_sized(options, [1024.0, 768.0]);
+    harness.run_steps(2);
+    let padlock = harness.get_by_label("🔒").rect();
+    let host = harness.get_by_label("Host").rect();
+    let fetch = harness.get_by_label("▶ Fetch").rect();
+    assert!(harness.query_by_label(SECURE).is_none(), "the full words would not fit");
+    for (what, rect) in [("the padlock", padlock), ("Fetch", fetch)] {
+        assert!((rect.center().y - host.center().y).abs() < host.height(), "{what} is on the Host row: {rect:?}");
+    }
+    // In a wide window the toggle has its full words.
+    let wide = harness_with(StartOptions::default());
+    assert!(wide.query_by_label(SECURE).is_some());
+}

@@ -12,6 +12,10 @@ use crate::teach::SKIP_CHECK;
 
 /// The Secure toggle's words: one compact widget, so the top bar keeps to two rows.
 pub const SECURE_LABEL: &str = "🔒 Secure (HTTPS)";
+/// Its words in a narrower bar (a projector's zoom), where the full ones would push Fetch to a row
+/// of its own, from the most room the row needs for them beside Host, Port and Fetch (in points)
+/// down to the padlock alone; the hover text always says it whole.
+const SECURE_LABELS: [(f32, &str); 3] = [(520.0, SECURE_LABEL), (460.0, "🔒 HTTPS"), (0.0, "🔒")];
 
 /// Where the current fetch is, as the form and the keys see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,9 +197,11 @@ pub fn form_ui(
     let running = state != FetchState::Idle;
     ui.horizontal_wrapped(|ui| {
         // Before the address, as a browser's padlock is, and out of the way of Tab's Host → Port → Fetch.
+        let room = ui.available_width();
+        let secure_label = SECURE_LABELS.iter().find(|(needs, _)| room >= *needs).map_or("🔒", |(_, label)| label);
         if ui
-            .add_enabled(!running, egui::Checkbox::new(&mut fields.secure, SECURE_LABEL))
-            .on_hover_text("Fetch over HTTPS: the TLS handshake comes first, and the reply travels encrypted")
+            .add_enabled(!running, egui::Checkbox::new(&mut fields.secure, secure_label))
+            .on_hover_text("Secure (HTTPS): the TLS handshake comes first, and the reply travels encrypted")
             .changed()
         {
             fields.secure_toggled(demo);
