@@ -345,5 +345,7 @@ mod tests {
             assert!(!hint.contains("-k"), "{hint}");
         }
         assert_eq!(window_hint(&FetchError::ClosedEmpty), FetchError::ClosedEmpty.hint());
+        assert!(window_hint(&FetchError::SpeaksTls).starts_with("Tick 🔒 Secure (HTTPS)"));
+        assert!(window_hint(&FetchError::NotTls).starts_with("Untick 🔒 Secure (HTTPS)"));
     }
 }

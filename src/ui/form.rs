@@ -93,7 +93,8 @@ impl FormFields {
     pub fn secure_toggled(&mut self, demo: Option<DemoPorts>) {
         let (from, to) = if self.secure { ("http://", "https://") } else { ("https://", "http://") };
         if scheme(&self.host) == Some(if self.secure { Scheme::Http } else { Scheme::Https }) {
-            self.host = format!("{to}{}", &self.host[from.len()..]);
+            // The scheme's letters are ASCII, so its length in bytes is where the rest starts.
+            self.host = format!("{to}{}", &self.host.trim_start()[from.len()..]);
         }
         let (host, path) = split_path(&self.host);
         let port = self.port.trim().parse::<u16>().ok();
@@ -121,7 +122,7 @@ enum Scheme {
 
 /// The scheme written at the start of the host field, if any (in any case, as URLs allow).
 fn scheme(host: &str) -> Option<Scheme> {
-    let lower = host.trim_start().get(..8).unwrap_or(host.trim_start()).to_ascii_lowercase();
+    let lower: String = host.trim_start().chars().take("https://".len()).collect::<String>().to_ascii_lowercase();
     if lower.starts_with("https://") {
         Some(Scheme::Https)
     } else if lower.starts_with("http://") {
@@ -374,7 +375,7 @@ mod tests {
 
     #[test]
     fn ticking_rewrites_a_written_scheme() {
-        let mut form = fields("http://example.invalid/a", "80", true);
+        let mut form = fields(" HTTP://example.invalid/a", "80", true);
         form.secure_toggled(None);
         assert_eq!((form.host.as_str(), form.port.as_str()), ("https://example.invalid/a", "443"));
         form.secure = false;
