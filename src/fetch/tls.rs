@@ -44,6 +44,9 @@ pub struct CertificateInfo {
     pub names: Vec<String>,
     pub not_before: String,
     pub not_after: String,
+    /// The same two dates in seconds since 1970 (UTC), so "expires in 89 days" can be computed from
+    /// them; `None` when the certificate could not be read.
+    pub validity_unix: Option<(i64, i64)>,
     /// "RSA 2048 bits", "EC 256 bits", ...
     pub key: String,
 }
@@ -431,6 +434,7 @@ fn certificate_info(der: &CertificateDer<'_>) -> CertificateInfo {
             names: Vec::new(),
             not_before: unreadable.clone(),
             not_after: unreadable.clone(),
+            validity_unix: None,
             key: unreadable,
         };
     };
@@ -463,6 +467,7 @@ fn certificate_info(der: &CertificateDer<'_>) -> CertificateInfo {
         names,
         not_before: validity.not_before.to_string(),
         not_after: validity.not_after.to_string(),
+        validity_unix: Some((validity.not_before.timestamp(), validity.not_after.timestamp())),
         key,
     }
 }

@@ -12,6 +12,7 @@ use crate::teach::{
     step_text,
 };
 
+use super::certificate_card::{CARD_TITLE, certificate_card_ui};
 use super::fetch_view::FetchView;
 use super::palette;
 use super::pictures::{layers_ui, wire_ui};
@@ -117,6 +118,13 @@ fn step_explanation_ui(ui: &mut Ui, view: &FetchView, step: Step, paused: bool) 
         ui.monospace(one_line_bytes(line, 200));
         ui.label(RichText::new(request_line_meaning(&String::from_utf8_lossy(line))).size(16.0));
     }
+    // The certificate while the handshake is the story: as it ends, and paused before the request.
+    if matches!(step, Step::Handshake | Step::Send)
+        && let Some(agreed) = &view.agreed
+    {
+        ui.add_space(6.0);
+        certificate_card_ui(ui, agreed);
+    }
 }
 
 /// The request line: the bytes before the first line end.
@@ -143,6 +151,13 @@ fn ending_ui(ui: &mut Ui, view: &FetchView) {
     }
     ui.heading("The reply has arrived");
     ui.label(RichText::new(reply_end(view.completion.map(|c| (c.line_open, c.extra)))).size(16.0));
+    if let Some(agreed) = &view.agreed {
+        // Folded away behind the reply's story, but its title still says when nobody checked it.
+        let title = if agreed.verified { CARD_TITLE.to_owned() } else { format!("⚠ NOT VERIFIED: {CARD_TITLE}") };
+        egui::CollapsingHeader::new(RichText::new(title).strong())
+            .default_open(!agreed.verified)
+            .show(ui, |ui| certificate_card_ui(ui, agreed));
+    }
 }
 
 /// This reply, part by part, from its bytes: live while it arrives.

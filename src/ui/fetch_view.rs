@@ -262,7 +262,7 @@ impl FetchView {
                 Some(format!("Connected: this computer ({local}) is on the line with the server ({remote})."))
             }
             EventKind::Secured(agreed) => {
-                let text = crate::teach::secured_line(&agreed);
+                let text = crate::teach::window_secured_line(&agreed);
                 self.agreed = Some(agreed);
                 Some(text)
             }

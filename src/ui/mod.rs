@@ -2,6 +2,7 @@
 //! It never waits on the network; the worker wakes it after each event (`waker.rs`).
 
 mod app;
+mod certificate_card;
 mod code_panel;
 mod decoded_body;
 mod error_card;

@@ -15,6 +15,8 @@ pub struct StartOptions {
     pub port: Option<String>,
     /// Start the demo server and fill the form with its address.
     pub demo: bool,
+    /// Tick "Secure (HTTPS)": with `demo`, the form gets the demo server's https address.
+    pub https: bool,
     /// Fetch as soon as the window opens.
     pub fetch_now: bool,
     /// Save a screenshot here once the fetch has ended (or is paused before `pause_at`), then close.
