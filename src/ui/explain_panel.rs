@@ -38,7 +38,7 @@ pub fn explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
             ui.heading("How a fetch works");
             ui.label(
                 RichText::new(
-                    "Press Fetch to watch the five steps a web browser takes to get a page. \
+                    "Press Fetch to watch the five steps a web browser takes to get a page (six over HTTPS). \
                  This panel explains each step while it happens. \
                  Tick \"Pause before each step\" to go one step at a time.",
                 )
