@@ -142,9 +142,10 @@ fn row_text(wire: &WireLog, record: &WireRecord) -> String {
     text
 }
 
-/// The explanation's paragraph: what someone on the way learned from this fetch, and what not.
+/// The explanation's paragraph: what someone on the way learned from this fetch, and what not; once
+/// the request was sent, since the sentences speak of the page asked for.
 pub fn onlooker_ui(ui: &mut Ui, view: &FetchView) {
-    if view.wire.is_empty() {
+    if view.wire.is_empty() || view.sent.is_none() {
         return;
     }
     let request_line = view.request.split(|b| *b == b'\r').next().unwrap_or_default();
