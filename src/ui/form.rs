@@ -2,9 +2,10 @@
 
 use std::time::Duration;
 
-use egui::{Key, Ui};
+use egui::{Key, TextStyle, Ui};
 
 use super::fetch_view::FetchView;
+use super::layout::{button_width, checkbox_width, spares_that_fit, text_width};
 use crate::fetch::limits::{self, LimitError, Wait};
 
 /// Where the current fetch is, as the form and the keys see it.
@@ -84,19 +85,112 @@ impl Default for Limits {
     }
 }
 
-/// Draws the form: Fetch is Cancel while a fetch is under way, and Next step shows while it is paused.
-/// `extras`: also Use demo server, Pause before each step and Limits (else [`extras_ui`] draws them
-/// elsewhere, in a menu when the window is narrow).
-pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, state: FetchState, focus_host: bool, extras: bool) -> FormAction {
+/// The form's controls set before a fetch and less used during one, the most needed first: in the
+/// form's row while it has room, else in the top bar's More menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extra {
+    UseDemo,
+    StepThrough,
+    Limits,
+}
+
+impl Extra {
+    pub const ALL: [Self; 3] = [Self::UseDemo, Self::StepThrough, Self::Limits];
+
+    fn width(self, ui: &Ui) -> f32 {
+        match self {
+            Self::UseDemo => button_width(ui, USE_DEMO),
+            Self::StepThrough => checkbox_width(ui, STEP_THROUGH),
+            Self::Limits => button_width(ui, LIMITS),
+        }
+    }
+
+    /// Draws this control; `running`: a fetch is under way, so it cannot change.
+    pub fn ui(self, ui: &mut Ui, fields: &mut FormFields, running: bool) -> FormAction {
+        match self {
+            Self::UseDemo => {
+                if ui
+                    .add_enabled(!running, egui::Button::new(USE_DEMO))
+                    .on_hover_text("Start the web server built into socket-fetch and fill in its address")
+                    .clicked()
+                {
+                    return FormAction::UseDemo;
+                }
+            }
+            Self::StepThrough => {
+                ui.add_enabled(!running, egui::Checkbox::new(&mut fields.step_through, STEP_THROUGH));
+            }
+            Self::Limits => {
+                let hover = "How long to wait for the server, and how much of its reply to keep";
+                if running {
+                    ui.add_enabled(false, egui::Button::new(LIMITS)).on_disabled_hover_text(hover);
+                } else {
+                    ui.menu_button(LIMITS, |ui| limits_ui(ui, &mut fields.limits)).response.on_hover_text(hover);
+                }
+            }
+        }
+        FormAction::None
+    }
+}
+
+const USE_DEMO: &str = "Use demo server";
+const STEP_THROUGH: &str = "Pause before each step";
+const LIMITS: &str = "⚙ Limits";
+const FETCH: &str = "▶ Fetch";
+const CANCEL: &str = "⏹ Cancel";
+const NEXT: &str = "⏭ Next step";
+
+/// The host field's widths: it gives up width down to `HOST_COMFORT` before an extra moves out of
+/// the row, and down to `HOST_MIN` (the text scrolls inside it) before the row wraps.
+const HOST_MAX: f32 = 260.0;
+const HOST_COMFORT: f32 = 160.0;
+const HOST_MIN: f32 = 64.0;
+
+/// How the form's row is shared out in `room` points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FormRow {
+    host_width: f32,
+    port_width: f32,
+    /// How many of [`Extra::ALL`] stay in the row.
+    extras: usize,
+}
+
+impl FormRow {
+    pub fn fit(ui: &Ui, fields: &FormFields, state: FetchState, room: f32) -> Self {
+        let gap = ui.spacing().item_spacing.x;
+        // Five digits, the field's margins and the cursor.
+        let port_width = text_width(ui, "65535", TextStyle::Body) + 18.0;
+        let fetch = button_width(ui, if state == FetchState::Idle { FETCH } else { CANCEL });
+        // Next step's room is kept for the whole step-through, so the row does not change at each pause.
+        let next = if fields.step_through || state == FetchState::Paused { gap + button_width(ui, NEXT) } else { 0.0 };
+        let taken = text_width(ui, "Host", TextStyle::Body)
+            + text_width(ui, "Port", TextStyle::Body)
+            + port_width
+            + fetch
+            + next
+            + 4.0 * gap;
+        let extras: Vec<f32> = Extra::ALL.iter().map(|e| gap + e.width(ui)).collect();
+        let kept = spares_that_fit(room, taken + HOST_COMFORT, &extras);
+        let host_width = (room - taken - extras[..kept].iter().sum::<f32>()).clamp(HOST_MIN, HOST_MAX);
+        Self { host_width, port_width, extras: kept }
+    }
+
+    /// The extras that do not fit in the row, for the More menu.
+    pub fn moved(self) -> &'static [Extra] {
+        &Extra::ALL[self.extras..]
+    }
+}
+
+/// Draws the form in `row`: Fetch is Cancel while a fetch is under way, and Next step shows while it
+/// is paused.
+pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, state: FetchState, focus_host: bool, row: FormRow) -> FormAction {
     let mut action = FormAction::None;
     let running = state != FetchState::Idle;
     ui.horizontal_wrapped(|ui| {
-        // The host field gives up width first, so Fetch stays on the same row as long as it can.
-        let host_width = (ui.available_width() - 340.0).clamp(120.0, 260.0);
         let label = ui.label("Host");
         let host = ui.add(
             egui::TextEdit::singleline(&mut fields.host)
-                .desired_width(host_width)
+                .desired_width(row.host_width)
                 .hint_text("example.com or 127.0.0.1")
                 .id_salt("host"),
         );
@@ -106,53 +200,38 @@ pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, state: FetchState, focus_ho
         }
         let label = ui.label("Port");
         let port = ui
-            .add(egui::TextEdit::singleline(&mut fields.port).desired_width(64.0).hint_text("80").id_salt("port"))
+            .add(
+                egui::TextEdit::singleline(&mut fields.port)
+                    .desired_width(row.port_width)
+                    .hint_text("80")
+                    .id_salt("port"),
+            )
             .labelled_by(label.id);
         let enter = (host.lost_focus() || port.lost_focus()) && ui.input(|i| i.key_pressed(Key::Enter));
         if running {
-            if ui.button("⏹ Cancel").on_hover_text("Stop this fetch (Escape)").clicked() {
+            if ui.button(CANCEL).on_hover_text("Stop this fetch (Escape)").clicked() {
                 action = FormAction::Cancel;
             }
-        } else if ui.button("▶ Fetch").on_hover_text("Fetch the page (Enter)").clicked() || enter {
+        } else if ui.button(FETCH).on_hover_text("Fetch the page (Enter)").clicked() || enter {
             action = FormAction::Fetch;
         }
         if state == FetchState::Paused
             && ui
-                .button("⏭ Next step")
+                .button(NEXT)
                 .on_hover_text("Run the step shown as paused (Page Down, Right arrow, Space or Enter)")
                 .clicked()
         {
             action = FormAction::Next;
         }
-        if extras {
-            let chosen = extras_ui(ui, fields, running);
+        // No scopes here (add_enabled_ui): a scope at the end of a row is as narrow as what is left
+        // of it, and its button's text would wrap a letter a line instead of the button moving down.
+        for extra in &Extra::ALL[..row.extras] {
+            let chosen = extra.ui(ui, fields, running);
             if chosen != FormAction::None {
                 action = chosen;
             }
         }
     });
-    action
-}
-
-/// Use demo server, Pause before each step and Limits: set before a fetch, less used during one.
-pub fn extras_ui(ui: &mut Ui, fields: &mut FormFields, running: bool) -> FormAction {
-    let mut action = FormAction::None;
-    // No scopes here (add_enabled_ui): a scope at the end of a row is as narrow as what is left
-    // of it, and its button's text would wrap a letter a line instead of the button moving down.
-    if ui
-        .add_enabled(!running, egui::Button::new("Use demo server"))
-        .on_hover_text("Start the web server built into socket-fetch and fill in its address")
-        .clicked()
-    {
-        action = FormAction::UseDemo;
-    }
-    ui.add_enabled(!running, egui::Checkbox::new(&mut fields.step_through, "Pause before each step"));
-    let limits_hover = "How long to wait for the server, and how much of its reply to keep";
-    if running {
-        ui.add_enabled(false, egui::Button::new("⚙ Limits")).on_disabled_hover_text(limits_hover);
-    } else {
-        ui.menu_button("⚙ Limits", |ui| limits_ui(ui, &mut fields.limits)).response.on_hover_text(limits_hover);
-    }
     action
 }
 

@@ -20,6 +20,7 @@ mod reply_view;
 mod save_dialog;
 mod start_options;
 mod steps_panel;
+mod top_bar;
 mod waker;
 mod waterfall;
 
