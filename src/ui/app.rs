@@ -35,6 +35,7 @@ use super::steps_panel::steps_ui;
 use super::top_bar::TopBar;
 use super::waker::repaint_waker;
 use super::waterfall::waterfall_ui;
+use super::window_fit::MonitorFit;
 use crate::format;
 use crate::server_text::{one_line, visible};
 use autopilot::Screenshot;
@@ -76,6 +77,7 @@ pub struct SocketFetchApp {
     /// The reply being gathered for a save, a slice per frame, before it is written.
     save_gather: Option<(JobId, Gather, PathBuf)>,
     first_frame: bool,
+    monitor_fit: MonitorFit,
     keys_help: KeysHelp,
     /// The columns of the last frame: when the explanation becomes a tab, it is the tab shown.
     last_columns: Option<Columns>,
@@ -174,6 +176,8 @@ impl SocketFetchApp {
             save: SaveDialog::default(),
             save_gather: None,
             first_frame: true,
+            // A screenshot run keeps its size, whatever the screen, so its pictures are reproducible.
+            monitor_fit: MonitorFit::new(options.screenshot.is_none()),
             keys_help: KeysHelp::default(),
             last_columns: None,
             theme: options.theme,
@@ -234,6 +238,7 @@ impl SocketFetchApp {
         self.copy_step(ui.ctx());
         self.save_step(ui.ctx());
 
+        self.monitor_fit.step(ui.ctx());
         if let Some(zoom) = self.start_zoom.take() {
             ui.ctx().set_zoom_factor(zoom);
         }

@@ -23,6 +23,7 @@ mod steps_panel;
 mod top_bar;
 mod waker;
 mod waterfall;
+mod window_fit;
 
 pub use app::SocketFetchApp;
 pub use decoded_body::{Body, DecodedBody};
