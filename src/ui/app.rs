@@ -418,7 +418,7 @@ impl SocketFetchApp {
 
     fn reply_toolbar_ui(&mut self, ui: &mut Ui) {
         // Wrapped: a narrow panel moves whole buttons to the next row rather than cutting them.
-        ui.horizontal_wrapped(|ui| {
+        let toolbar = ui.horizontal_wrapped(|ui| {
             ui.heading("Reply");
             let reply_len = self.view.as_ref().map_or(0, |v| v.reply.bytes().len() as u64);
             if let Some(copying) = &self.copying {
@@ -462,14 +462,14 @@ impl SocketFetchApp {
                 status_label_ui(ui, &format!("{}{}", one_line(&status), format::bytes(view.received())), &status);
             }
         });
-        Notice::ui(self.notice.as_ref(), ui, Place::Reply);
+        Notice::ui(self.notice.as_ref(), ui, Place::Reply, toolbar.response.rect);
     }
 
     fn warn(&mut self, text: String) {
         self.tell(text, false);
     }
 
-    /// Shows `text` under the reply's toolbar for a while; `good`: a success, else a warning.
+    /// Shows `text` by the reply's toolbar for a while; `good`: a success, else a warning.
     fn tell(&mut self, text: String, good: bool) {
         self.notice = Some(Notice::new(Place::Reply, text, good));
     }
