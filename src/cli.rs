@@ -8,19 +8,27 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, bounded};
 use url::Url;
 
+mod output_file;
+mod request_flags;
 mod terminal_safe;
 
 use crate::demo_server::DemoServer;
 use crate::demo_server::tls::DEMO_HOST;
+use crate::fetch::Direction;
 use crate::fetch::limits::{self, Wait};
+use crate::fetch::wire::Tally;
 use crate::fetch::{
-    self, Event, EventKind, FetchError, InputError, Job, MAX_REDIRECTS, Phase, Redirect, ReplyHead, ReplyWriter, Step,
-    Summary, Target, Trust, Worker, certificates_from_pem, redirect_of, url_of,
+    self, Event, EventKind, FetchError, InputError, Job, MAX_REDIRECTS, Phase, Redirect, ReplyHead, ReplyWriter,
+    RequestProblem, Step, StopRule, Summary, Target, Trust, Version, Worker, certificates_from_pem, raw_bytes,
+    redirect_of, url_of,
 };
 use crate::format::ms;
 use crate::server_text::one_line;
 use crate::teach::hops;
-use crate::teach::{UNPROVEN_END, lookup_result, secured_line, step_heading, step_text};
+use crate::teach::wire::wire_line;
+use crate::teach::{RAW_MODE, UNPROVEN_END, lookup_result, raw_end, secured_line, step_heading, step_text};
+use output_file::OutputFile;
+use request_flags::{HeaderFlag, RequestFlags};
 use terminal_safe::TerminalSafe;
 
 /// Exit code when the fetch failed (the server, the network, or a cancel).
@@ -76,8 +84,42 @@ pub struct FetchArgs {
     pub step: bool,
     /// Follow redirects, as curl -L does: a 3xx reply with a Location is followed by a fetch of that
     /// address, up to 10 times; every reply goes to stdout, in order.
-    #[arg(short = 'L', long)]
+    #[arg(short = 'L', long, conflicts_with = "raw_request")]
     pub location: bool,
+    /// The request's method (GET, HEAD, POST, PUT, DELETE, OPTIONS or any other word), as curl -X.
+    #[arg(short = 'X', long = "request", value_name = "METHOD")]
+    pub method: Option<String>,
+    /// Send HEAD: the reply has a head and no body, as curl -I.
+    #[arg(short = 'I', long, conflicts_with_all = ["data", "data_binary"])]
+    pub head: bool,
+    /// A header to send, 'Name: value' (repeatable); 'Name:' leaves a header out (Host, or one added
+    /// for you: Connection, Content-Length, Content-Type), 'Name;' sends it empty, as curl -H.
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    pub headers: Vec<String>,
+    /// Send this body (or @FILE without its line breaks) with POST and
+    /// Content-Type: application/x-www-form-urlencoded, as curl -d; several are joined with &.
+    #[arg(short = 'd', long = "data", value_name = "DATA")]
+    pub data: Vec<String>,
+    /// As --data, but @FILE is sent byte for byte.
+    #[arg(long, value_name = "DATA", conflicts_with = "data")]
+    pub data_binary: Vec<String>,
+    /// Ask in HTTP/1.1 (with Connection: close, unless -H 'Connection:' leaves it out); HTTP/1.0 by default.
+    #[arg(long = "http1.1")]
+    pub http11: bool,
+    /// Write the reply to FILE, byte for byte, instead of stdout; progress stays on stderr.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+    /// Accepted for curl's sake: the reply's head is always part of the raw reply.
+    #[arg(short = 'i', long)]
+    pub include: bool,
+    /// Raw mode, for any TCP service: send these bytes as typed, with the escapes \r \n \t \\
+    /// and \xNN, and read whatever comes back with no HTTP framing.
+    #[arg(long, value_name = "TEXT", conflicts_with_all = ["method", "head", "headers", "data", "data_binary", "http11", "path"])]
+    pub raw_request: Option<String>,
+    /// Raw mode: when to stop reading: hangup (when the server hangs up), quiet=SECONDS (after that
+    /// long without a byte) or bytes=N.
+    #[arg(long, value_name = "RULE", requires = "raw_request", default_value = "hangup", value_parser = StopRule::parse)]
+    pub stop: StopRule,
 }
 
 /// Runs one fetch in the terminal. Messages for people go to stderr; only the reply goes to stdout.
@@ -125,8 +167,19 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let job_for = |target| {
+    let shape = match Shape::from_args(args) {
+        Ok(shape) => shape,
+        Err(message) => {
+            eprintln!("# {message}");
+            return ExitCode::from(EXIT_BAD_INPUT);
+        }
+    };
+    let job_for = |target: Target, via: Option<u16>| {
         let mut job = Job::new(target);
+        match &shape {
+            Shape::Http(flags) => job.set_request(&flags.spec(&job.target, via).build()?),
+            Shape::Raw(bytes) => job.set_raw(bytes.clone(), args.stop),
+        }
         if job.tls.is_some() {
             job.tls = Some(trust.clone());
         }
@@ -134,11 +187,56 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
         job.read_timeout = args.read_timeout;
         job.max_bytes = args.max_bytes;
         job.step_through = args.step;
-        job
+        Ok::<_, RequestProblem>(job)
     };
-    let code = fetch_hops(target, job_for, args.location);
+    // A request that cannot be sent is refused before anything is: the first hop's is the one typed.
+    if let Err(problem) = job_for(target.clone(), None) {
+        eprintln!("# {problem}\n# Try: {}", problem.hint());
+        return ExitCode::from(EXIT_BAD_INPUT);
+    }
+    if matches!(shape, Shape::Raw(_)) {
+        eprintln!("# {RAW_MODE}");
+    }
+    let output = match &args.output {
+        Some(path) => match OutputFile::create(path) {
+            Ok(file) => Some(file),
+            Err(message) => {
+                eprintln!("# {message}\n# Try: {}", output_file::HINT);
+                return ExitCode::from(EXIT_BAD_INPUT);
+            }
+        },
+        None => None,
+    };
+    let code = fetch_hops(target, job_for, args.location, output.as_ref());
     drop(demo);
     code
+}
+
+/// What to send: an HTTP request shaped by curl's flags, or raw mode's bytes.
+enum Shape {
+    Http(RequestFlags),
+    Raw(Vec<u8>),
+}
+
+impl Shape {
+    /// Reads the request flags (and the files they name); `Err` is the message for bad input.
+    fn from_args(args: &FetchArgs) -> Result<Self, String> {
+        if let Some(text) = &args.raw_request {
+            return raw_bytes(text).map(Self::Raw).map_err(|e| format!("--raw-request: {e}\n# Try: {}", e.hint()));
+        }
+        let headers = args.headers.iter().map(|h| HeaderFlag::parse(h)).collect::<Result<_, _>>()?;
+        let mut parts = Vec::new();
+        for text in &args.data {
+            parts.push(request_flags::data_part(text, false)?);
+        }
+        for text in &args.data_binary {
+            parts.push(request_flags::data_part(text, true)?);
+        }
+        let body = (!parts.is_empty()).then(|| parts.join(&b'&'));
+        let method = args.method.clone().or_else(|| args.head.then(|| "HEAD".to_owned()));
+        let version = if args.http11 { Version::Http11 } else { Version::Http10 };
+        Ok(Self::Http(RequestFlags { method, version, headers, body }))
+    }
 }
 
 /// The certificates an HTTPS fetch trusts: `-k` none, `--cacert` that file's, else the bundled roots
@@ -171,16 +269,23 @@ enum Ended {
 
 /// Fetches `target` and, with `follow`, each address its replies redirect to, as curl -L does: every
 /// reply goes to stdout in order, and the chain stops at a loop or after [`MAX_REDIRECTS`] redirects.
-fn fetch_hops(mut target: Target, job_for: impl Fn(Target) -> Job, follow: bool) -> ExitCode {
+/// `job_for` makes each hop's job from its target and the status of the redirect that led there.
+fn fetch_hops(
+    mut target: Target,
+    job_for: impl Fn(Target, Option<u16>) -> Result<Job, RequestProblem>,
+    follow: bool,
+    output: Option<&OutputFile>,
+) -> ExitCode {
     let (events_tx, events) = bounded(EVENT_QUEUE);
-    // To a file or a pipe, the reply goes straight from the worker's reads to stdout, on the
-    // worker's thread: that is what keeps pace with curl. In front of a person, this thread writes
-    // the reply and the progress lines both, so they reach the terminal in the order they happened.
-    let on_terminal = io::stdout().is_terminal();
-    let started = if on_terminal {
-        Worker::spawn(events_tx, Arc::new(|| {}))
-    } else {
-        Worker::spawn_writing(events_tx, Arc::new(|| {}), raw_stdout())
+    // To a file or a pipe, the reply goes straight from the worker's reads to stdout (or -o's
+    // file), on the worker's thread: that is what keeps pace with curl. In front of a person, this
+    // thread writes the reply and the progress lines both, so they reach the terminal in the order
+    // they happened.
+    let on_terminal = output.is_none() && io::stdout().is_terminal();
+    let started = match output {
+        Some(file) => file.writer().and_then(|writer| Worker::spawn_writing(events_tx, Arc::new(|| {}), writer)),
+        None if on_terminal => Worker::spawn(events_tx, Arc::new(|| {})),
+        None => Worker::spawn_writing(events_tx, Arc::new(|| {}), raw_stdout()),
     };
     let mut worker = match started {
         Ok(worker) => worker,
@@ -191,13 +296,23 @@ fn fetch_hops(mut target: Target, job_for: impl Fn(Target) -> Job, follow: bool)
     };
     // Every address fetched so far, to tell a loop: the first hop's is at index 0.
     let mut fetched: Vec<Url> = Vec::new();
+    // The status of the redirect that led to this hop: a POST then becomes a GET, as in curl.
+    let mut via = None;
     loop {
         fetched.extend(url_of(&target).ok());
         let out = on_terminal.then(raw_stdout);
-        let head = match stream_job(&mut worker, &events, out, job_for(target.clone())) {
+        let job = match job_for(target.clone(), via) {
+            Ok(job) => job,
+            Err(problem) => {
+                eprintln!("# {problem}\n# Try: {}", problem.hint());
+                return ExitCode::from(EXIT_FAILED);
+            }
+        };
+        let head = match stream_job(&mut worker, &events, out, job, output) {
             Ended::Failed(code) => return code,
             Ended::Done(head) => head,
         };
+        via = head.as_ref().map(|head| head.status);
         let Some(redirect) = head.and_then(|head| redirect_of(&head, &target)) else {
             return ExitCode::SUCCESS;
         };
@@ -232,14 +347,26 @@ fn fetch_hops(mut target: Target, job_for: impl Fn(Target) -> Job, follow: bool)
 
 /// Runs one job: progress on stderr, the reply on stdout (written here when `out` is given, else by
 /// the worker).
-fn stream_job(worker: &mut Worker, events: &Receiver<Event>, mut out: Option<ReplyWriter>, job: Job) -> Ended {
+fn stream_job(
+    worker: &mut Worker,
+    events: &Receiver<Event>,
+    mut out: Option<ReplyWriter>,
+    job: Job,
+    output: Option<&OutputFile>,
+) -> Ended {
     let host = job.target.host.clone();
     let tls = job.tls.is_some();
     let id = worker.fetch(job);
     let mut stdin = io::stdin().lock();
     let mut head = None;
+    let mut wire = [Tally::default(); 2];
     for event in events {
         match event.kind {
+            EventKind::Wire(records) => {
+                for record in &records {
+                    wire[record.direction as usize].add(record);
+                }
+            }
             EventKind::Paused { next } => {
                 eprint!("# {}\n#   Press Enter to go on. ", step_text(next).next);
                 if wait_for_enter(&mut stdin) {
@@ -262,7 +389,13 @@ fn stream_job(worker: &mut Worker, events: &Receiver<Event>, mut out: Option<Rep
             EventKind::Finished(summary) => {
                 // Dropping the writer shows a character the reply left unfinished.
                 drop(out);
-                return match finish(&summary) {
+                if wire.iter().any(|tally| tally.count > 0) {
+                    eprintln!(
+                        "# {}",
+                        wire_line(tls, wire[Direction::Sent as usize], wire[Direction::Received as usize])
+                    );
+                }
+                return match finish(&summary, output) {
                     None => Ended::Done(head),
                     Some(code) => Ended::Failed(code),
                 };
@@ -336,17 +469,20 @@ fn progress_line(host: &str, tls: bool, kind: &EventKind) {
                 eprintln!("#   {extra} more {unit} came after the reply; kept in the output");
             }
         }
+        EventKind::RawEnd { by } => eprintln!("#   {}", raw_end(*by)),
         EventKind::StepDone { step, took } => eprintln!("#   {} — done in {}", step_heading(*step, tls), ms(*took)),
         EventKind::StepStarted(_)
         | EventKind::Started { .. }
         | EventKind::Received { .. }
+        | EventKind::Wire(_)
         | EventKind::Paused { .. }
         | EventKind::Finished(_) => {}
     }
 }
 
-/// Prints how the fetch went; the exit code when it failed.
-fn finish(summary: &Summary) -> Option<ExitCode> {
+/// Prints how the fetch went; the exit code when it failed. A failed write to `-o`'s file is what
+/// stopped the fetch, whatever the summary says.
+fn finish(summary: &Summary, output: Option<&OutputFile>) -> Option<ExitCode> {
     let t = &summary.timings;
     let until = |phase| t.until_end_of(phase).map_or_else(|| "-".to_owned(), ms);
     // curl's time_appconnect: the end of the TLS handshake, only when there was one.
@@ -359,6 +495,13 @@ fn finish(summary: &Summary) -> Option<ExitCode> {
         until(Phase::Wait),
         ms(t.total)
     );
+    if let Some(problem) = output.and_then(OutputFile::problem) {
+        eprintln!("# Failed: {problem}\n# Try: {}", output_file::HINT);
+        return Some(ExitCode::from(EXIT_FAILED));
+    }
+    if let Some(file) = output {
+        eprintln!("# The reply is in {}.", file.path().display());
+    }
     let error = summary.error.as_ref()?;
     eprintln!("# Failed: {error}\n# Try: {}", error.hint());
     Some(ExitCode::from(EXIT_FAILED))

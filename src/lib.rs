@@ -5,12 +5,14 @@
 //! [`teach`] holds teaching mode's plain-word texts and the tutorial's programs (no GUI).
 //! [`format`] writes numbers as people read them; [`server_text`] makes a server's text fit one line.
 //! [`copy_rule`] says what the clipboard gets for a reply's bytes; [`clipboard`] copies off the
-//! window's thread (on X11 through a selection owner of its own).
+//! window's thread (on X11 through a selection owner of its own). [`curl_command`] writes a request
+//! as the curl command line that sends the same bytes.
 //! [`cli`] prints the engine's events in a terminal; [`ui`] draws them in a window.
 
 pub mod cli;
 pub mod clipboard;
 pub mod copy_rule;
+pub mod curl_command;
 pub mod demo_server;
 pub mod fetch;
 pub mod format;

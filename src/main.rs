@@ -27,6 +27,9 @@ struct Args {
     /// Window: start the built-in demo server and fill in its address.
     #[arg(long)]
     demo: bool,
+    /// Window: tick "Secure (HTTPS)"; with --demo, fill in the demo server's https address.
+    #[arg(long)]
+    https: bool,
     /// Window: fetch as soon as the window opens.
     #[arg(long)]
     fetch: bool,
@@ -62,7 +65,7 @@ struct Args {
 #[derive(Subcommand)]
 enum Command {
     /// Fetch in the terminal: progress on stderr, the raw reply on stdout.
-    Fetch(cli::FetchArgs),
+    Fetch(Box<cli::FetchArgs>),
     /// Run the built-in demo web server on 127.0.0.1 until stopped.
     ServeDemo {
         /// The port to listen on; by default the system picks a free one.
@@ -93,8 +96,9 @@ fn main() -> ExitCode {
 /// Runs the window until it is closed; with `--screenshot`, fails unless the picture was saved.
 fn open_window(args: Args) -> anyhow::Result<()> {
     // The steps are numbered as the fetch the form will run shows them: six over https.
-    let tls = Target::parse(args.host.as_deref().unwrap_or_default(), args.port.as_deref().unwrap_or_default())
-        .is_ok_and(|target| target.secure);
+    let tls = args.https
+        || Target::parse(args.host.as_deref().unwrap_or_default(), args.port.as_deref().unwrap_or_default())
+            .is_ok_and(|target| target.secure);
     let steps = Step::of_fetch(tls);
     let pause_at = match args.pause_at {
         Some(n) => match steps.get(usize::from(n) - 1) {
@@ -107,6 +111,7 @@ fn open_window(args: Args) -> anyhow::Result<()> {
         host: args.host,
         port: args.port,
         demo: args.demo,
+        https: args.https,
         fetch_now: args.fetch,
         screenshot: args.screenshot,
         step_through: args.step_through || args.pause_at.is_some(),

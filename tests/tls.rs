@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use common::openssl::OpenSsl;
 use common::{collect_until_finished, read_request, reply_bytes, run_job, start_worker, summary};
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 use socket_fetch::demo_server::numbered_body;
@@ -303,65 +304,6 @@ fn a_stalled_handshake_times_out_and_a_cancel_mid_handshake_stops_at_once() {
     let seen = collect_until_finished(&events);
     assert_eq!((error(&seen), reply_bytes(&seen)), (None, with_length(b"fine")));
     server.finish();
-}
-
-/// `openssl s_server -WWW` on a free loopback port, serving `files` from a folder of its own over
-/// TLS with `pki`'s certificate: an independent TLS server. `None` (after saying so) when openssl
-/// is missing, outside CI.
-struct OpenSsl {
-    port: u16,
-    child: std::process::Child,
-    dir: std::path::PathBuf,
-}
-
-impl OpenSsl {
-    fn start(pki: &Pki, files: &[(&str, &[u8])]) -> Option<Self> {
-        use std::process::{Command, Stdio};
-        if Command::new("openssl").arg("version").output().is_err() {
-            assert!(std::env::var_os("CI").is_none(), "openssl is not installed (.ci/run installs it)");
-            println!("note: openssl is not installed, so the test against openssl s_server was not run");
-            return None;
-        }
-        let dir = std::env::temp_dir().join(format!("socket-fetch-openssl-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let (chain, key) = pki.server_pem();
-        std::fs::write(dir.join("chain.pem"), chain).unwrap();
-        std::fs::write(dir.join("key.pem"), key).unwrap();
-        for (name, bytes) in files {
-            std::fs::write(dir.join(name), bytes).unwrap();
-        }
-        // A port free a moment ago; another test may take it first, then openssl exits and another is tried.
-        for _ in 0..5 {
-            let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).unwrap().port();
-            let mut child = Command::new("openssl")
-                .args(["s_server", "-WWW", "-quiet", "-cert", "chain.pem", "-key", "key.pem", "-accept"])
-                .arg(format!("127.0.0.1:{port}"))
-                .current_dir(&dir)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            let ready = Instant::now() + Duration::from_secs(10);
-            while Instant::now() < ready && child.try_wait().unwrap().is_none() {
-                if TcpStream::connect((Ipv4Addr::LOCALHOST, port)).is_ok() {
-                    return Some(Self { port, child, dir });
-                }
-                thread::sleep(Duration::from_millis(20));
-            }
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        panic!("openssl s_server did not listen");
-    }
-}
-
-impl Drop for OpenSsl {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 #[test]

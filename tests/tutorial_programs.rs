@@ -1,20 +1,28 @@
-//! The tutorial's two programs (assets/tutorial/fetch.py, examples/tutorial.rs) against servers on
-//! 127.0.0.1: the demo server, and a small server here that sends a long reply in many pieces, which
-//! the classic tutorial's single `recv(4096)` would have cut short.
+//! The tutorial's programs (assets/tutorial/fetch.py, examples/tutorial.rs, and their HTTPS versions
+//! `fetch_https.py` and `tutorial_https.rs`) against servers on 127.0.0.1: the demo server, and a small
+//! server here that sends a long reply in many pieces, which the classic tutorial's single
+//! `recv(4096)` would have cut short, plain or over TLS with a certificate made here.
 #![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
 
 // The test calls only `fetch`; the program's `main` is unused here.
 #[allow(dead_code)]
 #[path = "../examples/tutorial.rs"]
 mod tutorial;
+#[allow(dead_code)]
+#[path = "../examples/tutorial_https.rs"]
+mod tutorial_https;
 
 use std::io::{ErrorKind, Read, Write};
-use std::net::{Ipv4Addr, TcpListener};
-use std::path::Path;
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use rustls::pki_types::CertificateDer;
+use rustls::{RootCertStore, ServerConnection, StreamOwned};
+use socket_fetch::demo_server::tls::Pki;
 use socket_fetch::demo_server::{DemoServer, numbered_body};
 
 const PROGRESS: [&str; 5] = [
@@ -25,10 +33,34 @@ const PROGRESS: [&str; 5] = [
     "# Retrieving data from server",
 ];
 
+/// The HTTPS programs' progress lines for `localhost`, the handshake's among them.
+const HTTPS_PROGRESS: [&str; 6] = [
+    "# Setting up the socket",
+    "# Resolving server IP address",
+    "# Establishing connection to localhost at IP: 127.0.0.1",
+    "# Securing the connection (TLS handshake)",
+    "# Transmitting request to server",
+    "# Retrieving data from server",
+];
+
 /// Runs the Python program, or `None` (after saying so) when python3 is not installed.
 fn run_python(args: &[&str]) -> Option<Output> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/tutorial/fetch.py");
-    match Command::new("python3").arg(script).args(args).stdin(Stdio::null()).output() {
+    run_script("fetch.py", args, None)
+}
+
+/// Runs the Python HTTPS program trusting only the authority in `ca_file` (`SSL_CERT_FILE`), or `None`.
+fn run_python_https(args: &[&str], ca_file: &Path) -> Option<Output> {
+    run_script("fetch_https.py", args, Some(ca_file))
+}
+
+fn run_script(name: &str, args: &[&str], ca_file: Option<&Path>) -> Option<Output> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/tutorial").join(name);
+    let mut command = Command::new("python3");
+    command.arg(script).args(args).stdin(Stdio::null());
+    if let Some(file) = ca_file {
+        command.env("SSL_CERT_FILE", file).env_remove("SSL_CERT_DIR");
+    }
+    match command.output() {
         Ok(output) => Some(output),
         Err(e) if e.kind() == ErrorKind::NotFound => {
             println!("note: python3 is not installed, so the Python program was not run");
@@ -44,8 +76,12 @@ fn stderr(output: &Output) -> String {
 
 /// The progress lines appear in order.
 fn assert_progress_in_order(err: &str) {
+    assert_lines_in_order(err, &PROGRESS);
+}
+
+fn assert_lines_in_order(err: &str, lines: &[&str]) {
     let mut from = 0;
-    for line in PROGRESS {
+    for line in lines {
         let at = err[from..].find(line).unwrap_or_else(|| panic!("{line:?} missing after byte {from} in:\n{err}"));
         from += at + line.len();
     }
@@ -100,6 +136,62 @@ fn expected_piecewise_reply(body_len: usize) -> Vec<u8> {
     let mut reply = format!("HTTP/1.0 200 OK\r\nContent-Length: {body_len}\r\n\r\n").into_bytes();
     reply.extend_from_slice(&numbered_body(body_len));
     reply
+}
+
+/// A certificate authority's certificate as a PEM file, for Python's `SSL_CERT_FILE`; removed on drop.
+struct CaFile(PathBuf);
+
+impl CaFile {
+    fn new(pem: &str, tag: &str) -> Self {
+        let path = std::env::temp_dir().join(format!("socket-fetch-tutorial-ca-{}-{tag}.pem", std::process::id()));
+        std::fs::write(&path, pem).unwrap();
+        Self(path)
+    }
+}
+
+impl Drop for CaFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// [`piecewise_server`] over TLS, with `pki`'s certificate for localhost; it ends with `close_notify`.
+fn piecewise_tls_server(pki: &Pki, body_len: usize) -> (u16, JoinHandle<Vec<u8>>) {
+    let config = pki.server_config().unwrap();
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let thread = thread::Builder::new()
+        .name("piecewise-tls-server".to_owned())
+        .spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let mut tls: StreamOwned<ServerConnection, TcpStream> =
+                StreamOwned::new(ServerConnection::new(Arc::clone(&config)).unwrap(), stream);
+            let mut request = Vec::new();
+            let mut buf = [0; 1024];
+            while !request.ends_with(b"\r\n\r\n") {
+                let n = tls.read(&mut buf).unwrap();
+                assert!(n > 0, "the client hung up before its request was complete");
+                request.extend_from_slice(&buf[..n]);
+            }
+            for (i, piece) in expected_piecewise_reply(body_len).chunks(1000).enumerate() {
+                tls.write_all(piece).unwrap();
+                if i % 10 == 0 {
+                    thread::sleep(Duration::from_millis(5));
+                }
+            }
+            tls.conn.send_close_notify();
+            tls.flush().unwrap();
+            request
+        })
+        .unwrap();
+    (port, thread)
+}
+
+fn roots_with(ca: &CertificateDer<'static>) -> RootCertStore {
+    let mut roots = RootCertStore::empty();
+    roots.add(ca.clone()).unwrap();
+    roots
 }
 
 /// A port on 127.0.0.1 where nothing listens: bound, then let go.
@@ -164,4 +256,53 @@ fn rust_program_explains_a_refused_connection() {
     let error = tutorial::fetch("127.0.0.1", closed_port()).unwrap_err();
     assert_eq!(error.kind(), ErrorKind::ConnectionRefused);
     assert!(error.to_string().starts_with("could not connect: "), "{error}");
+}
+
+#[test]
+fn python_https_program_reads_a_long_encrypted_reply_byte_exact_and_sends_the_name() {
+    let pki = Pki::issue(&["localhost"], (2020, 2100)).unwrap();
+    let ca = CaFile::new(&pki.ca_pem, "piecewise");
+    let (port, server) = piecewise_tls_server(&pki, 100_000);
+    let Some(output) = run_python_https(&["localhost", &port.to_string()], &ca.0) else { return };
+    let request = server.join().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_lines_in_order(&stderr(&output), &HTTPS_PROGRESS);
+    assert_eq!(String::from_utf8(request).unwrap(), format!("GET / HTTP/1.0\r\nHost: localhost:{port}\r\n\r\n"));
+    assert!(output.stdout == expected_piecewise_reply(100_000), "the reply differs ({} bytes)", output.stdout.len());
+}
+
+#[test]
+fn python_https_program_fetches_the_demo_page_and_refuses_a_server_nobody_vouches_for() {
+    let server = DemoServer::start(0).unwrap();
+    let port = server.https_addr().port().to_string();
+    let ca = CaFile::new(server.ca_pem(), "demo");
+    let Some(output) = run_python_https(&["localhost", &port], &ca.0) else { return };
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_lines_in_order(&stderr(&output), &HTTPS_PROGRESS);
+    assert_whole_demo_page(&output.stdout);
+
+    // Another authority than the demo's: its certificate is signed by nobody trusted.
+    let other = Pki::issue(&["localhost"], (2020, 2100)).unwrap();
+    let other_ca = CaFile::new(&other.ca_pem, "other");
+    let Some(output) = run_python_https(&["localhost", &port], &other_ca.0) else { return };
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("Error: the server's certificate was not accepted: "), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("Traceback"), "{}", stderr(&output));
+    assert!(output.stdout.is_empty());
+}
+
+#[test]
+fn rust_https_program_reads_a_long_encrypted_reply_byte_exact_and_fetches_the_demo_page() {
+    let pki = Pki::issue(&["localhost"], (2020, 2100)).unwrap();
+    let (port, server) = piecewise_tls_server(&pki, 100_000);
+    let reply = tutorial_https::fetch("localhost", port, roots_with(&pki.ca)).unwrap();
+    let request = server.join().unwrap();
+    assert_eq!(String::from_utf8(request).unwrap(), format!("GET / HTTP/1.0\r\nHost: localhost:{port}\r\n\r\n"));
+    assert!(reply == expected_piecewise_reply(100_000), "the reply differs ({} bytes)", reply.len());
+
+    let demo = DemoServer::start(0).unwrap();
+    let reply = tutorial_https::fetch("localhost", demo.https_addr().port(), roots_with(demo.ca())).unwrap();
+    assert_whole_demo_page(&reply);
+    let untrusted = tutorial_https::fetch("localhost", demo.https_addr().port(), roots_with(&pki.ca)).unwrap_err();
+    assert!(untrusted.to_string().starts_with("the secure handshake failed: "), "{untrusted}");
 }

@@ -8,8 +8,10 @@ use super::chunk::Chunk;
 use super::error::FetchError;
 use super::head::HeadProblem;
 use super::job::JobId;
+use super::raw::StopRule;
 use super::timing::Timings;
 use super::tls::Agreed;
+use super::wire::WireRecord;
 
 /// The steps of a fetch, in the order they run: the tutorial's five, and for HTTPS the TLS
 /// handshake between connect and send.
@@ -189,6 +191,9 @@ pub enum EventKind {
     },
     /// The TLS handshake is done: what it agreed, and the server's certificates.
     Secured(Box<Agreed>),
+    /// What crossed the socket since the last such event, in order: each TLS record, or over plain
+    /// HTTP each read and write. Sent in batches; together they account for every byte on the wire.
+    Wire(Vec<WireRecord>),
     /// The server hung up without ending the encrypted session properly (no `close_notify`) on a reply
     /// whose end is the hang-up: all of it is kept, but nothing proves it is all there was.
     UnprovenEnd,
@@ -210,6 +215,11 @@ pub enum EventKind {
     ReplyComplete {
         extra: u64,
         line_open: bool,
+    },
+    /// Raw mode: reading stopped by this rule ([`StopRule::Hangup`] whenever the server hung up,
+    /// whatever the rule was). Every byte that came is kept.
+    RawEnd {
+        by: StopRule,
     },
     /// The reply cannot be read as HTTP (further); its bytes are still kept and shown.
     HeadUnreadable {

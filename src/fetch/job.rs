@@ -3,6 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::raw::StopRule;
+use super::request::Request;
 use super::target::Target;
 use super::tls::Trust;
 
@@ -36,6 +38,9 @@ pub struct Job {
     pub step_through: bool,
     /// Over HTTPS: the certificates the server's is checked against. `None`: plain http.
     pub tls: Option<Trust>,
+    /// Raw mode, for any TCP service: the reply is not read as HTTP, and reading stops by this rule.
+    /// `None`: an HTTP fetch, whose reply ends where its framing says.
+    pub raw: Option<StopRule>,
 }
 
 impl Job {
@@ -49,8 +54,22 @@ impl Job {
             max_bytes: DEFAULT_MAX_BYTES,
             step_through: false,
             tls: target.secure.then_some(Trust::Bundled),
+            raw: None,
             target,
         }
+    }
+
+    /// Sends `request` (built from a [`super::RequestSpec`]) instead of the tutorial's; its method
+    /// goes with it, since a reply to HEAD has no body.
+    pub fn set_request(&mut self, request: &Request) {
+        request.method().clone_into(&mut self.method);
+        self.request = request.bytes();
+    }
+
+    /// Raw mode: sends `bytes` as they are, and reads the reply until `stop` says, with no HTTP framing.
+    pub fn set_raw(&mut self, bytes: Vec<u8>, stop: StopRule) {
+        self.request = bytes;
+        self.raw = Some(stop);
     }
 }
 

@@ -8,12 +8,15 @@ mod framing;
 mod head;
 mod job;
 pub mod limits;
+mod raw;
 mod redirect;
 mod reply;
+mod request;
 mod run;
 mod target;
 mod timing;
 mod tls;
+pub mod wire;
 mod worker;
 
 pub use chunk::Chunk;
@@ -25,10 +28,13 @@ pub use job::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_METHOD, DEFAULT_READ_TIMEOUT, Job, JobId, Waker,
     default_request,
 };
+pub use raw::{RawProblem, StopRule, raw_bytes};
 pub use redirect::{
     LocationProblem, MAX_REDIRECTS, Redirect, is_redirect_status, redirect_of, resolve_location, url_of,
 };
+pub use request::{Field, HeaderField, Request, RequestProblem, RequestSpec, Version};
 pub use target::{DEFAULT_PORT, HTTPS_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};
 pub use tls::{Agreed, CertificateInfo, Trust, certificates_from_pem, starts_like_tls};
+pub use wire::{ContentType, Direction, Piece, WireLog, WireRecord};
 pub use worker::{EVENT_QUEUE, ReplyWriter, Worker, event_channel};

@@ -19,13 +19,20 @@ use super::chunk::{BufferPool, Chunk};
 use super::error::FetchError;
 use super::event::{Event, EventKind, Step, Summary};
 use super::job::{Command, Job, JobId, Waker};
+use super::raw::StopRule;
 use super::reply::{End, ReplyReader};
 use super::timing::{Clock, Phase, PhaseRecorder};
 use super::tls::{self, Link, TlsLink, Trust, Turn};
+use super::wire::{Tap, WireRecord};
 
 /// The longest a socket read or write, or a wait for the event reader, blocks before the job looks at
 /// its commands again: this bounds how long Cancel takes.
 const SLICE: Duration = Duration::from_millis(20);
+
+/// What crossed the wire is reported once this many pieces wait, or after [`WIRE_EVERY`]: a 1 GiB
+/// download over TLS is some 65,000 records, which as one event each would cost more than the download.
+const WIRE_BATCH: usize = 1024;
+const WIRE_EVERY: Duration = Duration::from_millis(100);
 
 /// What the worker does after a job: take the next command (the queue first), or stop.
 pub(super) enum After {
@@ -64,6 +71,9 @@ struct Run<'a> {
     clock: Clock,
     phases: PhaseRecorder,
     received: u64,
+    /// The connection's last pieces on the wire, those it ended inside included: reported once the
+    /// socket is closed, so a reader that is behind cannot hold the line open.
+    wire_left: Vec<WireRecord>,
 }
 
 /// Where a job's events go: the channel, the wake-up call after each, and the read buffers.
@@ -93,6 +103,7 @@ pub(super) fn run(
         clock: Clock::start(),
         phases: PhaseRecorder::new(),
         received: 0,
+        wire_left: Vec::new(),
     };
     let outcome = run.all_steps();
     if let Some(reply) = run.reply.as_mut() {
@@ -113,6 +124,10 @@ pub(super) fn run(
     let now = run.clock.elapsed();
     let summary = Summary { received: run.received, timings: run.phases.finish(now), error };
     let last = Event { job: id, at: now, kind: EventKind::Finished(summary) };
+    let wire_left = std::mem::take(&mut run.wire_left);
+    let exit = exit
+        || (!wire_left.is_empty()
+            && run.hand_over(Event { job: id, at: now, kind: EventKind::Wire(wire_left) }, Meanwhile::Queue).is_err());
     if exit {
         // Shutting down: a reader still there gets the end if there is room; nobody is waited for.
         if run.out.events.try_send(last).is_ok() {
@@ -150,12 +165,17 @@ impl Run<'_> {
         let socket = self.step(Step::Socket, Self::open_socket)?;
         let addresses = self.step(Step::Resolve, Self::resolve)?;
         let stream = self.step(Step::Connect, |run| run.connect(socket, &addresses))?;
+        let tap = Tap::new(stream, job.tls.is_some(), self.clock.elapsed());
         let mut link = match &job.tls {
-            Some(trust) => Link::Tls(Box::new(self.step(Step::Handshake, |run| run.handshake(stream, trust))?)),
-            None => Link::Plain(stream),
+            Some(trust) => Link::Tls(Box::new(self.step(Step::Handshake, |run| run.handshake(tap, trust))?)),
+            None => Link::Plain(Box::new(tap)),
         };
-        self.step(Step::Send, |run| run.send(&mut link))?;
-        self.step(Step::Receive, |run| run.receive(&mut link))
+        let outcome = self.step(Step::Send, |run| run.send(&mut link)).and_then(|()| match job.raw {
+            Some(rule) => self.step(Step::Receive, |run| run.receive_raw(&mut link, rule)),
+            None => self.step(Step::Receive, |run| run.receive(&mut link)),
+        });
+        self.wire_left = link.tap_mut().take_last();
+        outcome
     }
 
     /// Runs one step between its `StepStarted` and `StepDone` events, pausing first in step-through mode.
@@ -326,12 +346,24 @@ impl Run<'_> {
 
     /// The HTTPS step, after connect: the TLS handshake, turn by turn in read slices so Cancel acts
     /// within one; a server silent for the read timeout ends it.
-    fn handshake(&mut self, stream: TcpStream, trust: &Trust) -> StepResult<TlsLink> {
-        let mut link = tls::begin(stream, &self.job.target.host, trust)?;
+    fn handshake(&mut self, mut tap: Tap, trust: &Trust) -> StepResult<TlsLink> {
+        tap.sync(self.clock.elapsed());
+        let mut link = tls::begin(tap, &self.job.target.host, trust)?;
+        if let Err(stop) = self.handshake_turns(&mut link) {
+            // What crossed before the handshake failed (an alert, say) is part of the story.
+            self.wire_left = link.tap_mut().take_last();
+            return Err(stop);
+        }
+        self.report_wire(link.tap_mut())?;
+        self.emit(EventKind::Secured(Box::new(link.agreed(&self.job.target.host, trust))))?;
+        Ok(link)
+    }
+
+    fn handshake_turns(&mut self, link: &mut TlsLink) -> StepResult<()> {
         let mut last_progress = Instant::now();
         loop {
             match link.handshake_turn()? {
-                Turn::Done => break,
+                Turn::Done => return Ok(()),
                 Turn::Going { progress: true } => last_progress = Instant::now(),
                 Turn::Going { progress: false } => {
                     if last_progress.elapsed() > self.job.read_timeout {
@@ -341,12 +373,32 @@ impl Run<'_> {
             }
             self.poll_commands()?;
         }
-        self.emit(EventKind::Secured(Box::new(link.agreed(&self.job.target.host, trust))))?;
-        Ok(link)
+    }
+
+    /// Reports the wire in batches while reading: when a batch is full, or some wait and a moment passed.
+    fn report_wire_when_due(&mut self, tap: &mut Tap, last_wire: &mut Instant) -> StepResult<()> {
+        let waiting = tap.waiting();
+        if waiting >= WIRE_BATCH || (waiting > 0 && last_wire.elapsed() >= WIRE_EVERY) {
+            self.report_wire(tap)?;
+            *last_wire = Instant::now();
+        }
+        Ok(())
+    }
+
+    /// Reports what crossed the wire since the last report, and times what crosses next on the
+    /// job's clock again (it stops while steps are reported).
+    fn report_wire(&mut self, tap: &mut Tap) -> StepResult<()> {
+        let records = tap.take();
+        if !records.is_empty() {
+            self.emit(EventKind::Wire(records))?;
+        }
+        tap.sync(self.clock.elapsed());
+        Ok(())
     }
 
     /// Step 4 (5 over HTTPS). Hand the whole request to the network; over TLS, as encrypted records.
     fn send(&mut self, link: &mut Link) -> StepResult<()> {
+        link.tap_mut().sync(self.clock.elapsed());
         let request = &self.job.request;
         let mut written = 0;
         let mut last_progress = Instant::now();
@@ -372,6 +424,7 @@ impl Run<'_> {
                 return Err(FetchError::SendTimedOut { after: self.job.read_timeout }.into());
             }
         }
+        self.report_wire(link.tap_mut())?;
         self.emit(EventKind::Sent { bytes: written })?;
         Ok(())
     }
@@ -386,6 +439,8 @@ impl Run<'_> {
         let mut first = Vec::with_capacity(2);
         let mut reply = ReplyReader::new(self.job.method == "HEAD");
         let mut last_progress = Instant::now();
+        let mut last_wire = Instant::now();
+        link.tap_mut().sync(self.clock.elapsed());
         let mut spare = None;
         loop {
             let mut buf = spare.take().unwrap_or_else(|| self.out.buffers.take());
@@ -454,6 +509,69 @@ impl Run<'_> {
                     return Err(error.into());
                 }
             }
+            self.report_wire_when_due(link.tap_mut(), &mut last_wire)?;
+            self.poll_commands()?;
+        }
+    }
+
+    /// The last step in raw mode: no HTTP, so no framing; read until the stop rule says, or the server
+    /// hangs up (which ends it whatever the rule). With a quiet rule, quiet is the end rather than a
+    /// failure, so the read timeout does not apply.
+    fn receive_raw(&mut self, link: &mut Link, rule: StopRule) -> StepResult<()> {
+        let tls = matches!(link, Link::Tls(_));
+        let mut last_progress = Instant::now();
+        let mut last_wire = Instant::now();
+        link.tap_mut().sync(self.clock.elapsed());
+        let mut spare = None;
+        // The most to read: the stop rule's count, or one byte more than the size limit allows.
+        let wanted = match rule {
+            StopRule::Bytes(n) if n <= self.job.max_bytes => n,
+            _ => self.job.max_bytes.saturating_add(1),
+        };
+        loop {
+            let mut buf = spare.take().unwrap_or_else(|| self.out.buffers.take());
+            let want = buf.len().min(usize::try_from(wanted.saturating_sub(self.received)).unwrap_or(usize::MAX));
+            match link.read(&mut buf[..want]) {
+                Err(e) if tls && e.kind() == io::ErrorKind::UnexpectedEof => {
+                    self.emit(EventKind::UnprovenEnd)?;
+                    return self.emit(EventKind::RawEnd { by: StopRule::Hangup });
+                }
+                Ok(0) => return self.emit(EventKind::RawEnd { by: StopRule::Hangup }),
+                Ok(n) => {
+                    last_progress = Instant::now();
+                    if self.received == 0 {
+                        self.phases.enter(Phase::Download, self.clock.elapsed());
+                    }
+                    let room = self.job.max_bytes.saturating_sub(self.received);
+                    let keep = n.min(usize::try_from(room).unwrap_or(usize::MAX));
+                    let chunk = self.out.buffers.chunk(buf, keep, &mut spare);
+                    self.pass_on(chunk)?;
+                    if self.received == wanted {
+                        return self.emit(EventKind::RawEnd { by: rule });
+                    }
+                    if keep < n {
+                        return Err(FetchError::TooLarge { limit: self.job.max_bytes }.into());
+                    }
+                }
+                Err(e) if is_slice_timeout(&e) => {
+                    spare = Some(buf);
+                    match rule {
+                        StopRule::Quiet(quiet) if last_progress.elapsed() >= quiet => {
+                            return self.emit(EventKind::RawEnd { by: rule });
+                        }
+                        StopRule::Quiet(_) => {}
+                        _ if last_progress.elapsed() > self.job.read_timeout => {
+                            return Err(FetchError::ReadTimedOut { after: self.job.read_timeout }.into());
+                        }
+                        _ => {}
+                    }
+                }
+                Err(e) => {
+                    let error = tls::read_error(&e).unwrap_or_else(|| stream_error(&e, self.received, Step::Receive));
+                    return Err(error.into());
+                }
+            }
+            self.report_wire_when_due(link.tap_mut(), &mut last_wire)?;
             self.poll_commands()?;
         }
     }

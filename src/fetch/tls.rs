@@ -17,6 +17,7 @@ use rustls::{
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
 use super::error::FetchError;
+use super::wire::{Direction, Tap};
 
 /// The only application protocol offered: this tool sends HTTP/1.x.
 const ALPN_HTTP_1_1: &[u8] = b"http/1.1";
@@ -43,6 +44,9 @@ pub struct CertificateInfo {
     pub names: Vec<String>,
     pub not_before: String,
     pub not_after: String,
+    /// The same two dates in seconds since 1970 (UTC), so "expires in 89 days" can be computed from
+    /// them; `None` when the certificate could not be read.
+    pub validity_unix: Option<(i64, i64)>,
     /// "RSA 2048 bits", "EC 256 bits", ...
     pub key: String,
 }
@@ -150,20 +154,17 @@ impl ServerCertVerifier for AnyServer {
     }
 }
 
-/// A socket carrying TLS, counting the record bytes that cross it and keeping the first bytes read
-/// (they tell whether the other side speaks TLS at all).
+/// A tapped socket carrying TLS, keeping the first bytes read (they tell whether the other side
+/// speaks TLS at all).
 #[derive(Debug)]
 struct Wire {
-    stream: TcpStream,
-    sent: u64,
-    received: u64,
+    tap: Tap,
     first: Vec<u8>,
 }
 
 impl Read for Wire {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.stream.read(buf)?;
-        self.received += n as u64;
+        let n = self.tap.read(buf)?;
         if self.first.len() < 2 {
             let take = (2 - self.first.len()).min(n);
             self.first.extend_from_slice(&buf[..take]);
@@ -174,20 +175,18 @@ impl Read for Wire {
 
 impl Write for Wire {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.stream.write(buf)?;
-        self.sent += n as u64;
-        Ok(n)
+        self.tap.write(buf)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.stream.flush()
+        self.tap.flush()
     }
 }
 
-/// The connection a job talks over after step 3: the bare socket, or TLS on it.
+/// The connection a job talks over after step 3: the tapped socket, or TLS on it.
 #[derive(Debug)]
 pub enum Link {
-    Plain(TcpStream),
+    Plain(Box<Tap>),
     Tls(Box<TlsLink>),
 }
 
@@ -197,15 +196,15 @@ pub struct TlsLink {
     wire: Wire,
 }
 
-/// Starts a TLS session to `host` on `stream`: nothing is sent until [`TlsLink::handshake_turn`].
-pub fn begin(stream: TcpStream, host: &str, trust: &Trust) -> Result<TlsLink, FetchError> {
+/// Starts a TLS session to `host` on `tap`'s socket: nothing is sent until [`TlsLink::handshake_turn`].
+pub fn begin(tap: Tap, host: &str, trust: &Trust) -> Result<TlsLink, FetchError> {
     // TLS sends small records back to back (the handshake's last, then the request): waiting for the
     // first to be acknowledged (Nagle's algorithm) would add the server's delayed ACK, often 40 ms.
-    stream.set_nodelay(true).map_err(|e| tls_setup_error(&e))?;
+    tap.stream().set_nodelay(true).map_err(|e| tls_setup_error(&e))?;
     let name = ServerName::try_from(host.to_owned())
         .map_err(|e| FetchError::TlsOther { detail: format!("\"{host}\" cannot be named to the server ({e})") })?;
     let connection = ClientConnection::new(Arc::new(config(trust)?), name).map_err(|e| tls_error(&e, None))?;
-    Ok(TlsLink { connection, wire: Wire { stream, sent: 0, received: 0, first: Vec::new() } })
+    Ok(TlsLink { connection, wire: Wire { tap, first: Vec::new() } })
 }
 
 /// What one turn of the handshake did.
@@ -280,8 +279,8 @@ impl TlsLink {
             server_name,
             certificates: c.peer_certificates().unwrap_or_default().iter().map(|der| certificate_info(der)).collect(),
             verified: *trust != Trust::Insecure,
-            wire_sent: self.wire.sent,
-            wire_received: self.wire.received,
+            wire_sent: self.wire.tap.total(Direction::Sent),
+            wire_received: self.wire.tap.total(Direction::Received),
         }
     }
 
@@ -323,11 +322,25 @@ impl Write for TlsLink {
     }
 }
 
+impl TlsLink {
+    pub fn tap_mut(&mut self) -> &mut Tap {
+        &mut self.wire.tap
+    }
+}
+
 impl Link {
     pub fn stream(&self) -> &TcpStream {
         match self {
-            Self::Plain(stream) => stream,
-            Self::Tls(tls) => &tls.wire.stream,
+            Self::Plain(tap) => tap.stream(),
+            Self::Tls(tls) => tls.wire.tap.stream(),
+        }
+    }
+
+    /// The socket's tap, which notes every byte that crosses it.
+    pub fn tap_mut(&mut self) -> &mut Tap {
+        match self {
+            Self::Plain(tap) => tap,
+            Self::Tls(tls) => tls.tap_mut(),
         }
     }
 
@@ -343,7 +356,7 @@ impl Link {
 impl Read for Link {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         match self {
-            Self::Plain(stream) => stream.read(buf),
+            Self::Plain(tap) => tap.read(buf),
             Self::Tls(tls) => tls.read(buf),
         }
     }
@@ -352,14 +365,14 @@ impl Read for Link {
 impl Write for Link {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
-            Self::Plain(stream) => stream.write(buf),
+            Self::Plain(tap) => tap.write(buf),
             Self::Tls(tls) => tls.write(buf),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
         match self {
-            Self::Plain(stream) => stream.flush(),
+            Self::Plain(tap) => tap.flush(),
             Self::Tls(tls) => tls.flush(),
         }
     }
@@ -421,6 +434,7 @@ fn certificate_info(der: &CertificateDer<'_>) -> CertificateInfo {
             names: Vec::new(),
             not_before: unreadable.clone(),
             not_after: unreadable.clone(),
+            validity_unix: None,
             key: unreadable,
         };
     };
@@ -453,6 +467,7 @@ fn certificate_info(der: &CertificateDer<'_>) -> CertificateInfo {
         names,
         not_before: validity.not_before.to_string(),
         not_after: validity.not_after.to_string(),
+        validity_unix: Some((validity.not_before.timestamp(), validity.not_after.timestamp())),
         key,
     }
 }

@@ -1,4 +1,5 @@
-//! The code panel's data: the tutorial's program in Python and in Rust, and which lines do each step.
+//! The code panel's data: the tutorial's program in Python and in Rust, plain or over HTTPS (with
+//! the TLS lines), and which lines do each step.
 //!
 //! Each program marks the lines that do a step's work with a comment at the end of the line:
 //! `# step: connect` in Python, `// step: connect` in Rust. A line that does two steps names both,
@@ -10,6 +11,8 @@ use crate::fetch::Step;
 
 const PYTHON_SOURCE: &str = include_str!("../../assets/tutorial/fetch.py");
 const RUST_SOURCE: &str = include_str!("../../examples/tutorial.rs");
+const PYTHON_HTTPS_SOURCE: &str = include_str!("../../assets/tutorial/fetch_https.py");
+const RUST_HTTPS_SOURCE: &str = include_str!("../../examples/tutorial_https.rs");
 
 /// The language of one of the tutorial's two programs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -30,28 +33,9 @@ impl Language {
         }
     }
 
-    /// The program's file name, for a heading.
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Self::Python => "fetch.py",
-            Self::Rust => "tutorial.rs",
-        }
-    }
-
-    /// How to run the program, from the project's folder.
-    pub fn run_command(self) -> &'static str {
-        match self {
-            Self::Python => "python3 assets/tutorial/fetch.py HOST [PORT]",
-            Self::Rust => "cargo run --example tutorial -- HOST [PORT]",
-        }
-    }
-
-    /// The program's text, exactly as in its file, markers included.
+    /// The plain (http) program's text, exactly as in its file, markers included.
     pub fn source(self) -> &'static str {
-        match self {
-            Self::Python => PYTHON_SOURCE,
-            Self::Rust => RUST_SOURCE,
-        }
+        Program { language: self, tls: false }.source()
     }
 
     /// How a step marker starts in this language: the comment sign, then `step: `.
@@ -60,6 +44,70 @@ impl Language {
             Self::Python => "# step: ",
             Self::Rust => "// step: ",
         }
+    }
+}
+
+/// One of the tutorial's programs: its language, and whether it fetches over HTTPS (with the TLS
+/// handshake's lines) or plain http.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Program {
+    pub language: Language,
+    pub tls: bool,
+}
+
+impl Program {
+    /// All four: each language, plain and over HTTPS.
+    pub const ALL: [Self; 4] = [
+        Self { language: Language::Python, tls: false },
+        Self { language: Language::Rust, tls: false },
+        Self { language: Language::Python, tls: true },
+        Self { language: Language::Rust, tls: true },
+    ];
+
+    /// The program's file name, for a heading.
+    pub fn file_name(self) -> &'static str {
+        match (self.language, self.tls) {
+            (Language::Python, false) => "fetch.py",
+            (Language::Rust, false) => "tutorial.rs",
+            (Language::Python, true) => "fetch_https.py",
+            (Language::Rust, true) => "tutorial_https.rs",
+        }
+    }
+
+    /// How to run the program, from the project's folder.
+    pub fn run_command(self) -> &'static str {
+        match (self.language, self.tls) {
+            (Language::Python, false) => "python3 assets/tutorial/fetch.py HOST [PORT]",
+            (Language::Rust, false) => "cargo run --example tutorial -- HOST [PORT]",
+            (Language::Python, true) => "python3 assets/tutorial/fetch_https.py HOST [PORT]",
+            (Language::Rust, true) => "cargo run --example tutorial_https -- HOST [PORT]",
+        }
+    }
+
+    /// The program's text, exactly as in its file, markers included.
+    pub fn source(self) -> &'static str {
+        match (self.language, self.tls) {
+            (Language::Python, false) => PYTHON_SOURCE,
+            (Language::Rust, false) => RUST_SOURCE,
+            (Language::Python, true) => PYTHON_HTTPS_SOURCE,
+            (Language::Rust, true) => RUST_HTTPS_SOURCE,
+        }
+    }
+
+    /// The steps it does: six over HTTPS, five without.
+    pub fn steps(self) -> &'static [Step] {
+        Step::of_fetch(self.tls)
+    }
+
+    /// The lines marked for `step`, in order, as **0-based** indexes into `self.source().lines()`
+    /// (add 1 for the numbers an editor shows).
+    pub fn marked_lines(self, step: Step) -> Vec<usize> {
+        self.source()
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| steps_marked(self.language, line).contains(&step))
+            .map(|(number, _)| number)
+            .collect()
     }
 }
 
@@ -84,16 +132,9 @@ pub fn steps_marked(language: Language, line: &str) -> Vec<Step> {
         .collect()
 }
 
-/// The lines of `language`'s program marked for `step`, in order, as **0-based** indexes into
-/// `language.source().lines()` (add 1 for the numbers an editor shows).
+/// The lines of `language`'s plain program marked for `step` (see [`Program::marked_lines`]).
 pub fn marked_lines(language: Language, step: Step) -> Vec<usize> {
-    language
-        .source()
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| steps_marked(language, line).contains(&step))
-        .map(|(number, _)| number)
-        .collect()
+    Program { language, tls: false }.marked_lines(step)
 }
 
 /// The words after the marker prefix, split at commas; empty when the line has no marker.
@@ -107,35 +148,54 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_step_is_marked_in_both_programs() {
-        for language in Language::ALL {
-            for step in Step::PLAIN {
-                assert!(!marked_lines(language, step).is_empty(), "{step:?} has no marked line in {language:?}");
+    fn every_step_is_marked_in_every_program_and_the_handshake_only_over_https() {
+        for program in Program::ALL {
+            for step in program.steps() {
+                assert!(!program.marked_lines(*step).is_empty(), "{step:?} has no marked line in {program:?}");
             }
+            assert_eq!(program.marked_lines(Step::Handshake).is_empty(), !program.tls, "{program:?}");
         }
     }
 
     #[test]
     fn markers_are_found_in_step_order() {
-        for language in Language::ALL {
-            let firsts: Vec<usize> = Step::PLAIN.iter().map(|step| marked_lines(language, *step)[0]).collect();
-            assert!(firsts.is_sorted_by(|a, b| a < b), "{language:?}: first marked lines {firsts:?}");
+        for program in Program::ALL {
+            let firsts: Vec<usize> = program.steps().iter().map(|step| program.marked_lines(*step)[0]).collect();
+            assert!(firsts.is_sorted_by(|a, b| a < b), "{program:?}: first marked lines {firsts:?}");
         }
         // Python has a separate line for each step, so each step's lines end before the next begins.
-        for pair in Step::PLAIN.windows(2) {
-            let (before, after) = (marked_lines(Language::Python, pair[0]), marked_lines(Language::Python, pair[1]));
-            assert!(before.last() < after.first(), "{pair:?}");
+        for tls in [false, true] {
+            let python = Program { language: Language::Python, tls };
+            for pair in python.steps().windows(2) {
+                let (before, after) = (python.marked_lines(pair[0]), python.marked_lines(pair[1]));
+                assert!(before.last() < after.first(), "{pair:?}");
+            }
         }
     }
 
     #[test]
     fn every_marker_names_a_step() {
-        for language in Language::ALL {
-            for line in language.source().lines() {
-                let words = marker_words(language, line);
-                assert_eq!(steps_marked(language, line).len(), words.len(), "{language:?}: {line:?}");
+        for program in Program::ALL {
+            for line in program.source().lines() {
+                let words = marker_words(program.language, line);
+                assert_eq!(steps_marked(program.language, line).len(), words.len(), "{program:?}: {line:?}");
             }
         }
+    }
+
+    #[test]
+    fn the_https_programs_do_the_tls_lines_the_tutorial_teaches() {
+        let lines = |language, needle: &str| {
+            let program = Program { language, tls: true };
+            let source: Vec<&str> = program.source().lines().collect();
+            program.marked_lines(Step::Handshake).iter().any(|n| source[*n].contains(needle))
+        };
+        assert!(lines(Language::Python, "ssl.create_default_context()"));
+        assert!(lines(Language::Python, "wrap_socket(s, server_hostname=host)"));
+        assert!(lines(Language::Rust, "ClientConnection::new"));
+        assert!(lines(Language::Rust, "StreamOwned::new"));
+        assert!(!Program { language: Language::Rust, tls: false }.source().contains("webpki_roots"));
+        assert!(Program { language: Language::Rust, tls: true }.source().contains("webpki_roots::TLS_SERVER_ROOTS"));
     }
 
     #[test]
@@ -148,27 +208,30 @@ mod tests {
 
     #[test]
     fn rust_marks_where_the_socket_comes_into_being() {
-        let lines: Vec<&str> = Language::Rust.source().lines().collect();
-        let socket = marked_lines(Language::Rust, Step::Socket);
-        assert!(socket.iter().any(|n| lines[*n].contains("TcpStream::connect")), "{socket:?}");
+        for tls in [false, true] {
+            let rust = Program { language: Language::Rust, tls };
+            let lines: Vec<&str> = rust.source().lines().collect();
+            let socket = rust.marked_lines(Step::Socket);
+            assert!(socket.iter().any(|n| lines[*n].contains("TcpStream::connect")), "{socket:?}");
+        }
     }
 
     #[test]
     fn programs_print_the_tutorial_progress_lines() {
-        for language in Language::ALL {
-            for step in Step::PLAIN {
+        for program in Program::ALL {
+            for step in program.steps() {
                 // The connect line names the host and address, as the tutorial's did.
-                let line = if step == Step::Connect { "Establishing connection to " } else { step.tutorial_line() };
-                assert!(language.source().contains(&format!("\"# {line}")), "{language:?} lacks {line:?}");
+                let line = if *step == Step::Connect { "Establishing connection to " } else { step.tutorial_line() };
+                assert!(program.source().contains(&format!("\"# {line}")), "{program:?} lacks {line:?}");
             }
         }
     }
 
     #[test]
     fn program_lines_fit_the_code_panel() {
-        for language in Language::ALL {
-            for line in language.source().lines() {
-                assert!(line.chars().count() <= 120, "{language:?}: {line:?}");
+        for program in Program::ALL {
+            for line in program.source().lines() {
+                assert!(line.chars().count() <= 120, "{program:?}: {line:?}");
             }
         }
     }

@@ -17,12 +17,13 @@ use crate::fetch::{
 };
 use crate::teach::hops;
 
+use super::certificate_card::{CARD_TITLE, certificate_card_ui};
 use super::code_panel::{CodePanel, code_ui};
 use super::decoded_body::{Body, body_switch_ui, shown_reply_ui, with_body};
 use super::error_card::{StartFailure, error_card_ui, start_failure_card_ui};
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
-use super::form::{FetchState, FormAction, FormFields};
+use super::form::{DEMO_HTTPS_HOST, DEMO_PLAIN_HOST, DemoPorts, FetchState, FormAction, FormFields};
 use super::keys::{KeysHelp, presenter_keys};
 use super::layout::{CENTRAL_MIN, Columns, EXPLAIN_MIN, STEPS_MIN, side_range};
 use super::log_panel::log_ui;
@@ -36,6 +37,7 @@ use super::top_bar::TopBar;
 use super::waker::repaint_waker;
 use super::waterfall::waterfall_ui;
 use super::window_fit::MonitorFit;
+use super::wire_view::on_the_wire_ui;
 use crate::format;
 use crate::server_text::{one_line, visible};
 use autopilot::Screenshot;
@@ -79,6 +81,9 @@ pub struct SocketFetchApp {
     first_frame: bool,
     monitor_fit: MonitorFit,
     keys_help: KeysHelp,
+    /// The fetch whose certificate card has a window of its own, opened from the steps panel's
+    /// handshake line: a new fetch closes it.
+    card_of: Option<JobId>,
     /// The columns of the last frame: when the explanation becomes a tab, it is the tab shown.
     last_columns: Option<Columns>,
     fetch_now: bool,
@@ -153,6 +158,7 @@ impl SocketFetchApp {
             form: FormFields {
                 host: options.host.or_else(|| remembered(HOST_KEY)).unwrap_or_else(|| "example.com".to_owned()),
                 port: options.port.or_else(|| remembered(PORT_KEY)).unwrap_or_else(|| DEFAULT_PORT.to_string()),
+                secure: options.https,
                 step_through: options.step_through,
                 limits: options.limits.unwrap_or_default(),
             },
@@ -179,6 +185,7 @@ impl SocketFetchApp {
             // A screenshot run keeps its size, whatever the screen, so its pictures are reproducible.
             monitor_fit: MonitorFit::new(options.screenshot.is_none()),
             keys_help: KeysHelp::default(),
+            card_of: None,
             last_columns: None,
             theme: options.theme,
             stage: if options.presenter { Stage::Presenter } else { Stage::Full },
@@ -187,10 +194,14 @@ impl SocketFetchApp {
             fetch_now: options.fetch_now || options.screenshot.is_some(),
             screenshot: options.screenshot.map(|path| Screenshot::new(path, options.pause_at)),
         };
+        app.form.host_changed();
+        app.form.port_changed();
         if options.demo {
             if !host_given {
-                // A path remembered from an earlier run must not follow into a fresh demo.
+                // A path remembered from an earlier run must not follow into a fresh demo, nor its
+                // scheme choose the demo's address.
                 app.form.host.clear();
+                app.form.secure = options.https;
             }
             app.use_demo_server();
         }
@@ -200,6 +211,11 @@ impl SocketFetchApp {
     /// The current fetch, if any (for tests and benchmarks).
     pub fn view(&self) -> Option<&FetchView> {
         self.view.as_ref()
+    }
+
+    /// The demo server the window started, if any (for tests: its HTTPS address is trusted).
+    pub fn demo_server(&self) -> Option<&DemoServer> {
+        self.demo.as_ref()
     }
 
     pub fn input_error(&self) -> Option<&FetchError> {
@@ -248,10 +264,12 @@ impl SocketFetchApp {
         let mut action = key_action;
         egui::Panel::top("top").show(ui, |ui| {
             ui.add_space(4.0);
+            let demo = self.demo.as_ref().map(|d| DemoPorts { plain: d.addr().port(), https: d.https_addr().port() });
             let bar = TopBar {
                 form: &mut self.form,
                 state,
                 focus_host: self.first_frame,
+                demo,
                 teaching: &mut self.teaching,
                 presenter: self.stage == Stage::Presenter,
                 keys_help: &mut self.keys_help,
@@ -379,7 +397,11 @@ impl SocketFetchApp {
                     let timings = self.view.as_ref().and_then(|v| v.summary.as_ref()).map(|s| &s.timings);
                     waterfall_ui(ui, timings);
                 }
-                Tab::Code => code_ui(ui, &mut self.code, self.view.as_ref().and_then(FetchView::current_step)),
+                Tab::Code => {
+                    let view = self.view.as_ref();
+                    code_ui(ui, &mut self.code, view.and_then(FetchView::current_step), view.is_some_and(|v| v.tls));
+                }
+                Tab::Wire => on_the_wire_ui(ui, self.view.as_ref()),
             }
         });
 
@@ -388,6 +410,7 @@ impl SocketFetchApp {
         }
         self.save_dialog_ui(ui);
         self.keys_help.window_ui(ui);
+        self.card_window_ui(ui);
         if let Some(notice) = &self.notice {
             let left = notice.time_left();
             if left.is_zero() {
@@ -402,9 +425,27 @@ impl SocketFetchApp {
         }
     }
 
+    /// The server's certificate in a window of its own, while open and the fetch on screen has one.
+    fn card_window_ui(&mut self, ui: &Ui) {
+        let Some(view) = self.view.as_ref().filter(|v| Some(v.job) == self.card_of) else { return };
+        let Some(agreed) = view.agreed.as_deref() else { return };
+        let mut open = true;
+        egui::Window::new(CARD_TITLE).open(&mut open).collapsible(false).resizable(true).default_width(520.0).show(
+            ui.ctx(),
+            |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| certificate_card_ui(ui, agreed));
+            },
+        );
+        if !open {
+            self.card_of = None;
+        }
+    }
+
     /// The steps, then the log with Copy log.
     fn steps_and_log_ui(&mut self, ui: &mut Ui) {
-        steps_ui(ui, self.view.as_ref());
+        if steps_ui(ui, self.view.as_ref()) {
+            self.card_of = self.view.as_ref().map(|v| v.job);
+        }
         ui.separator();
         if log_ui(ui, self.view.as_ref(), self.notice.as_ref())
             && let Some(view) = &self.view
@@ -628,9 +669,11 @@ impl SocketFetchApp {
             return; // Fetch is Cancel while running; Enter must not start a second fetch by accident
         }
         match Target::parse(&self.form.host, &self.form.port) {
-            Ok(target) => {
+            Ok(mut target) => {
                 // A port written in the host (a pasted URL) is the one used: the Port field shows it.
                 self.form.port = target.port.to_string();
+                // The toggle follows the host's scheme and port 443, and says HTTPS on any other port.
+                target.secure = self.form.secure;
                 self.launch(ctx, target, None);
             }
             Err(e) => self.clear_stage(Some(e.into())),
@@ -650,6 +693,7 @@ impl SocketFetchApp {
         let Some(previous) = self.view.take() else { return };
         self.form.host = url.to_string();
         self.form.port = target.port.to_string();
+        self.form.host_changed();
         let from = self.target.as_ref().and_then(|t| fetch::url_of(t).ok()).unwrap_or_else(|| url.clone());
         let line = format!("Hop {}: {}", previous.hop + 1, hops::hop_text(&from, url));
         self.launch(ctx, target, Some((previous, line)));
@@ -689,9 +733,13 @@ impl SocketFetchApp {
         job.connect_timeout = limits.connect_timeout;
         job.read_timeout = limits.read_timeout;
         job.max_bytes = limits.max_bytes;
-        // The demo server's HTTPS certificate is trusted while it runs, beside the bundled roots.
-        if let (Some(_), Some(demo)) = (&job.tls, &self.demo) {
-            job.tls = Some(Trust::BundledAnd(vec![demo.ca().clone()]));
+        if job.tls.is_some() {
+            if limits.skip_cert_check {
+                job.tls = Some(Trust::Insecure);
+            } else if let Some(demo) = &self.demo {
+                // The demo server's HTTPS certificate is trusted while it runs, beside the bundled roots.
+                job.tls = Some(Trust::BundledAnd(vec![demo.ca().clone()]));
+            }
         }
         let id = worker.fetch(job);
         let (host, port) = (target.host.clone(), target.port);
@@ -731,8 +779,14 @@ impl SocketFetchApp {
             // A path typed after the host (127.0.0.1/bytes/100) is kept.
             let path = self.form.host.find('/').map(|i| self.form.host[i..].to_owned()).unwrap_or_default();
             let path = if self.form.host.contains("://") { String::new() } else { path };
-            self.form.host = format!("127.0.0.1{path}");
-            self.form.port = server.addr().port().to_string();
+            // Its https address when Secure is ticked: the name localhost, so the server name is sent.
+            let (host, port) = if self.form.secure {
+                (DEMO_HTTPS_HOST, server.https_addr().port())
+            } else {
+                (DEMO_PLAIN_HOST, server.addr().port())
+            };
+            self.form.host = format!("{host}{path}");
+            self.form.port = port.to_string();
             self.input_error = None;
             self.start_failure = None;
         }

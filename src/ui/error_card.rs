@@ -4,6 +4,7 @@
 use egui::{Color32, RichText, Ui};
 
 use crate::fetch::{FetchError, InputError};
+use crate::teach::{tls_failure_story, window_hint};
 
 /// A part of socket-fetch the window could not start: not a fetch that failed, so it gets a card of
 /// its own.
@@ -55,7 +56,23 @@ pub fn error_card_ui(ui: &mut Ui, error: &FetchError, kept_bytes: u64) {
     let quiet = matches!(error, FetchError::Cancelled);
     let kept = (kept_bytes > 0)
         .then(|| format!("What arrived before this, {}, is kept below.", crate::format::bytes(kept_bytes)));
-    card_ui(ui, title, quiet, &error.to_string(), error.hint(), kept);
+    // A certificate fault is also told as an ID card's story, for whoever has never seen one.
+    let message = match tls_failure_story(error) {
+        Some(story) if is_certificate_fault(error) => format!("{error} {story}"),
+        _ => error.to_string(),
+    };
+    card_ui(ui, title, quiet, &message, &window_hint(error), kept);
+}
+
+fn is_certificate_fault(error: &FetchError) -> bool {
+    matches!(
+        error,
+        FetchError::CertWrongName
+            | FetchError::CertExpired
+            | FetchError::CertNotYetValid
+            | FetchError::CertUntrusted
+            | FetchError::CertRejected { .. }
+    )
 }
 
 pub fn start_failure_card_ui(ui: &mut Ui, failure: &StartFailure) {
@@ -104,5 +121,21 @@ mod tests {
         }
         let labels = card_labels(|ui| error_card_ui(ui, &FetchError::ClosedEmpty, 0));
         assert!(labels.iter().any(|l| l == "✖ The fetch did not finish"), "{labels:?}");
+    }
+
+    #[test]
+    fn each_certificate_fault_tells_an_id_card_story_and_names_the_windows_option() {
+        for (error, story) in [
+            (FetchError::CertWrongName, "made out to somebody else"),
+            (FetchError::CertExpired, "expiry date has passed"),
+            (FetchError::CertNotYetValid, "not valid yet"),
+            (FetchError::CertUntrusted, "printed at home"),
+            (FetchError::CertRejected { detail: "BadSignature".to_owned() }, "something wrong on it"),
+        ] {
+            let labels = card_labels(|ui| error_card_ui(ui, &error, 0));
+            assert!(labels.iter().any(|l| l.starts_with(&error.to_string()) && l.contains(story)), "{labels:?}");
+            let hint = labels.iter().find(|l| l.starts_with("What to try: ")).expect("a hint");
+            assert!(hint.contains("\"Skip certificate check (unsafe)\" under ⚙ Limits"), "{hint}");
+        }
     }
 }

@@ -12,9 +12,11 @@ use crate::teach::{
     step_text,
 };
 
+use super::certificate_card::{CARD_TITLE, certificate_card_ui};
 use super::fetch_view::FetchView;
 use super::palette;
 use super::pictures::{layers_ui, wire_ui};
+use super::wire_view::onlooker_ui;
 
 /// Up to this many header lines are listed in full; more go in a list of their own that scrolls,
 /// so a reply with a hundred headers does not make the panel a hundred rows long.
@@ -36,7 +38,7 @@ pub fn explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
             ui.heading("How a fetch works");
             ui.label(
                 RichText::new(
-                    "Press Fetch to watch the five steps a web browser takes to get a page. \
+                    "Press Fetch to watch the five steps a web browser takes to get a page (six over HTTPS). \
                  This panel explains each step while it happens. \
                  Tick \"Pause before each step\" to go one step at a time.",
                 )
@@ -52,6 +54,10 @@ pub fn explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
     }
     ui.add_space(10.0);
     wire_ui(ui, view);
+    if let Some(view) = view.filter(|v| !v.is_running()) {
+        ui.add_space(8.0);
+        onlooker_ui(ui, view);
+    }
     ui.add_space(10.0);
     ui.label(RichText::new("The layers at work").strong());
     let active = current.or_else(|| view.and_then(FetchView::failed_step)).map(layer_at_work);
@@ -112,6 +118,13 @@ fn step_explanation_ui(ui: &mut Ui, view: &FetchView, step: Step, paused: bool) 
         ui.monospace(one_line_bytes(line, 200));
         ui.label(RichText::new(request_line_meaning(&String::from_utf8_lossy(line))).size(16.0));
     }
+    // The certificate while the handshake is the story: as it ends, and paused before the request.
+    if matches!(step, Step::Handshake | Step::Send)
+        && let Some(agreed) = &view.agreed
+    {
+        ui.add_space(6.0);
+        certificate_card_ui(ui, agreed);
+    }
 }
 
 /// The request line: the bytes before the first line end.
@@ -138,6 +151,13 @@ fn ending_ui(ui: &mut Ui, view: &FetchView) {
     }
     ui.heading("The reply has arrived");
     ui.label(RichText::new(reply_end(view.completion.map(|c| (c.line_open, c.extra)))).size(16.0));
+    if let Some(agreed) = &view.agreed {
+        // Folded away behind the reply's story, but its title still says when nobody checked it.
+        let title = if agreed.verified { CARD_TITLE.to_owned() } else { format!("⚠ NOT VERIFIED: {CARD_TITLE}") };
+        egui::CollapsingHeader::new(RichText::new(title).strong())
+            .default_open(!agreed.verified)
+            .show(ui, |ui| certificate_card_ui(ui, agreed));
+    }
 }
 
 /// This reply, part by part, from its bytes: live while it arrives.

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::fetch::decode::Plan;
-use crate::fetch::{Agreed, Event, EventKind, FetchError, Framing, HeadProblem, JobId, ReplyHead, Step, Summary};
+use crate::fetch::{
+    Agreed, Event, EventKind, FetchError, Framing, HeadProblem, JobId, ReplyHead, Step, Summary, WireLog,
+};
 use crate::teach::{is_typed_address, lookup_result, reply_end, step_heading};
 
 use super::decoded_body::DecodedBody;
@@ -78,6 +80,8 @@ pub struct FetchView {
     /// How the reply ended by its framing, once it has.
     pub completion: Option<Completion>,
     pub reply: ReplyText,
+    /// What crossed the socket, as anyone on the way sees it.
+    pub wire: WireLog,
     /// The body with its chunk sizes removed and unzipped, when the reply is chunked or compressed.
     pub decoded: Option<DecodedBody>,
     /// The most reply bytes kept, and the most decoded bytes too.
@@ -112,6 +116,7 @@ impl FetchView {
             head_problem: None,
             completion: None,
             reply: ReplyText::default(),
+            wire: WireLog::default(),
             decoded: None,
             max_bytes,
             log: Vec::new(),
@@ -253,12 +258,17 @@ impl FetchView {
             }
             EventKind::Connected { local, remote } => {
                 self.connected = Some((local, remote));
+                self.wire.connected(event.at);
                 Some(format!("Connected: this computer ({local}) is on the line with the server ({remote})."))
             }
             EventKind::Secured(agreed) => {
-                let text = crate::teach::secured_line(&agreed);
+                let text = crate::teach::window_secured_line(&agreed);
                 self.agreed = Some(agreed);
                 Some(text)
+            }
+            EventKind::Wire(records) => {
+                self.wire.add(&records);
+                None
             }
             EventKind::UnprovenEnd => Some(crate::teach::UNPROVEN_END.to_owned()),
             EventKind::Sent { bytes } => {
@@ -309,6 +319,7 @@ impl FetchView {
                 self.completion = Some(Completion { extra, line_open });
                 None
             }
+            EventKind::RawEnd { by } => Some(crate::teach::raw_end(by)),
             EventKind::StepDone { step, took } => {
                 self.steps[step.index()] = StepState::Done(took);
                 None

@@ -1,4 +1,5 @@
-//! The form: Host, Port, Fetch/Cancel, Use demo server, and the step-through switch.
+//! The form: Host, Port, the Secure (HTTPS) toggle, Fetch/Cancel, Use demo server, and the
+//! step-through switch.
 
 use std::time::Duration;
 
@@ -7,6 +8,15 @@ use egui::{Key, TextStyle, Ui};
 use super::fetch_view::FetchView;
 use super::layout::{button_width, checkbox_width, spares_that_fit, text_width};
 use crate::fetch::limits::{self, LimitError, Wait};
+use crate::fetch::{DEFAULT_PORT, HTTPS_PORT};
+use crate::teach::SKIP_CHECK;
+
+/// The Secure toggle's words: one compact widget, so the top bar keeps to two rows.
+pub const SECURE_LABEL: &str = "🔒 Secure (HTTPS)";
+/// Its words in a narrower bar (a projector's zoom), the most first, down to the padlock alone (see
+/// [`FormRow::fit`]); the hover text always says it whole.
+const SECURE_LABELS: [&str; 3] = [SECURE_LABEL, "🔒 HTTPS", PADLOCK];
+const PADLOCK: &str = "🔒";
 
 /// Where the current fetch is, as the form and the keys see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,8 +52,90 @@ pub enum FormAction {
 pub struct FormFields {
     pub host: String,
     pub port: String,
+    /// Fetch over HTTPS (TLS). Kept in step with the host and port by [`FormFields::host_changed`],
+    /// [`FormFields::port_changed`] and [`FormFields::secure_toggled`].
+    pub secure: bool,
     pub step_through: bool,
     pub limits: Limits,
+}
+
+/// The demo server's two ports, while it runs: the Secure toggle moves the form between its plain
+/// address (127.0.0.1) and its HTTPS one (localhost, so the server name is sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoPorts {
+    pub plain: u16,
+    pub https: u16,
+}
+
+/// The demo's plain and HTTPS hosts.
+pub const DEMO_PLAIN_HOST: &str = "127.0.0.1";
+pub const DEMO_HTTPS_HOST: &str = crate::demo_server::tls::DEMO_HOST;
+
+impl FormFields {
+    /// The host was typed, pasted or filled in: an explicit `https://` ticks Secure, `http://` unticks it.
+    pub fn host_changed(&mut self) {
+        match scheme(&self.host) {
+            Some(Scheme::Https) => self.secure = true,
+            Some(Scheme::Http) => self.secure = false,
+            None => {}
+        }
+    }
+
+    /// The port was typed or filled in: 443, the port of https, ticks Secure.
+    pub fn port_changed(&mut self) {
+        if self.port.trim() == HTTPS_PORT.to_string() {
+            self.secure = true;
+        }
+    }
+
+    /// The Secure toggle was clicked (`secure` is already its new state): a scheme written in the
+    /// host follows it, the demo's address changes to its other one, and port 80 becomes 443 (and
+    /// back).
+    pub fn secure_toggled(&mut self, demo: Option<DemoPorts>) {
+        let (from, to) = if self.secure { ("http://", "https://") } else { ("https://", "http://") };
+        if scheme(&self.host) == Some(if self.secure { Scheme::Http } else { Scheme::Https }) {
+            // The scheme's letters are ASCII, so its length in bytes is where the rest starts.
+            self.host = format!("{to}{}", &self.host.trim_start()[from.len()..]);
+        }
+        let (host, path) = split_path(&self.host);
+        let port = self.port.trim().parse::<u16>().ok();
+        let demo_switch = demo.and_then(|demo| match (self.secure, host, port) {
+            (true, DEMO_PLAIN_HOST, Some(p)) if p == demo.plain => Some((DEMO_HTTPS_HOST, demo.https)),
+            (false, DEMO_HTTPS_HOST, Some(p)) if p == demo.https => Some((DEMO_PLAIN_HOST, demo.plain)),
+            _ => None,
+        });
+        if let Some((host, port)) = demo_switch {
+            self.host = format!("{host}{path}");
+            self.port = port.to_string();
+        } else if self.secure && port == Some(DEFAULT_PORT) {
+            self.port = HTTPS_PORT.to_string();
+        } else if !self.secure && port == Some(HTTPS_PORT) {
+            self.port = DEFAULT_PORT.to_string();
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scheme {
+    Http,
+    Https,
+}
+
+/// The scheme written at the start of the host field, if any (in any case, as URLs allow).
+fn scheme(host: &str) -> Option<Scheme> {
+    let lower: String = host.trim_start().chars().take("https://".len()).collect::<String>().to_ascii_lowercase();
+    if lower.starts_with("https://") {
+        Some(Scheme::Https)
+    } else if lower.starts_with("http://") {
+        Some(Scheme::Http)
+    } else {
+        None
+    }
+}
+
+/// A host field without a scheme, split before its path: `127.0.0.1/bytes/10` → (`127.0.0.1`, `/bytes/10`).
+fn split_path(host: &str) -> (&str, &str) {
+    host.find('/').map_or((host, ""), |i| host.split_at(i))
 }
 
 /// How long to wait and how much to keep, as set in the Limits menu; read into a job's limits by
@@ -53,6 +145,9 @@ pub struct Limits {
     pub connect_timeout_s: f64,
     pub read_timeout_s: f64,
     pub max_mib: u64,
+    /// Over HTTPS, accept any certificate (curl's `-k`): off by default and at every start, since
+    /// limits are never remembered.
+    pub skip_cert_check: bool,
 }
 
 /// The limits a job takes: connect timeout, read timeout, and bytes to keep.
@@ -61,6 +156,7 @@ pub struct JobLimits {
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
     pub max_bytes: u64,
+    pub skip_cert_check: bool,
 }
 
 impl Limits {
@@ -71,6 +167,7 @@ impl Limits {
             connect_timeout: limits::wait_from_seconds(Wait::Connect, self.connect_timeout_s)?,
             read_timeout: limits::wait_from_seconds(Wait::Read, self.read_timeout_s)?,
             max_bytes: limits::keep_from_mib(self.max_mib)?,
+            skip_cert_check: self.skip_cert_check,
         })
     }
 }
@@ -81,6 +178,7 @@ impl Default for Limits {
             connect_timeout_s: crate::fetch::DEFAULT_CONNECT_TIMEOUT.as_secs_f64(),
             read_timeout_s: crate::fetch::DEFAULT_READ_TIMEOUT.as_secs_f64(),
             max_mib: crate::fetch::DEFAULT_MAX_BYTES / (1024 * 1024),
+            skip_cert_check: false,
         }
     }
 }
@@ -97,11 +195,11 @@ pub enum Extra {
 impl Extra {
     pub const ALL: [Self; 3] = [Self::UseDemo, Self::StepThrough, Self::Limits];
 
-    fn width(self, ui: &Ui) -> f32 {
+    fn width(self, ui: &Ui, fields: &FormFields) -> f32 {
         match self {
             Self::UseDemo => button_width(ui, USE_DEMO),
             Self::StepThrough => checkbox_width(ui, STEP_THROUGH),
-            Self::Limits => button_width(ui, LIMITS),
+            Self::Limits => button_width(ui, limits_title(fields)),
         }
     }
 
@@ -111,7 +209,10 @@ impl Extra {
             Self::UseDemo => {
                 if ui
                     .add_enabled(!running, egui::Button::new(USE_DEMO))
-                    .on_hover_text("Start the web server built into socket-fetch and fill in its address")
+                    .on_hover_text(
+                        "Start the web server built into socket-fetch and fill in its address: its https address \
+                         when 🔒 Secure (HTTPS) is ticked (tick or untick it to switch)",
+                    )
                     .clicked()
                 {
                     return FormAction::UseDemo;
@@ -121,11 +222,12 @@ impl Extra {
                 ui.add_enabled(!running, egui::Checkbox::new(&mut fields.step_through, STEP_THROUGH));
             }
             Self::Limits => {
-                let hover = "How long to wait for the server, and how much of its reply to keep";
+                let hover = "How long to wait for the server, how much of its reply to keep, and the certificate check";
+                let title = limits_title(fields);
                 if running {
-                    ui.add_enabled(false, egui::Button::new(LIMITS)).on_disabled_hover_text(hover);
+                    ui.add_enabled(false, egui::Button::new(title)).on_disabled_hover_text(hover);
                 } else {
-                    ui.menu_button(LIMITS, |ui| limits_ui(ui, &mut fields.limits)).response.on_hover_text(hover);
+                    ui.menu_button(title, |ui| limits_ui(ui, &mut fields.limits)).response.on_hover_text(hover);
                 }
             }
         }
@@ -133,15 +235,20 @@ impl Extra {
     }
 }
 
+/// While the certificate check is skipped, the Limits button says so: it is unsafe, and easy to forget.
+fn limits_title(fields: &FormFields) -> &'static str {
+    if fields.limits.skip_cert_check { "⚙ Limits ⚠" } else { "⚙ Limits" }
+}
+
 const USE_DEMO: &str = "Use demo server";
 const STEP_THROUGH: &str = "Pause before each step";
-const LIMITS: &str = "⚙ Limits";
 const FETCH: &str = "▶ Fetch";
 const CANCEL: &str = "⏹ Cancel";
 const NEXT: &str = "⏭ Next step";
 
-/// The host field's widths: it gives up width down to `HOST_COMFORT` before an extra moves out of
-/// the row, and down to `HOST_MIN` (the text scrolls inside it) before the row wraps.
+/// The host field's widths: it gives up width down to `HOST_COMFORT` before the Secure toggle gives
+/// up words or an extra moves out of the row, and down to `HOST_MIN` (the text scrolls inside it)
+/// before the toggle moves into More.
 const HOST_MAX: f32 = 260.0;
 const HOST_COMFORT: f32 = 160.0;
 const HOST_MIN: f32 = 64.0;
@@ -149,6 +256,8 @@ const HOST_MIN: f32 = 64.0;
 /// How the form's row is shared out in `room` points.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FormRow {
+    /// The Secure toggle's words in the row, or `None`: it is in More.
+    secure: Option<&'static str>,
     host_width: f32,
     port_width: f32,
     /// How many of [`Extra::ALL`] stay in the row.
@@ -169,24 +278,59 @@ impl FormRow {
             + fetch
             + next
             + 4.0 * gap;
-        let extras: Vec<f32> = Extra::ALL.iter().map(|e| gap + e.width(ui)).collect();
+        let toggle = |label| gap + checkbox_width(ui, label);
+        // The most words that leave the host field its comfortable width; the padlock alone down to
+        // its narrowest; else the toggle goes into More (a step-through at 250 % on 1024×768).
+        let secure = SECURE_LABELS
+            .into_iter()
+            .find(|label| taken + toggle(label) + HOST_COMFORT <= room)
+            .or_else(|| (taken + toggle(PADLOCK) + HOST_MIN <= room).then_some(PADLOCK));
+        let taken = taken + secure.map_or(0.0, toggle);
+        let extras: Vec<f32> = Extra::ALL.iter().map(|e| gap + e.width(ui, fields)).collect();
         let kept = spares_that_fit(room, taken + HOST_COMFORT, &extras);
         let host_width = (room - taken - extras[..kept].iter().sum::<f32>()).clamp(HOST_MIN, HOST_MAX);
-        Self { host_width, port_width, extras: kept }
+        Self { secure, host_width, port_width, extras: kept }
     }
 
     /// The extras that do not fit in the row, for the More menu.
     pub fn moved(self) -> &'static [Extra] {
         &Extra::ALL[self.extras..]
     }
+
+    /// The Secure toggle is in More.
+    pub fn secure_moved(self) -> bool {
+        self.secure.is_none()
+    }
+}
+
+/// The Secure toggle, with `label` for its words; `demo`: the demo server's ports, while it runs.
+pub fn secure_ui(ui: &mut Ui, fields: &mut FormFields, running: bool, label: &str, demo: Option<DemoPorts>) {
+    if ui
+        .add_enabled(!running, egui::Checkbox::new(&mut fields.secure, label))
+        .on_hover_text("Secure (HTTPS): the TLS handshake comes first, and the reply travels encrypted")
+        .changed()
+    {
+        fields.secure_toggled(demo);
+    }
 }
 
 /// Draws the form in `row`: Fetch is Cancel while a fetch is under way, and Next step shows while it
-/// is paused.
-pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, state: FetchState, focus_host: bool, row: FormRow) -> FormAction {
+/// is paused. `demo`: the demo server's ports, while it runs.
+pub fn form_ui(
+    ui: &mut Ui,
+    fields: &mut FormFields,
+    state: FetchState,
+    focus_host: bool,
+    row: FormRow,
+    demo: Option<DemoPorts>,
+) -> FormAction {
     let mut action = FormAction::None;
     let running = state != FetchState::Idle;
     ui.horizontal_wrapped(|ui| {
+        // Before the address, as a browser's padlock is, and out of the way of Tab's Host → Port → Fetch.
+        if let Some(label) = row.secure {
+            secure_ui(ui, fields, running, label, demo);
+        }
         let label = ui.label("Host");
         let host = ui.add(
             egui::TextEdit::singleline(&mut fields.host)
@@ -207,6 +351,16 @@ pub fn form_ui(ui: &mut Ui, fields: &mut FormFields, state: FetchState, focus_ho
                     .id_salt("port"),
             )
             .labelled_by(label.id);
+        if host.changed() || port.changed() {
+            if host.changed() {
+                fields.host_changed();
+            }
+            if port.changed() {
+                fields.port_changed();
+            }
+            // The toggle, drawn before the fields, shows what they set on the next frame.
+            ui.ctx().request_repaint();
+        }
         let enter = (host.lost_focus() || port.lost_focus()) && ui.input(|i| i.key_pressed(Key::Enter));
         if running {
             if ui.button(CANCEL).on_hover_text("Stop this fetch (Escape)").clicked() {
@@ -251,6 +405,11 @@ fn limits_ui(ui: &mut Ui, limits: &mut Limits) {
         ui.end_row();
     });
     ui.label(egui::RichText::new("A wait of 0 s means no limit.").weak());
+    ui.separator();
+    ui.checkbox(&mut limits.skip_cert_check, SKIP_CHECK);
+    let warning = "Unsafe: over HTTPS, any certificate is accepted. The line is still encrypted, but nobody \
+                   checks who is at the other end. Off again at the next start.";
+    ui.label(egui::RichText::new(warning).color(ui.visuals().warn_fg_color));
     if ui.button("Back to the defaults").clicked() {
         *limits = Limits::default();
     }
@@ -268,4 +427,75 @@ fn wait_field(seconds: &mut f64, max: f64) -> egui::DragValue<'_> {
             "no limit" => Some(0.0),
             number => number.parse().ok(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(host: &str, port: &str, secure: bool) -> FormFields {
+        FormFields {
+            host: host.to_owned(),
+            port: port.to_owned(),
+            secure,
+            step_through: false,
+            limits: Limits::default(),
+        }
+    }
+
+    #[test]
+    fn a_scheme_or_port_443_sets_the_toggle() {
+        let mut form = fields("https://example.invalid/x", "80", false);
+        form.host_changed();
+        assert!(form.secure);
+        form.host = "HTTP://example.invalid".to_owned();
+        form.host_changed();
+        assert!(!form.secure);
+        form.host = "example.invalid".to_owned();
+        form.host_changed();
+        assert!(!form.secure, "a bare host leaves it as it was");
+        form.port = " 443".to_owned();
+        form.port_changed();
+        assert!(form.secure);
+        form.port = "8443".to_owned();
+        form.port_changed();
+        assert!(form.secure, "another port leaves it as it was");
+    }
+
+    #[test]
+    fn ticking_moves_port_80_to_443_and_back() {
+        let mut form = fields("example.invalid", "80", true);
+        form.secure_toggled(None);
+        assert_eq!(form.port, "443");
+        form.secure = false;
+        form.secure_toggled(None);
+        assert_eq!(form.port, "80");
+        let mut other = fields("example.invalid", "8080", true);
+        other.secure_toggled(None);
+        assert_eq!(other.port, "8080");
+    }
+
+    #[test]
+    fn ticking_rewrites_a_written_scheme() {
+        let mut form = fields(" HTTP://example.invalid/a", "80", true);
+        form.secure_toggled(None);
+        assert_eq!((form.host.as_str(), form.port.as_str()), ("https://example.invalid/a", "443"));
+        form.secure = false;
+        form.secure_toggled(None);
+        assert_eq!((form.host.as_str(), form.port.as_str()), ("http://example.invalid/a", "80"));
+    }
+
+    #[test]
+    fn ticking_moves_between_the_demos_two_addresses() {
+        let demo = Some(DemoPorts { plain: 4000, https: 4001 });
+        let mut form = fields("127.0.0.1/bytes/10", "4000", true);
+        form.secure_toggled(demo);
+        assert_eq!((form.host.as_str(), form.port.as_str()), ("localhost/bytes/10", "4001"));
+        form.secure = false;
+        form.secure_toggled(demo);
+        assert_eq!((form.host.as_str(), form.port.as_str()), ("127.0.0.1/bytes/10", "4000"));
+        let mut elsewhere = fields("127.0.0.1", "5000", true);
+        elsewhere.secure_toggled(demo);
+        assert_eq!((elsewhere.host.as_str(), elsewhere.port.as_str()), ("127.0.0.1", "5000"));
+    }
 }

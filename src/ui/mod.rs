@@ -2,6 +2,7 @@
 //! It never waits on the network; the worker wakes it after each event (`waker.rs`).
 
 mod app;
+mod certificate_card;
 mod code_panel;
 mod decoded_body;
 mod error_card;
@@ -24,6 +25,7 @@ mod top_bar;
 mod waker;
 mod waterfall;
 mod window_fit;
+mod wire_view;
 
 pub use app::SocketFetchApp;
 pub use decoded_body::{Body, DecodedBody};

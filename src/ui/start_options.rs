@@ -15,6 +15,8 @@ pub struct StartOptions {
     pub port: Option<String>,
     /// Start the demo server and fill the form with its address.
     pub demo: bool,
+    /// Tick "Secure (HTTPS)": with `demo`, the form gets the demo server's https address.
+    pub https: bool,
     /// Fetch as soon as the window opens.
     pub fetch_now: bool,
     /// Save a screenshot here once the fetch has ended (or is paused before `pause_at`), then close.
@@ -23,7 +25,7 @@ pub struct StartOptions {
     pub step_through: bool,
     /// With a screenshot: take it while paused before this step.
     pub pause_at: Option<Step>,
-    /// The central tab to show: reply (default), timing or code.
+    /// The central tab to show: reply (default), timing, code or wire.
     pub tab: Option<Tab>,
     /// The body to show once the first reply has a decoded one (a screenshot of the decoded body).
     pub body: Option<Body>,
@@ -75,19 +77,22 @@ pub enum Tab {
     Reply,
     Timing,
     Code,
+    /// Every byte that crossed the connection, as anyone on the way sees it.
+    Wire,
     /// The explanation, when the window is too narrow for it to have its own panel.
     #[value(skip)]
     Explain,
 }
 
 impl Tab {
-    pub const ALL: [Self; 4] = [Self::Reply, Self::Timing, Self::Code, Self::Explain];
+    pub const ALL: [Self; 5] = [Self::Reply, Self::Timing, Self::Code, Self::Wire, Self::Explain];
 
     pub fn label(self) -> &'static str {
         match self {
             Self::Reply => "Reply",
             Self::Timing => "Timing",
             Self::Code => "Code",
+            Self::Wire => "On the wire",
             Self::Explain => "Explain",
         }
     }

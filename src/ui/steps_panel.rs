@@ -5,13 +5,16 @@ use egui::{RichText, Ui};
 use crate::fetch::Step;
 use crate::format::ms;
 
+use super::certificate_card::CARD_TITLE;
 use super::fetch_view::{FetchView, StepState};
 use super::palette;
 use crate::format;
 use crate::server_text::{one_line, visible};
 use crate::teach::step_text;
 
-pub fn steps_ui(ui: &mut Ui, view: Option<&FetchView>) {
+/// Draws the steps; true when the person asked to see the server's certificate.
+pub fn steps_ui(ui: &mut Ui, view: Option<&FetchView>) -> bool {
+    let mut show_card = false;
     if let Some(hop_line) = view.and_then(|v| v.hop_line.as_deref()) {
         ui.label(RichText::new(hop_line).strong());
     }
@@ -37,12 +40,14 @@ pub fn steps_ui(ui: &mut Ui, view: Option<&FetchView>) {
             }
         });
         if let Some(view) = view {
-            ui.indent(step, |ui| details_ui(ui, view, step, state));
+            show_card |= ui.indent(step, |ui| details_ui(ui, view, step, state)).inner;
         }
     }
+    show_card
 }
 
-fn details_ui(ui: &mut Ui, view: &FetchView, step: Step, state: StepState) {
+/// True when the handshake's "ID card" button was clicked.
+fn details_ui(ui: &mut Ui, view: &FetchView, step: Step, state: StepState) -> bool {
     match step {
         Step::Socket if matches!(state, StepState::Done(_)) => {
             ui.label("A TCP socket is open, ready to call.");
@@ -81,14 +86,19 @@ fn details_ui(ui: &mut Ui, view: &FetchView, step: Step, state: StepState) {
                     format::bytes(agreed.wire_received)
                 ));
                 if let Some(certificate) = agreed.certificates.first() {
-                    ui.label(format!("Certificate: {}, valid until {}", certificate.subject, certificate.not_after));
+                    ui.label(format!(
+                        "Certificate: {}, valid until {}",
+                        one_line(&certificate.subject),
+                        certificate.not_after
+                    ));
                 }
                 if !agreed.verified {
                     ui.label(
-                        RichText::new("Not verified (insecure): anyone could be at the other end.")
+                        RichText::new("Not verified (certificate check skipped): anyone could be at the other end.")
                             .color(ui.visuals().warn_fg_color),
                     );
                 }
+                return ui.button("Show the ID card").on_hover_text(CARD_TITLE).clicked();
             }
         }
         Step::Receive if matches!(state, StepState::Running | StepState::Done(_) | StepState::Failed) => {
@@ -124,6 +134,7 @@ fn details_ui(ui: &mut Ui, view: &FetchView, step: Step, state: StepState) {
         }
         _ => {}
     }
+    false
 }
 
 /// How much of the announced reply has arrived, for the progress bar: never full (100 %) while less

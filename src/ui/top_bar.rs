@@ -4,7 +4,7 @@
 
 use egui::{RichText, TextStyle, Ui};
 
-use super::form::{FetchState, FormAction, FormFields, FormRow, form_ui};
+use super::form::{DemoPorts, FetchState, FormAction, FormFields, FormRow, SECURE_LABEL, form_ui, secure_ui};
 use super::keys::KeysHelp;
 use super::layout::{button_width, spares_that_fit, text_width};
 use super::start_options::Theme;
@@ -23,6 +23,8 @@ pub struct TopBar<'a> {
     pub state: FetchState,
     /// Give the host field the keyboard (the first frame).
     pub focus_host: bool,
+    /// The demo server's ports, while it runs: the Secure toggle moves the form between them.
+    pub demo: Option<DemoPorts>,
     pub teaching: &'a mut bool,
     pub presenter: bool,
     pub keys_help: &'a mut KeysHelp,
@@ -97,7 +99,8 @@ impl TopBar<'_> {
         // A little short of the whole width: a control that lands exactly on the edge must not wrap.
         let room = ui.available_width() - 2.0;
         let form_row = FormRow::fit(ui, bar.form, bar.state, room);
-        let row = TitleRow::fit(ui, room, !form_row.moved().is_empty());
+        let form_moved = form_row.secure_moved() || !form_row.moved().is_empty();
+        let row = TitleRow::fit(ui, room, form_moved);
         let mut action = BarAction { form: FormAction::None, toggle_presenter: false };
         // Wrapped, in case a guess at a width was short: whole controls move down, never letter by letter.
         ui.horizontal_wrapped(|ui| {
@@ -119,13 +122,16 @@ impl TopBar<'_> {
             if row.more {
                 ui.menu_button(MORE, |ui| {
                     let running = bar.state != FetchState::Idle;
+                    if form_row.secure_moved() {
+                        secure_ui(ui, bar.form, running, SECURE_LABEL, bar.demo);
+                    }
                     for extra in form_row.moved() {
                         let chosen = extra.ui(ui, bar.form, running);
                         if chosen != FormAction::None {
                             action.form = chosen;
                         }
                     }
-                    if !form_row.moved().is_empty() && row.spares < Spare::ALL.len() {
+                    if form_moved && row.spares < Spare::ALL.len() {
                         ui.separator();
                     }
                     for spare in &Spare::ALL[row.spares..] {
@@ -134,7 +140,7 @@ impl TopBar<'_> {
                 });
             }
         });
-        let clicked = form_ui(ui, bar.form, bar.state, bar.focus_host, form_row);
+        let clicked = form_ui(ui, bar.form, bar.state, bar.focus_host, form_row, bar.demo);
         if clicked != FormAction::None {
             action.form = clicked;
         }

@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test binary uses a different part of this module
 
 pub mod nginx;
+pub mod openssl;
 pub mod python;
 
 use std::io::Read;

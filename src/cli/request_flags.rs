@@ -1,0 +1,140 @@
+//! curl's request flags, with curl's meanings, turned into a [`RequestSpec`]: `-X`, `-I`, `-H`
+//! (repeatable; `-H 'Name:'` removes a header, `-H 'Name;'` sends it empty), `-d` and
+//! `--data-binary` (they imply POST and `Content-Type: application/x-www-form-urlencoded`; several
+//! are joined with `&`), `--http1.1`.
+
+use std::io::Read as _;
+use std::path::Path;
+
+use crate::fetch::{HeaderField, RequestSpec, Target, Version};
+use crate::server_text::one_line;
+
+/// The Content-Type curl sends with `-d` and `--data-binary`, unless a header says otherwise.
+pub const FORM_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// What the request flags asked for, read once (files included) and applied to each hop's target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestFlags {
+    pub method: Option<String>,
+    pub version: Version,
+    pub headers: Vec<HeaderFlag>,
+    /// `None` without `-d` or `--data-binary`; an empty body is still a body for the method.
+    pub body: Option<Vec<u8>>,
+}
+
+/// One `-H`, as curl reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderFlag {
+    /// `Name: value`, or `Name;` for an empty value.
+    Set { name: String, value: String },
+    /// `Name:` with nothing after it: do not send it.
+    Remove { name: String },
+}
+
+impl HeaderFlag {
+    /// Reads one `-H` argument; `Err` says why it is not a header.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let colon = text.find(':');
+        let semicolon = text.find(';').filter(|&at| colon.is_none_or(|c| at < c));
+        match (colon, semicolon) {
+            (_, Some(at)) if text[at + 1..].trim().is_empty() => {
+                Ok(Self::Set { name: text[..at].to_owned(), value: String::new() })
+            }
+            (Some(at), _) if text[at + 1..].trim().is_empty() => Ok(Self::Remove { name: text[..at].to_owned() }),
+            (Some(at), _) => Ok(Self::Set { name: text[..at].to_owned(), value: text[at + 1..].to_owned() }),
+            (None, _) => Err(format!(
+                "-H \"{}\" is not a header: write -H 'Name: value' (or -H 'Name:' to leave a header out).",
+                one_line(text)
+            )),
+        }
+    }
+}
+
+/// The data of `-d` (text, or `@FILE` read with its line breaks left out, as curl does) or of
+/// `--data-binary` (text, or `@FILE` byte for byte); `@-` reads standard input.
+pub fn data_part(text: &str, binary: bool) -> Result<Vec<u8>, String> {
+    let Some(name) = text.strip_prefix('@') else { return Ok(text.as_bytes().to_vec()) };
+    let mut bytes = Vec::new();
+    let read = if name == "-" {
+        std::io::stdin().read_to_end(&mut bytes).map(drop)
+    } else {
+        std::fs::read(Path::new(name)).map(|b| bytes = b)
+    };
+    let flag = if binary { "--data-binary" } else { "-d" };
+    read.map_err(|e| format!("{flag} @{}: the file cannot be read ({e}).", one_line(name)))?;
+    if !binary {
+        bytes.retain(|b| !matches!(b, b'\r' | b'\n'));
+    }
+    Ok(bytes)
+}
+
+impl RequestFlags {
+    /// The request these flags ask for, to `target`: its Host (unless a flag changes it), then the
+    /// Content-Type of the data, then each `-H` in order. A `-H` of a name already there replaces
+    /// that header in place; `-H 'Name:'` keeps a switched-off row, so a header the builder would add
+    /// (Connection, Content-Length) is left out too.
+    ///
+    /// `via`: the status of the redirect (`-L`) that led to `target`. After a 301, 302 or 303 the
+    /// data's POST becomes a GET without the data, as curl does, unless `-X` named the method.
+    pub fn spec(&self, target: &Target, via: Option<u16>) -> RequestSpec {
+        let mut spec = RequestSpec::new(target);
+        spec.version = self.version;
+        let to_get = self.method.is_none() && matches!(via, Some(301..=303));
+        if let Some(body) = self.body.as_ref().filter(|_| !to_get) {
+            "POST".clone_into(&mut spec.method);
+            spec.headers.push(HeaderField::new("Content-Type", FORM_TYPE));
+            spec.body.clone_from(body);
+        }
+        if let Some(method) = &self.method {
+            method.clone_into(&mut spec.method);
+        }
+        let defaults = spec.headers.len();
+        for flag in &self.headers {
+            let (name, field) = match flag {
+                HeaderFlag::Set { name, value } => (name, HeaderField::new(name, value)),
+                HeaderFlag::Remove { name } => (name, HeaderField::removed(name)),
+            };
+            let default = spec.headers[..defaults].iter_mut().find(|h| h.name.eq_ignore_ascii_case(name.trim()));
+            match default {
+                Some(row) => *row = field,
+                None => spec.headers.push(field),
+            }
+        }
+        spec
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_flags_read_as_curl_reads_them() {
+        let set = |n: &str, v: &str| Ok(HeaderFlag::Set { name: n.to_owned(), value: v.to_owned() });
+        assert_eq!(HeaderFlag::parse("X-A: 1"), set("X-A", " 1"));
+        assert_eq!(HeaderFlag::parse("X-A: a:b;c"), set("X-A", " a:b;c"));
+        assert_eq!(HeaderFlag::parse("X-A;"), set("X-A", ""));
+        assert_eq!(HeaderFlag::parse("Accept:"), Ok(HeaderFlag::Remove { name: "Accept".to_owned() }));
+        assert!(HeaderFlag::parse("no colon").is_err());
+    }
+
+    #[test]
+    fn data_implies_post_and_a_form_type_that_a_header_can_replace() {
+        let target = Target::parse("127.0.0.1", "8080").unwrap();
+        let flags = RequestFlags {
+            method: None,
+            version: Version::Http11,
+            headers: vec![
+                HeaderFlag::parse("content-type: text/plain").unwrap(),
+                HeaderFlag::parse("Host:").unwrap(),
+                HeaderFlag::parse("X-B: 2").unwrap(),
+            ],
+            body: Some(b"hi".to_vec()),
+        };
+        let bytes = flags.spec(&target, None).build().unwrap().bytes();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "POST / HTTP/1.1\r\ncontent-type: text/plain\r\nX-B: 2\r\nConnection: close\r\nContent-Length: 2\r\n\r\nhi"
+        );
+    }
+}
