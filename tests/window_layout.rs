@@ -1,6 +1,7 @@
 //! The window's layout at projector zooms, driven headless with `egui_kittest` (widget rectangles
 //! come from the AccessKit tree): at 75 % to 250 % on 1024×768, 1280×800 and 1920×1080, with the demo
-//! fetched, paused in a step-through and with an error card, no two labelled widgets overlap, the key
+//! fetched (its reply and its On the wire tab), paused in a step-through and with an error card, no two
+//! labelled widgets overlap, the key
 //! controls are in view, the reply is at least 30 characters wide (or a tab away), the top bar is at
 //! most two rows, and the pictures' words stay inside their boxes.
 #![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
@@ -287,6 +288,10 @@ fn the_demo_fetched_lays_out_without_overlap_at_every_zoom_and_size() {
                 faults.push(format!("{case}: {e}"));
             }
             faults.extend(top_bar_faults(&harness, &case));
+            harness.get_by_label("On the wire").click();
+            harness.run_steps(3);
+            assert!(shows_text(&harness, "in all"), "{case}: the wire's totals are shown");
+            faults.extend(layout_faults(&harness, &format!("{case}, on the wire")));
         }
     }
     assert!(faults.is_empty(), "{}", faults.join("\n"));
