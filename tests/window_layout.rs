@@ -1,9 +1,8 @@
 //! The window's layout at projector zooms, driven headless with `egui_kittest` (widget rectangles
 //! come from the AccessKit tree): at 75 % to 250 % on 1024×768, 1280×800 and 1920×1080, with the demo
 //! fetched (its reply and its On the wire tab), paused in a step-through and with an error card, no two
-//! labelled widgets overlap, the key
-//! controls are in view, the reply is at least 30 characters wide (or a tab away), the top bar is at
-//! most two rows, and the pictures' words stay inside their boxes.
+//! labelled widgets overlap, the key controls are in view, the reply is at least 30 characters wide (or
+//! a tab away), the top bar is at most two rows, and the pictures' words stay inside their boxes.
 #![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
 
 #[path = "common/window_harness.rs"]
