@@ -1,8 +1,8 @@
 //! The window's layout at projector zooms, driven headless with `egui_kittest` (widget rectangles
-//! come from the AccessKit tree): at 75 % to 250 % on 1024×768 and 1280×800, with the demo fetched
-//! and with an error card, no two labelled widgets overlap, the key controls are in view, the reply is
-//! at least 30 characters wide (or a tab away), and the top bar is at most two rows at the zooms where
-//! its essential controls fit in two.
+//! come from the AccessKit tree): at 75 % to 250 % on 1024×768, 1280×800 and 1920×1080, with the demo
+//! fetched (its reply and its On the wire tab), paused in a step-through and with an error card, no two
+//! labelled widgets overlap, the key controls are in view, the reply is at least 30 characters wide (or
+//! a tab away), the top bar is at most two rows, and the pictures' words stay inside their boxes.
 #![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
 
 #[path = "common/window_harness.rs"]
@@ -15,9 +15,9 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{AccessKitNode, NodeT as _, Queryable};
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::ui::{SocketFetchApp, StartOptions};
-use window_harness::{demo_options, fetch, harness_sized, shows_text};
+use window_harness::{demo_options, fetch, harness_sized, shows_text, step_until};
 
-const SIZES: [[f32; 2]; 2] = [[1024.0, 768.0], [1280.0, 800.0]];
+const SIZES: [[f32; 2]; 3] = [[1024.0, 768.0], [1280.0, 800.0], [1920.0, 1080.0]];
 const ZOOMS: [f32; 5] = [0.75, 1.0, 1.5, 2.0, 2.5];
 
 /// A labelled widget: its text, the parts of it in view (a rectangle per row of its painted text, cut
@@ -183,6 +183,67 @@ fn top_bar_rows(harness: &Harness<'_, SocketFetchApp>) -> usize {
     rows
 }
 
+/// What is painted, unclipped: each text's words and where the whole of it is, and each filled box.
+fn painted_geometry(harness: &Harness<'_, SocketFetchApp>) -> (Vec<(String, Rect)>, Vec<Rect>) {
+    fn collect(shape: &Shape, texts: &mut Vec<(String, Rect)>, boxes: &mut Vec<Rect>) {
+        match shape {
+            Shape::Text(text) => texts.push((text.galley.text().to_owned(), text.visual_bounding_rect())),
+            Shape::Rect(rect) => boxes.push(rect.rect),
+            Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, texts, boxes)),
+            _ => {}
+        }
+    }
+    let (mut texts, mut boxes) = (Vec::new(), Vec::new());
+    for clipped in &harness.output().shapes {
+        collect(&clipped.shape, &mut texts, &mut boxes);
+    }
+    (texts, boxes)
+}
+
+/// The pictures (found by what they say to a screen reader) and their words: each text whole inside
+/// its picture, inside a box or clear of it but never across its edge, and clear of the others.
+/// Measured unclipped, so a picture scrolled out of view is checked all the same.
+fn picture_faults(harness: &Harness<'_, SocketFetchApp>, case: &str) -> Vec<String> {
+    let ppp = harness.ctx.pixels_per_point();
+    let pictures: Vec<(String, Rect)> = harness
+        .query_all_by(|node| node.label().is_some_and(|l| l.starts_with("Picture of")))
+        .filter_map(|node| {
+            let node = node.accesskit_node();
+            Some((node.label().unwrap_or_default(), rect_of(&node, ppp)?))
+        })
+        .collect();
+    let mut faults = Vec::new();
+    if pictures.len() != 2 {
+        faults.push(format!("{case}: {} pictures found, not 2", pictures.len()));
+    }
+    let (texts, boxes) = painted_geometry(harness);
+    for (picture, area) in pictures {
+        // Any text on the picture's ground is one of its own (or a fault of the layout's).
+        let words: Vec<&(String, Rect)> = texts.iter().filter(|(_, r)| area.shrink(0.5).intersects(*r)).collect();
+        let boxes: Vec<Rect> = boxes.iter().copied().filter(|b| area.expand(0.5).contains_rect(*b)).collect();
+        if words.is_empty() || boxes.is_empty() {
+            faults.push(format!("{case}: {picture:?} shows {} texts and {} boxes", words.len(), boxes.len()));
+        }
+        for (i, (text, rect)) in words.iter().enumerate() {
+            if !area.expand(0.5).contains_rect(*rect) {
+                faults.push(format!("{case}: {text:?} ({rect:?}) is cut by the edge of {picture:?} ({area:?})"));
+            }
+            for b in &boxes {
+                if !b.expand(0.5).contains_rect(*rect) && b.shrink(0.5).intersects(*rect) {
+                    faults.push(format!("{case}: {text:?} ({rect:?}) crosses the edge of a box ({b:?})"));
+                }
+            }
+            for (other, other_rect) in &words[i + 1..] {
+                let overlap = rect.intersect(*other_rect);
+                if overlap.width() > 0.5 && overlap.height() > 0.5 {
+                    faults.push(format!("{case}: {text:?} overlaps {other:?} in {picture:?}"));
+                }
+            }
+        }
+    }
+    faults
+}
+
 /// The reply's rows in view are at least 30 characters wide, the row number's gutter left out.
 fn reply_is_30_characters_wide(harness: &Harness<'_, SocketFetchApp>) -> Result<(), String> {
     let size = harness.ctx.global_style().text_styles[&egui::TextStyle::Monospace].size;
@@ -216,6 +277,7 @@ fn the_demo_fetched_lays_out_without_overlap_at_every_zoom_and_size() {
             let case = format!("{}x{} at {} %", size[0], size[1], zoom * 100.0);
             let mut harness = fetch(window(demo_options(&server, ""), zoom, size));
             faults.extend(layout_faults(&harness, &format!("{case}, explanation shown")));
+            faults.extend(picture_faults(&harness, &case));
             if !shows_text(&harness, "Copy reply") {
                 harness.get_by_label("Reply").click(); // the explanation is the tab in front
                 harness.run_steps(3);
@@ -224,11 +286,36 @@ fn the_demo_fetched_lays_out_without_overlap_at_every_zoom_and_size() {
             if let Err(e) = reply_is_30_characters_wide(&harness) {
                 faults.push(format!("{case}: {e}"));
             }
-            let rows = top_bar_rows(&harness);
-            assert!(rows >= 2, "{case}: the title and the form are rows of their own, counted {rows}");
-            if rows > 2 && zoom * 1024.0 / size[0] <= 2.0 {
-                faults.push(format!("{case}: the top bar takes {rows} rows"));
-            }
+            faults.extend(top_bar_faults(&harness, &case));
+            harness.get_by_label("On the wire").click();
+            harness.run_steps(3);
+            assert!(shows_text(&harness, "in all"), "{case}: the wire's totals are shown");
+            faults.extend(layout_faults(&harness, &format!("{case}, on the wire")));
+        }
+    }
+    assert!(faults.is_empty(), "{}", faults.join("\n"));
+}
+
+fn top_bar_faults(harness: &Harness<'_, SocketFetchApp>, case: &str) -> Vec<String> {
+    let rows = top_bar_rows(harness);
+    assert!(rows >= 2, "{case}: the title and the form are rows of their own, counted {rows}");
+    if rows > 2 { vec![format!("{case}: the top bar takes {rows} rows")] } else { Vec::new() }
+}
+
+/// Paused in a step-through, the form has the most in it: Cancel and Next step beside Host and Port.
+#[test]
+fn a_paused_step_through_keeps_the_top_bar_to_two_rows_at_every_zoom_and_size() {
+    let server = DemoServer::start(0).unwrap();
+    let mut faults = Vec::new();
+    for size in SIZES {
+        for zoom in ZOOMS {
+            let case = format!("{}x{} at {} %, paused", size[0], size[1], zoom * 100.0);
+            let mut harness = window(StartOptions { step_through: true, ..demo_options(&server, "") }, zoom, size);
+            harness.get_by_label("▶ Fetch").click();
+            step_until(&mut harness, "the first pause", |app| app.view().is_some_and(|v| v.paused_before().is_some()));
+            assert!(shows_text(&harness, "⏭ Next step"), "{case}: Next step is shown");
+            faults.extend(top_bar_faults(&harness, &case));
+            faults.extend(layout_faults(&harness, &case));
         }
     }
     assert!(faults.is_empty(), "{}", faults.join("\n"));
@@ -252,6 +339,7 @@ fn an_error_card_lays_out_without_overlap_at_every_zoom_and_size() {
             }
             assert!(shows_text(&harness, "The fetch did not finish"), "{case}: the card is shown");
             faults.extend(layout_faults(&harness, &case));
+            faults.extend(top_bar_faults(&harness, &case));
         }
     }
     assert!(faults.is_empty(), "{}", faults.join("\n"));

@@ -23,9 +23,7 @@ use super::decoded_body::{Body, body_switch_ui, shown_reply_ui, with_body};
 use super::error_card::{StartFailure, error_card_ui, start_failure_card_ui};
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
-use super::form::{
-    DEMO_HTTPS_HOST, DEMO_PLAIN_HOST, DemoPorts, FetchState, FormAction, FormFields, extras_ui, form_ui,
-};
+use super::form::{DEMO_HTTPS_HOST, DEMO_PLAIN_HOST, DemoPorts, FetchState, FormAction, FormFields};
 use super::keys::{KeysHelp, presenter_keys};
 use super::layout::{CENTRAL_MIN, Columns, EXPLAIN_MIN, STEPS_MIN, side_range};
 use super::log_panel::log_ui;
@@ -35,8 +33,10 @@ use super::reply_view::ReplyViewState;
 use super::save_dialog::{SaveAction, SaveDialog};
 use super::start_options::{StartOptions, Tab, Theme};
 use super::steps_panel::steps_ui;
+use super::top_bar::TopBar;
 use super::waker::repaint_waker;
 use super::waterfall::waterfall_ui;
+use super::window_fit::MonitorFit;
 use super::wire_view::on_the_wire_ui;
 use crate::format;
 use crate::server_text::{one_line, visible};
@@ -45,8 +45,6 @@ use autopilot::Screenshot;
 const HOST_KEY: &str = "host";
 const PORT_KEY: &str = "port";
 const TEACHING_KEY: &str = "teaching";
-/// Below this width (in points) the top bar puts its less-used controls in a menu.
-const COMPACT_TOP_BAR: f32 = 880.0;
 /// The most time a frame spends taking in the worker's events.
 const EVENT_TIME_PER_FRAME: Duration = Duration::from_millis(8);
 
@@ -81,6 +79,7 @@ pub struct SocketFetchApp {
     /// The reply being gathered for a save, a slice per frame, before it is written.
     save_gather: Option<(JobId, Gather, PathBuf)>,
     first_frame: bool,
+    monitor_fit: MonitorFit,
     keys_help: KeysHelp,
     /// The fetch whose certificate card has a window of its own, opened from the steps panel's
     /// handshake line: a new fetch closes it.
@@ -183,6 +182,8 @@ impl SocketFetchApp {
             save: SaveDialog::default(),
             save_gather: None,
             first_frame: true,
+            // A screenshot run keeps its size, whatever the screen, so its pictures are reproducible.
+            monitor_fit: MonitorFit::new(options.screenshot.is_none()),
             keys_help: KeysHelp::default(),
             card_of: None,
             last_columns: None,
@@ -253,6 +254,7 @@ impl SocketFetchApp {
         self.copy_step(ui.ctx());
         self.save_step(ui.ctx());
 
+        self.monitor_fit.step(ui.ctx());
         if let Some(zoom) = self.start_zoom.take() {
             ui.ctx().set_zoom_factor(zoom);
         }
@@ -262,51 +264,22 @@ impl SocketFetchApp {
         let mut action = key_action;
         egui::Panel::top("top").show(ui, |ui| {
             ui.add_space(4.0);
-            // Narrow: the less-used controls go into a menu, so the bar stays two rows.
-            let compact = ui.available_width() < COMPACT_TOP_BAR;
-            // Wrapped: whole controls move to the next row when they do not fit.
-            ui.horizontal_wrapped(|ui| {
-                let subtitle = "how a browser fetches a page over a raw TCP socket";
-                let title = ui.heading(RichText::new("socket-fetch").strong());
-                if compact {
-                    title.on_hover_text(subtitle);
-                } else {
-                    ui.add(egui::Label::new(RichText::new(subtitle).weak()).extend());
-                }
-                if ui.button("A−").on_hover_text("Smaller text (Ctrl −)").clicked() {
-                    egui::gui_zoom::zoom_out(ui.ctx());
-                }
-                if ui.button("A+").on_hover_text("Larger text (Ctrl +)").clicked() {
-                    egui::gui_zoom::zoom_in(ui.ctx());
-                }
-                ui.toggle_value(&mut self.teaching, "🎓 Explain")
-                    .on_hover_text("Show or hide the panel that explains each step in plain words");
-                if ui
-                    .selectable_label(self.stage == Stage::Presenter, "Presenter view")
-                    .on_hover_text("Only the steps and the explanation, in large text; click again to come back")
-                    .clicked()
-                {
-                    self.stage = self.stage.other();
-                }
-                if compact {
-                    ui.menu_button("☰ More", |ui| {
-                        let chosen = extras_ui(ui, &mut self.form, state != FetchState::Idle);
-                        if chosen != FormAction::None {
-                            action = chosen;
-                        }
-                        ui.separator();
-                        self.keys_help.button_ui(ui);
-                        theme_menu_ui(ui);
-                    });
-                } else {
-                    self.keys_help.button_ui(ui);
-                    theme_menu_ui(ui);
-                }
-            });
             let demo = self.demo.as_ref().map(|d| DemoPorts { plain: d.addr().port(), https: d.https_addr().port() });
-            let clicked = form_ui(ui, &mut self.form, state, self.first_frame, !compact, demo);
-            if clicked != FormAction::None {
-                action = clicked;
+            let bar = TopBar {
+                form: &mut self.form,
+                state,
+                focus_host: self.first_frame,
+                demo,
+                teaching: &mut self.teaching,
+                presenter: self.stage == Stage::Presenter,
+                keys_help: &mut self.keys_help,
+            };
+            let clicked = bar.bar_ui(ui);
+            if clicked.form != FormAction::None {
+                action = clicked.form;
+            }
+            if clicked.toggle_presenter {
+                self.stage = self.stage.other();
             }
             ui.add_space(4.0);
         });
@@ -338,7 +311,8 @@ impl SocketFetchApp {
             });
         }
         if columns == Columns::Three && self.teaching && self.stage == Stage::Full {
-            let range = side_range(width, EXPLAIN_MIN, STEPS_MIN + CENTRAL_MIN);
+            // What the steps panel left: its width may be anything in its range.
+            let range = side_range(ui.available_width(), EXPLAIN_MIN, CENTRAL_MIN);
             egui::Panel::right("explain").default_size(360.0).size_range(range).resizable(true).show(ui, |ui| {
                 egui::ScrollArea::vertical().id_salt("explain").show(ui, |ui| {
                     explain_ui(ui, self.view.as_ref());
@@ -485,7 +459,7 @@ impl SocketFetchApp {
 
     fn reply_toolbar_ui(&mut self, ui: &mut Ui) {
         // Wrapped: a narrow panel moves whole buttons to the next row rather than cutting them.
-        ui.horizontal_wrapped(|ui| {
+        let toolbar = ui.horizontal_wrapped(|ui| {
             ui.heading("Reply");
             let reply_len = self.view.as_ref().map_or(0, |v| v.reply.bytes().len() as u64);
             if let Some(copying) = &self.copying {
@@ -529,14 +503,14 @@ impl SocketFetchApp {
                 status_label_ui(ui, &format!("{}{}", one_line(&status), format::bytes(view.received())), &status);
             }
         });
-        Notice::ui(self.notice.as_ref(), ui, Place::Reply);
+        Notice::ui(self.notice.as_ref(), ui, Place::Reply, toolbar.response.rect);
     }
 
     fn warn(&mut self, text: String) {
         self.tell(text, false);
     }
 
-    /// Shows `text` under the reply's toolbar for a while; `good`: a success, else a warning.
+    /// Shows `text` by the reply's toolbar for a while; `good`: a success, else a warning.
     fn tell(&mut self, text: String, good: bool) {
         self.notice = Some(Notice::new(Place::Reply, text, good));
     }
@@ -817,18 +791,6 @@ impl SocketFetchApp {
             self.start_failure = None;
         }
     }
-}
-
-/// Light, dark, or as the system: a menu, where three buttons would take a whole corner of a narrow bar.
-fn theme_menu_ui(ui: &mut Ui) {
-    ui.menu_button("☀ Theme", |ui| {
-        let mut preference = ui.ctx().options(|o| o.theme_preference);
-        for theme in Theme::ALL {
-            if ui.radio_value(&mut preference, theme.preference(), theme.label()).clicked() {
-                ui.ctx().set_theme(preference);
-            }
-        }
-    });
 }
 
 impl eframe::App for SocketFetchApp {

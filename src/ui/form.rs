@@ -3,19 +3,20 @@
 
 use std::time::Duration;
 
-use egui::{Key, Ui};
+use egui::{Key, TextStyle, Ui};
 
 use super::fetch_view::FetchView;
+use super::layout::{button_width, checkbox_width, spares_that_fit, text_width};
 use crate::fetch::limits::{self, LimitError, Wait};
 use crate::fetch::{DEFAULT_PORT, HTTPS_PORT};
 use crate::teach::SKIP_CHECK;
 
 /// The Secure toggle's words: one compact widget, so the top bar keeps to two rows.
 pub const SECURE_LABEL: &str = "🔒 Secure (HTTPS)";
-/// Its words in a narrower bar (a projector's zoom), where the full ones would push Fetch to a row
-/// of its own, from the most room the row needs for them beside Host, Port and Fetch (in points)
-/// down to the padlock alone; the hover text always says it whole.
-const SECURE_LABELS: [(f32, &str); 3] = [(520.0, SECURE_LABEL), (460.0, "🔒 HTTPS"), (0.0, "🔒")];
+/// Its words in a narrower bar (a projector's zoom), the most first, down to the padlock alone (see
+/// [`FormRow::fit`]); the hover text always says it whole.
+const SECURE_LABELS: [&str; 3] = [SECURE_LABEL, "🔒 HTTPS", PADLOCK];
+const PADLOCK: &str = "🔒";
 
 /// Where the current fetch is, as the form and the keys see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,37 +183,158 @@ impl Default for Limits {
     }
 }
 
-/// Draws the form: Fetch is Cancel while a fetch is under way, and Next step shows while it is paused.
-/// `extras`: also Use demo server, Pause before each step and Limits (else [`extras_ui`] draws them
-/// elsewhere, in a menu when the window is narrow).
-/// `demo`: the demo server's ports, while it runs.
+/// The form's controls set before a fetch and less used during one, the most needed first: in the
+/// form's row while it has room, else in the top bar's More menu.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extra {
+    UseDemo,
+    StepThrough,
+    Limits,
+}
+
+impl Extra {
+    pub const ALL: [Self; 3] = [Self::UseDemo, Self::StepThrough, Self::Limits];
+
+    fn width(self, ui: &Ui, fields: &FormFields) -> f32 {
+        match self {
+            Self::UseDemo => button_width(ui, USE_DEMO),
+            Self::StepThrough => checkbox_width(ui, STEP_THROUGH),
+            Self::Limits => button_width(ui, limits_title(fields)),
+        }
+    }
+
+    /// Draws this control; `running`: a fetch is under way, so it cannot change.
+    pub fn ui(self, ui: &mut Ui, fields: &mut FormFields, running: bool) -> FormAction {
+        match self {
+            Self::UseDemo => {
+                if ui
+                    .add_enabled(!running, egui::Button::new(USE_DEMO))
+                    .on_hover_text(
+                        "Start the web server built into socket-fetch and fill in its address: its https address \
+                         when 🔒 Secure (HTTPS) is ticked (tick or untick it to switch)",
+                    )
+                    .clicked()
+                {
+                    return FormAction::UseDemo;
+                }
+            }
+            Self::StepThrough => {
+                ui.add_enabled(!running, egui::Checkbox::new(&mut fields.step_through, STEP_THROUGH));
+            }
+            Self::Limits => {
+                let hover = "How long to wait for the server, how much of its reply to keep, and the certificate check";
+                let title = limits_title(fields);
+                if running {
+                    ui.add_enabled(false, egui::Button::new(title)).on_disabled_hover_text(hover);
+                } else {
+                    ui.menu_button(title, |ui| limits_ui(ui, &mut fields.limits)).response.on_hover_text(hover);
+                }
+            }
+        }
+        FormAction::None
+    }
+}
+
+/// While the certificate check is skipped, the Limits button says so: it is unsafe, and easy to forget.
+fn limits_title(fields: &FormFields) -> &'static str {
+    if fields.limits.skip_cert_check { "⚙ Limits ⚠" } else { "⚙ Limits" }
+}
+
+const USE_DEMO: &str = "Use demo server";
+const STEP_THROUGH: &str = "Pause before each step";
+const FETCH: &str = "▶ Fetch";
+const CANCEL: &str = "⏹ Cancel";
+const NEXT: &str = "⏭ Next step";
+
+/// The host field's widths: it gives up width down to `HOST_COMFORT` before the Secure toggle gives
+/// up words or an extra moves out of the row, and down to `HOST_MIN` (the text scrolls inside it)
+/// before the toggle moves into More.
+const HOST_MAX: f32 = 260.0;
+const HOST_COMFORT: f32 = 160.0;
+const HOST_MIN: f32 = 64.0;
+
+/// How the form's row is shared out in `room` points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FormRow {
+    /// The Secure toggle's words in the row, or `None`: it is in More.
+    secure: Option<&'static str>,
+    host_width: f32,
+    port_width: f32,
+    /// How many of [`Extra::ALL`] stay in the row.
+    extras: usize,
+}
+
+impl FormRow {
+    pub fn fit(ui: &Ui, fields: &FormFields, state: FetchState, room: f32) -> Self {
+        let gap = ui.spacing().item_spacing.x;
+        // Five digits, the field's margins and the cursor.
+        let port_width = text_width(ui, "65535", TextStyle::Body) + 18.0;
+        let fetch = button_width(ui, if state == FetchState::Idle { FETCH } else { CANCEL });
+        // Next step's room is kept for the whole step-through, so the row does not change at each pause.
+        let next = if fields.step_through || state == FetchState::Paused { gap + button_width(ui, NEXT) } else { 0.0 };
+        let taken = text_width(ui, "Host", TextStyle::Body)
+            + text_width(ui, "Port", TextStyle::Body)
+            + port_width
+            + fetch
+            + next
+            + 4.0 * gap;
+        let toggle = |label| gap + checkbox_width(ui, label);
+        // The most words that leave the host field its comfortable width; the padlock alone down to
+        // its narrowest; else the toggle goes into More (a step-through at 250 % on 1024×768).
+        let secure = SECURE_LABELS
+            .into_iter()
+            .find(|label| taken + toggle(label) + HOST_COMFORT <= room)
+            .or_else(|| (taken + toggle(PADLOCK) + HOST_MIN <= room).then_some(PADLOCK));
+        let taken = taken + secure.map_or(0.0, toggle);
+        let extras: Vec<f32> = Extra::ALL.iter().map(|e| gap + e.width(ui, fields)).collect();
+        let kept = spares_that_fit(room, taken + HOST_COMFORT, &extras);
+        let host_width = (room - taken - extras[..kept].iter().sum::<f32>()).clamp(HOST_MIN, HOST_MAX);
+        Self { secure, host_width, port_width, extras: kept }
+    }
+
+    /// The extras that do not fit in the row, for the More menu.
+    pub fn moved(self) -> &'static [Extra] {
+        &Extra::ALL[self.extras..]
+    }
+
+    /// The Secure toggle is in More.
+    pub fn secure_moved(self) -> bool {
+        self.secure.is_none()
+    }
+}
+
+/// The Secure toggle, with `label` for its words; `demo`: the demo server's ports, while it runs.
+pub fn secure_ui(ui: &mut Ui, fields: &mut FormFields, running: bool, label: &str, demo: Option<DemoPorts>) {
+    if ui
+        .add_enabled(!running, egui::Checkbox::new(&mut fields.secure, label))
+        .on_hover_text("Secure (HTTPS): the TLS handshake comes first, and the reply travels encrypted")
+        .changed()
+    {
+        fields.secure_toggled(demo);
+    }
+}
+
+/// Draws the form in `row`: Fetch is Cancel while a fetch is under way, and Next step shows while it
+/// is paused. `demo`: the demo server's ports, while it runs.
 pub fn form_ui(
     ui: &mut Ui,
     fields: &mut FormFields,
     state: FetchState,
     focus_host: bool,
-    extras: bool,
+    row: FormRow,
     demo: Option<DemoPorts>,
 ) -> FormAction {
     let mut action = FormAction::None;
     let running = state != FetchState::Idle;
     ui.horizontal_wrapped(|ui| {
         // Before the address, as a browser's padlock is, and out of the way of Tab's Host → Port → Fetch.
-        let room = ui.available_width();
-        let secure_label = SECURE_LABELS.iter().find(|(needs, _)| room >= *needs).map_or("🔒", |(_, label)| label);
-        if ui
-            .add_enabled(!running, egui::Checkbox::new(&mut fields.secure, secure_label))
-            .on_hover_text("Secure (HTTPS): the TLS handshake comes first, and the reply travels encrypted")
-            .changed()
-        {
-            fields.secure_toggled(demo);
+        if let Some(label) = row.secure {
+            secure_ui(ui, fields, running, label, demo);
         }
-        // The host field gives up width first, so Fetch stays on the same row as long as it can.
-        let host_width = (ui.available_width() - 340.0).clamp(120.0, 260.0);
         let label = ui.label("Host");
         let host = ui.add(
             egui::TextEdit::singleline(&mut fields.host)
-                .desired_width(host_width)
+                .desired_width(row.host_width)
                 .hint_text("example.com or 127.0.0.1")
                 .id_salt("host"),
         );
@@ -222,7 +344,12 @@ pub fn form_ui(
         }
         let label = ui.label("Port");
         let port = ui
-            .add(egui::TextEdit::singleline(&mut fields.port).desired_width(64.0).hint_text("80").id_salt("port"))
+            .add(
+                egui::TextEdit::singleline(&mut fields.port)
+                    .desired_width(row.port_width)
+                    .hint_text("80")
+                    .id_salt("port"),
+            )
             .labelled_by(label.id);
         if host.changed() || port.changed() {
             if host.changed() {
@@ -236,54 +363,29 @@ pub fn form_ui(
         }
         let enter = (host.lost_focus() || port.lost_focus()) && ui.input(|i| i.key_pressed(Key::Enter));
         if running {
-            if ui.button("⏹ Cancel").on_hover_text("Stop this fetch (Escape)").clicked() {
+            if ui.button(CANCEL).on_hover_text("Stop this fetch (Escape)").clicked() {
                 action = FormAction::Cancel;
             }
-        } else if ui.button("▶ Fetch").on_hover_text("Fetch the page (Enter)").clicked() || enter {
+        } else if ui.button(FETCH).on_hover_text("Fetch the page (Enter)").clicked() || enter {
             action = FormAction::Fetch;
         }
         if state == FetchState::Paused
             && ui
-                .button("⏭ Next step")
+                .button(NEXT)
                 .on_hover_text("Run the step shown as paused (Page Down, Right arrow, Space or Enter)")
                 .clicked()
         {
             action = FormAction::Next;
         }
-        if extras {
-            let chosen = extras_ui(ui, fields, running);
+        // No scopes here (add_enabled_ui): a scope at the end of a row is as narrow as what is left
+        // of it, and its button's text would wrap a letter a line instead of the button moving down.
+        for extra in &Extra::ALL[..row.extras] {
+            let chosen = extra.ui(ui, fields, running);
             if chosen != FormAction::None {
                 action = chosen;
             }
         }
     });
-    action
-}
-
-/// Use demo server, Pause before each step and Limits: set before a fetch, less used during one.
-pub fn extras_ui(ui: &mut Ui, fields: &mut FormFields, running: bool) -> FormAction {
-    let mut action = FormAction::None;
-    // No scopes here (add_enabled_ui): a scope at the end of a row is as narrow as what is left
-    // of it, and its button's text would wrap a letter a line instead of the button moving down.
-    if ui
-        .add_enabled(!running, egui::Button::new("Use demo server"))
-        .on_hover_text(
-            "Start the web server built into socket-fetch and fill in its address: its https address when \
-             🔒 Secure (HTTPS) is ticked (tick or untick it to switch)",
-        )
-        .clicked()
-    {
-        action = FormAction::UseDemo;
-    }
-    ui.add_enabled(!running, egui::Checkbox::new(&mut fields.step_through, "Pause before each step"));
-    let limits_hover = "How long to wait for the server, how much of its reply to keep, and the certificate check";
-    // While the check is skipped, the button says so: it is unsafe, and easy to forget.
-    let title = if fields.limits.skip_cert_check { "⚙ Limits ⚠" } else { "⚙ Limits" };
-    if running {
-        ui.add_enabled(false, egui::Button::new(title)).on_disabled_hover_text(limits_hover);
-    } else {
-        ui.menu_button(title, |ui| limits_ui(ui, &mut fields.limits)).response.on_hover_text(limits_hover);
-    }
     action
 }
 

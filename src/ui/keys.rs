@@ -57,8 +57,8 @@ pub struct KeysHelp {
 
 impl KeysHelp {
     /// The top bar's button that opens and closes the help.
-    pub fn button_ui(&mut self, ui: &mut Ui) {
-        ui.toggle_value(&mut self.open, "⌨ Keys")
+    pub fn button_ui(&mut self, ui: &mut Ui, text: &str) {
+        ui.toggle_value(&mut self.open, text)
             .on_hover_text("The keys for a presentation clicker and the keyboard (F1)");
     }
 

@@ -5,16 +5,16 @@ use egui::{RichText, Ui};
 use super::fetch_view::FetchView;
 use super::notice::{Notice, Place};
 
-/// Draws the log, with the notice of Copy log under its button; true when Copy log was clicked.
+/// Draws the log, with the notice of Copy log by its button; true when Copy log was clicked.
 pub fn log_ui(ui: &mut Ui, view: Option<&FetchView>, notice: Option<&Notice>) -> bool {
     let mut copy = false;
-    ui.horizontal(|ui| {
+    let row = ui.horizontal(|ui| {
         ui.heading("Log");
         if ui.add_enabled(view.is_some(), egui::Button::new("Copy log")).clicked() {
             copy = true;
         }
     });
-    Notice::ui(notice, ui, Place::Log);
+    Notice::ui(notice, ui, Place::Log, row.response.rect);
     egui::ScrollArea::vertical().id_salt("log").stick_to_bottom(true).auto_shrink([false, false]).show(ui, |ui| {
         if let Some(view) = view {
             for line in &view.log {

@@ -21,8 +21,10 @@ mod reply_view;
 mod save_dialog;
 mod start_options;
 mod steps_panel;
+mod top_bar;
 mod waker;
 mod waterfall;
+mod window_fit;
 mod wire_view;
 
 pub use app::SocketFetchApp;
