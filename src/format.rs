@@ -15,9 +15,14 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// A count with its noun, singular for one: `1 line`, `1,024 lines`.
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
+}
+
 /// The exact count with its unit: `5,242,880 bytes`, `1 byte`. For a hover text or a detailed line.
 pub fn exact(n: u64) -> String {
-    format!("{} {}", count(n), if n == 1 { "byte" } else { "bytes" })
+    counted(n, "byte", "bytes")
 }
 
 /// A size in words a non-technical audience reads: `5.2 million bytes (5 MB)`, `48 thousand bytes
@@ -111,6 +116,13 @@ mod tests {
         assert_eq!(count(999), "999");
         assert_eq!(count(1000), "1,000");
         assert_eq!(count(67_108_962), "67,108,962");
+    }
+
+    #[test]
+    fn one_of_a_thing_is_singular() {
+        assert_eq!(counted(1, "line", "lines"), "1 line");
+        assert_eq!(counted(0, "line", "lines"), "0 lines");
+        assert_eq!(counted(2_000, "line", "lines"), "2,000 lines");
     }
 
     #[test]

@@ -451,7 +451,10 @@ impl SocketFetchApp {
             && let Some(view) = &self.view
         {
             let log = view.log_text();
-            let text = format!("Copied the log ({} lines) to the clipboard.", view.log.len());
+            let text = format!(
+                "Copied the log ({}) to the clipboard.",
+                format::counted(view.log.len() as u64, "line", "lines")
+            );
             self.notice = Some(Notice::new(Place::Log, text, true));
             ui.ctx().copy_text(log);
         }

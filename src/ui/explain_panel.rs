@@ -190,7 +190,7 @@ fn reply_anatomy_ui(ui: &mut Ui, view: &FetchView) {
 
     part_heading_ui(
         ui,
-        &format!("{} ({} lines)", headers_part.name, format::count(head.headers.len() as u64)),
+        &format!("{} ({})", headers_part.name, format::counted(head.headers.len() as u64, "line", "lines")),
         headers_part.meaning,
     );
     let rows = |ui: &mut Ui| {
