@@ -34,14 +34,18 @@ pub use form::Limits;
 pub use reply_text::ReplyText;
 pub use start_options::{StartOptions, Tab, Theme, ZOOM_RANGE, parse_zoom};
 
+/// The window's icon: the same picture the package installs for the menu entry.
+const WINDOW_ICON_PNG: &[u8] = include_bytes!("../../assets/icons/hicolor/256x256/apps/socket-fetch.png");
+
 /// Opens the window and runs until it is closed.
 pub fn run_window(options: StartOptions) -> eframe::Result {
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("socket-fetch")
+        // The desktop matches the window to its menu entry and icon by this name: assets/socket-fetch.desktop.
         .with_app_id("socket-fetch")
         .with_inner_size([1200.0, 780.0])
         .with_min_inner_size([640.0, 420.0]);
-    match eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon.png")) {
+    match eframe::icon_data::from_png_bytes(WINDOW_ICON_PNG) {
         Ok(icon) => viewport = viewport.with_icon(icon),
         // A window without its icon is still useful; say so rather than refuse to open.
         Err(e) => eprintln!("socket-fetch: the window icon could not be read: {e}"),
