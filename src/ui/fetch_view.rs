@@ -92,6 +92,8 @@ pub struct FetchView {
     pub hop: usize,
     /// After the first hop: where this one came from and where it goes, as the log and the steps say it.
     pub hop_line: Option<String>,
+    /// Raw mode: the other side need not be a web server, and the request is not HTTP.
+    pub raw: bool,
     /// Whether the log said yet that the reply's first bytes arrived.
     bytes_came: bool,
     /// Where this hop's log times start: the earlier hops' last time, so the log of a chain reads in order.
@@ -123,6 +125,7 @@ impl FetchView {
             summary: None,
             hop: 1,
             hop_line: None,
+            raw: false,
             bytes_came: false,
             log_offset: Duration::ZERO,
         }
