@@ -65,6 +65,8 @@ pub struct RequestEditor {
     stop_bytes: u64,
     /// Fetch was pressed while a field could not be sent: said until the fields are fixed.
     refused: bool,
+    /// A row just added: its name field takes the keyboard on the next frame, ready for typing.
+    focus_new_row: bool,
 }
 
 /// What a fetch sends, as the editor says.
@@ -117,6 +119,7 @@ impl Default for RequestEditor {
             quiet_seconds: 2.0,
             stop_bytes: 1024,
             refused: false,
+            focus_new_row: false,
         }
     }
 }
@@ -243,7 +246,8 @@ impl RequestEditor {
 
     fn http_fields_ui(&mut self, ui: &mut Ui, problem: Option<&RequestProblem>) {
         let at = |field| problem.filter(|p| p.field() == field);
-        ui.horizontal_wrapped(|ui| {
+        // One row that does not wrap: the path takes the width the method leaves.
+        ui.horizontal(|ui| {
             let label = ui.label("Method");
             ui.add(egui::TextEdit::singleline(&mut self.spec.method).desired_width(80.0).id_salt("method"))
                 .labelled_by(label.id);
@@ -261,9 +265,13 @@ impl RequestEditor {
                 .response
                 .on_hover_text("Choose a method, or type any other");
             let label = ui.label("Path");
-            ui.add(egui::TextEdit::singleline(&mut self.spec.path).desired_width(220.0).id_salt("path"))
+            let width = (ui.available_width() - 4.0).clamp(80.0, 480.0);
+            ui.add(egui::TextEdit::singleline(&mut self.spec.path).desired_width(width).id_salt("path"))
                 .labelled_by(label.id)
                 .on_hover_text("Follows the form's address until you edit it");
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Version");
             ui.radio_value(&mut self.spec.version, Version::Http10, "HTTP/1.0");
             ui.radio_value(&mut self.spec.version, Version::Http11, "HTTP/1.1")
                 .on_hover_text("HTTP/1.1 adds \"Connection: close\" unless a Connection row is in the list");
@@ -280,12 +288,20 @@ impl RequestEditor {
                 (name.id, value.id)
             })
             .inner;
+        let rows = self.spec.headers.len();
+        let focus_last = std::mem::take(&mut self.focus_new_row);
         for (row, header) in self.spec.headers.iter_mut().enumerate() {
             ui.horizontal(|ui| {
                 ui.add(egui::Checkbox::without_text(&mut header.on))
                     .on_hover_text("Send this header; unticked it is not sent, and none of its name is added for you");
-                ui.add(egui::TextEdit::singleline(&mut header.name).desired_width(140.0).id_salt(("header name", row)))
+                let name = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut header.name).desired_width(140.0).id_salt(("header name", row)),
+                    )
                     .labelled_by(name_label);
+                if focus_last && row + 1 == rows {
+                    name.request_focus();
+                }
                 let width = (ui.available_width() - 40.0).max(120.0);
                 ui.add(
                     egui::TextEdit::singleline(&mut header.value).desired_width(width).id_salt(("header value", row)),
@@ -302,6 +318,7 @@ impl RequestEditor {
         }
         if ui.button("+ Add header").clicked() {
             self.spec.headers.push(HeaderField::new("", ""));
+            self.focus_new_row = true;
         }
         let label = ui.label(RichText::new("Body").strong());
         ui.add(egui::TextEdit::multiline(&mut self.body).desired_rows(2).desired_width(f32::INFINITY).code_editor())
