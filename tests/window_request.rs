@@ -28,9 +28,28 @@ fn harness(host: &str, port: &str) -> Harness<'static, SocketFetchApp> {
 
 /// The request editor's section, opened.
 fn opened(harness: &mut Harness<'static, SocketFetchApp>) {
-    harness.get_by_label("Request").click();
-    harness.run_steps(3);
+    click(harness, "Request");
     assert!(shows_text(harness, "Exactly what will be sent"), "the section opened");
+}
+
+/// Clicks the widget labelled `label` and gives the window the frames the click takes.
+fn click(window: &mut Harness<'static, SocketFetchApp>, label: &str) {
+    window.get_by_label(label).click();
+    window.run_steps(3);
+}
+
+/// Presses Fetch while a field cannot be sent: no fetch starts.
+fn fetch_refused(window: &mut Harness<'static, SocketFetchApp>) {
+    click(window, "▶ Fetch");
+    assert!(window.state().view().is_none(), "no fetch started");
+}
+
+/// A window on 127.0.0.1 at `port` with the editor open in raw mode.
+fn raw_window(port: &str) -> Harness<'static, SocketFetchApp> {
+    let mut window = harness("127.0.0.1", port);
+    opened(&mut window);
+    click(&mut window, "Raw (any TCP service)");
+    window
 }
 
 /// Replaces the text of the field labelled `label`, and gives the editor the frame it takes to
@@ -82,10 +101,8 @@ fn an_edited_post_sends_exactly_the_bytes_its_preview_shows() {
     let mut window = harness("127.0.0.1/form", &server.port());
     opened(&mut window);
     type_into(&mut window, "Method", "POST");
-    window.get_by_label("HTTP/1.1").click();
-    window.run_steps(2);
-    window.get_by_label("+ Add header").click();
-    window.run_steps(2);
+    click(&mut window, "HTTP/1.1");
+    click(&mut window, "+ Add header");
     fill_nth(&mut window, "Name", 1, "X-Test");
     fill_nth(&mut window, "Value", 1, "yes, really");
     type_into(&mut window, "Body", "a=1&b=2");
@@ -108,18 +125,14 @@ fn a_line_break_in_a_header_value_or_a_space_in_the_method_is_told_and_nothing_i
     opened(&mut window);
     fill_nth(&mut window, "Value", 0, "127.0.0.1\r\nEvil: 1");
     assert!(shows_text(&window, "The value of header 1 (\"Host\") has a line break"));
-    window.get_by_label("▶ Fetch").click();
-    window.run_steps(3);
-    assert!(window.state().view().is_none(), "no fetch started");
+    fetch_refused(&mut window);
     assert!(shows_text(&window, "Nothing was sent"));
 
     fill_nth(&mut window, "Value", 0, "127.0.0.1");
     type_into(&mut window, "Method", "GET /x HTTP/1.0");
     assert!(shows_text(&window, "The method \"GET /x HTTP/1.0\" cannot be sent"));
     assert!(shows_text(&window, "Type a method such as GET, HEAD or POST."));
-    window.get_by_label("▶ Fetch").click();
-    window.run_steps(3);
-    assert!(window.state().view().is_none(), "no fetch started");
+    fetch_refused(&mut window);
     assert_eq!(server.requests(), Vec::<Vec<u8>>::new(), "nothing connected");
 }
 
@@ -142,10 +155,7 @@ fn the_path_and_host_follow_the_form_until_edited() {
 #[test]
 fn raw_mode_against_an_echo_server_shows_the_echo_and_explains_raw_mode() {
     let echo = tcp_services::echo();
-    let mut window = harness("127.0.0.1", &echo.port().to_string());
-    opened(&mut window);
-    window.get_by_label("Raw (any TCP service)").click();
-    window.run_steps(2);
+    let mut window = raw_window(&echo.port().to_string());
     type_into(&mut window, "Bytes to send", r"hello\r\n\x00end");
     assert_eq!(previewed(&window, "hello"), b"hello\r\n\x00end");
     window.get_by_label("it is quiet for").click();
@@ -184,4 +194,54 @@ fn ctrl_s_opens_save_reply_to_file_and_the_keys_help_lists_it() {
     press(&mut window, Key::Escape);
     press(&mut window, Key::F1);
     assert!(shows_text(&window, "Ctrl+S"));
+}
+
+#[test]
+fn raw_mode_talks_to_a_line_based_service_until_it_hangs_up() {
+    let greeter = tcp_services::greeter();
+    let mut window = raw_window(&greeter.port().to_string());
+    type_into(&mut window, "Bytes to send", r"HELO me\r\nQUIT\r\n");
+    window.get_by_label("the server hangs up").click();
+    window = fetch(window);
+    let view = window.state().view().unwrap();
+    assert_eq!(view.error(), None);
+    assert_eq!(view.reply.bytes(), b"220 hello\r\n250 hello me\r\n221 bye\r\n");
+    assert!(view.log.iter().any(|line| line.text.contains("The server hung up")));
+}
+
+#[test]
+fn an_unknown_escape_in_raw_mode_is_told_and_nothing_is_sent() {
+    let server = RecordingServer::ok();
+    let mut window = raw_window(&server.port());
+    type_into(&mut window, "Bytes to send", r"GET \q");
+    assert!(shows_text(&window, r#""\q" is not an escape this tool knows"#));
+    fetch_refused(&mut window);
+    assert_eq!(server.requests(), Vec::<Vec<u8>>::new(), "nothing connected");
+}
+
+#[test]
+fn an_edited_request_closed_away_sends_the_tutorials_request_again() {
+    let server = RecordingServer::ok();
+    let mut window = harness("127.0.0.1", &server.port());
+    opened(&mut window);
+    type_into(&mut window, "Method", "DELETE");
+    click(&mut window, "Request");
+    assert!(!shows_text(&window, "Exactly what will be sent"), "the section closed");
+    window = fetch(window);
+    assert_eq!(window.state().view().unwrap().error(), None);
+    let expected = default_request(&target_of(&server));
+    assert_eq!(server.requests(), [expected]);
+}
+
+#[test]
+fn a_pasted_body_larger_than_the_field_holds_is_cut_to_its_limit() {
+    let mut window = harness("127.0.0.1", "8080");
+    opened(&mut window);
+    window.get_by_label("Body").focus();
+    window.step();
+    window.event(egui::Event::Paste("x".repeat(1024 * 1024)));
+    window.run_steps(3);
+    assert_eq!(window.get_by_label("Body").value().unwrap().len(), 64 * 1024);
+    let length = "Content-Length: 65536";
+    assert!(previewed(&window, "GET / HTTP/1.0").windows(length.len()).any(|w| w == length.as_bytes()));
 }

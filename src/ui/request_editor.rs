@@ -28,6 +28,10 @@ const METHODS: [&str; 6] = ["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"];
 /// otherwise be laid out again every frame.
 const PREVIEW_LINES: usize = 200;
 const PREVIEW_BYTES: usize = 16 * 1024;
+/// The most characters a field holds: a text field lays out every character each frame, so a
+/// pasted megabyte would freeze the window. A larger body is the terminal's `--data-binary @FILE`.
+const FIELD_CHARS: usize = 8 * 1024;
+const BODY_CHARS: usize = 64 * 1024;
 /// The section's title, also what tests click to open it.
 const SECTION_TITLE: &str = "Request";
 const PREVIEW_TITLE: &str = "Exactly what will be sent";
@@ -249,8 +253,13 @@ impl RequestEditor {
         // One row that does not wrap: the path takes the width the method leaves.
         ui.horizontal(|ui| {
             let label = ui.label("Method");
-            ui.add(egui::TextEdit::singleline(&mut self.spec.method).desired_width(80.0).id_salt("method"))
-                .labelled_by(label.id);
+            ui.add(
+                egui::TextEdit::singleline(&mut self.spec.method)
+                    .desired_width(80.0)
+                    .char_limit(FIELD_CHARS)
+                    .id_salt("method"),
+            )
+            .labelled_by(label.id);
             // A list with no text of its own beside the field: its arrow says what it is.
             egui::ComboBox::from_id_salt("methods")
                 .selected_text("")
@@ -266,9 +275,14 @@ impl RequestEditor {
                 .on_hover_text("Choose a method, or type any other");
             let label = ui.label("Path");
             let width = (ui.available_width() - 4.0).clamp(80.0, 480.0);
-            ui.add(egui::TextEdit::singleline(&mut self.spec.path).desired_width(width).id_salt("path"))
-                .labelled_by(label.id)
-                .on_hover_text("Follows the form's address until you edit it");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.spec.path)
+                    .desired_width(width)
+                    .char_limit(FIELD_CHARS)
+                    .id_salt("path"),
+            )
+            .labelled_by(label.id)
+            .on_hover_text("Follows the form's address until you edit it");
         });
         ui.horizontal_wrapped(|ui| {
             ui.label("Version");
@@ -296,7 +310,10 @@ impl RequestEditor {
                     .on_hover_text("Send this header; unticked it is not sent, and none of its name is added for you");
                 let name = ui
                     .add(
-                        egui::TextEdit::singleline(&mut header.name).desired_width(140.0).id_salt(("header name", row)),
+                        egui::TextEdit::singleline(&mut header.name)
+                            .desired_width(140.0)
+                            .char_limit(FIELD_CHARS)
+                            .id_salt(("header name", row)),
                     )
                     .labelled_by(name_label);
                 if focus_last && row + 1 == rows {
@@ -304,7 +321,10 @@ impl RequestEditor {
                 }
                 let width = (ui.available_width() - 40.0).max(120.0);
                 ui.add(
-                    egui::TextEdit::singleline(&mut header.value).desired_width(width).id_salt(("header value", row)),
+                    egui::TextEdit::singleline(&mut header.value)
+                        .desired_width(width)
+                        .char_limit(FIELD_CHARS)
+                        .id_salt(("header value", row)),
                 )
                 .labelled_by(value_label);
                 if ui.button("✖").on_hover_text("Remove this header").clicked() {
@@ -321,9 +341,18 @@ impl RequestEditor {
             self.focus_new_row = true;
         }
         let label = ui.label(RichText::new("Body").strong());
-        ui.add(egui::TextEdit::multiline(&mut self.body).desired_rows(2).desired_width(f32::INFINITY).code_editor())
-            .labelled_by(label.id)
-            .on_hover_text("Sent after the headers, with its Content-Length filled in for you");
+        ui.add(
+            egui::TextEdit::multiline(&mut self.body)
+                .desired_rows(2)
+                .desired_width(f32::INFINITY)
+                .char_limit(BODY_CHARS)
+                .code_editor(),
+        )
+        .labelled_by(label.id)
+        .on_hover_text(
+            "Sent after the headers, with its Content-Length filled in for you; up to 65,536 characters \
+                 (the terminal's --data-binary @FILE sends any size)",
+        );
     }
 
     fn raw_fields_ui(&mut self, ui: &mut Ui, problem: Option<&Problem>) {
@@ -336,6 +365,7 @@ impl RequestEditor {
         );
         ui.add(
             egui::TextEdit::multiline(&mut self.raw_text)
+                .char_limit(BODY_CHARS)
                 .desired_rows(2)
                 .desired_width(f32::INFINITY)
                 .code_editor()
