@@ -8,8 +8,8 @@ use crate::fetch::{Framing, Step};
 use crate::format;
 use crate::teach::{
     FIRST_BYTES, Layer, RAW_MODE, REPLY_PARTS, decoding, define, describe_body, failure_story, interim_note,
-    layer_at_work, layer_note, one_line_bytes, reply_end, reply_header_meaning, request_line_meaning, request_lines,
-    status_meaning, step_text,
+    layer_at_work, layer_note, one_line_bytes, raw_end, reply_end, reply_header_meaning, request_line_meaning,
+    request_lines, status_meaning, step_text,
 };
 
 use super::certificate_card::{CARD_TITLE, certificate_card_ui};
@@ -160,10 +160,12 @@ fn ending_ui(ui: &mut Ui, view: &FetchView) {
         return;
     }
     ui.heading("The reply has arrived");
-    if !view.raw {
-        // Raw mode has no framing to end the reply: the log says which stop rule did.
-        ui.label(RichText::new(reply_end(view.completion.map(|c| (c.line_open, c.extra)))).size(16.0));
-    }
+    // Raw mode has no framing to end the reply: its stop rule did.
+    let ended = match view.raw_end {
+        Some(by) => raw_end(by),
+        None => reply_end(view.completion.map(|c| (c.line_open, c.extra))),
+    };
+    ui.label(RichText::new(ended).size(16.0));
     if let Some(agreed) = &view.agreed {
         // Folded away behind the reply's story, but its title still says when nobody checked it.
         let title = if agreed.verified { CARD_TITLE.to_owned() } else { format!("⚠ NOT VERIFIED: {CARD_TITLE}") };
