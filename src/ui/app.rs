@@ -30,6 +30,7 @@ use super::log_panel::log_ui;
 use super::notice::{Notice, Place};
 use super::redirect_bar::redirect_ui;
 use super::reply_view::ReplyViewState;
+use super::request_editor::{Outgoing, RequestEditor};
 use super::save_dialog::{SaveAction, SaveDialog};
 use super::start_options::{StartOptions, Tab, Theme};
 use super::steps_panel::steps_ui;
@@ -50,6 +51,8 @@ const EVENT_TIME_PER_FRAME: Duration = Duration::from_millis(8);
 
 pub struct SocketFetchApp {
     form: FormFields,
+    /// What a fetch sends, when its section under the form is open.
+    editor: RequestEditor,
     /// Show the panel that explains each step (on by default: the first person to see the app
     /// is often a learner).
     teaching: bool,
@@ -162,6 +165,7 @@ impl SocketFetchApp {
                 step_through: options.step_through,
                 limits: options.limits.unwrap_or_default(),
             },
+            editor: RequestEditor::default(),
             teaching: remembered(TEACHING_KEY).is_none_or(|v| v == "true"),
             tab: options.tab.unwrap_or(Tab::Reply),
             code: CodePanel::default(),
@@ -251,6 +255,9 @@ impl SocketFetchApp {
         if ui.input_mut(|i| i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::C)) {
             self.copy_reply();
         }
+        if ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::S)) {
+            self.open_save();
+        }
         self.copy_step(ui.ctx());
         self.save_step(ui.ctx());
 
@@ -322,6 +329,9 @@ impl SocketFetchApp {
 
         let mut follow = None;
         egui::CentralPanel::default_margins().show(ui, |ui| {
+            if self.stage == Stage::Full {
+                self.request_editor_ui(ui);
+            }
             if columns == Columns::OneColumn {
                 // The steps above the reply, in at most half the height, so the reply keeps room.
                 let max_height = ui.available_height() / 2.0;
@@ -490,15 +500,14 @@ impl SocketFetchApp {
                 self.copy_reply();
             }
             self.copy_decoded_ui(ui);
-            let saving = self.save.is_saving() || self.save_gather.is_some();
+            let saving = self.saving();
             let save = egui::Button::new(if saving { "Saving…" } else { "Save reply to file…" });
             if ui
                 .add_enabled(reply_len > 0 && !saving, save)
-                .on_hover_text("Write the raw reply, byte for byte, to a file")
+                .on_hover_text("Write the raw reply, byte for byte, to a file (Ctrl+S)")
                 .clicked()
-                && let Some(view) = &self.view
             {
-                self.save.open(&view.host, view.port);
+                self.open_save();
             }
             // Last, in the room the buttons leave: a long reason phrase is cut, never the buttons.
             if let Some(view) = &self.view {
@@ -507,6 +516,45 @@ impl SocketFetchApp {
             }
         });
         Notice::ui(self.notice.as_ref(), ui, Place::Reply, toolbar.response.rect);
+    }
+
+    fn saving(&self) -> bool {
+        self.save.is_saving() || self.save_gather.is_some()
+    }
+
+    /// "Save reply to file…", from its button or Ctrl+S.
+    fn open_save(&mut self) {
+        match &self.view {
+            _ if self.saving() => self.warn("A save is still being made: try again when it is done.".to_owned()),
+            Some(view) if !view.reply.bytes().is_empty() => self.save.open(&view.host, view.port),
+            _ => self.warn("Nothing to save yet: fetch something first.".to_owned()),
+        }
+    }
+
+    /// The request editor under the form, following the form's address; its curl command goes on
+    /// the clipboard.
+    fn request_editor_ui(&mut self, ui: &mut Ui) {
+        let target = self.form_target().ok();
+        if let Some(target) = &target {
+            self.editor.follow(target);
+        }
+        if let Some(command) = self.editor.ui(ui, target.as_ref(), self.notice.as_ref()) {
+            let text = format!(
+                "Copied the curl command ({} characters) to the clipboard: it sends the bytes shown.",
+                format::count(command.chars().count() as u64)
+            );
+            ui.ctx().copy_text(command);
+            self.notice = Some(Notice::new(Place::Editor, text, true));
+        }
+        ui.add_space(4.0);
+    }
+
+    /// The address the form says, over HTTPS when Secure is ticked.
+    fn form_target(&self) -> Result<Target, fetch::InputError> {
+        let mut target = Target::parse(&self.form.host, &self.form.port)?;
+        // The toggle follows the host's scheme and port 443, and says HTTPS on any other port.
+        target.secure = self.form.secure;
+        Ok(target)
     }
 
     fn warn(&mut self, text: String) {
@@ -671,13 +719,15 @@ impl SocketFetchApp {
         if self.view.as_ref().is_some_and(FetchView::is_running) {
             return; // Fetch is Cancel while running; Enter must not start a second fetch by accident
         }
-        match Target::parse(&self.form.host, &self.form.port) {
-            Ok(mut target) => {
+        match self.form_target() {
+            Ok(target) => {
                 // A port written in the host (a pasted URL) is the one used: the Port field shows it.
                 self.form.port = target.port.to_string();
-                // The toggle follows the host's scheme and port 443, and says HTTPS on any other port.
-                target.secure = self.form.secure;
-                self.launch(ctx, target, None);
+                match self.editor.outgoing(&target) {
+                    Some(outgoing) => self.launch(ctx, target, None, outgoing),
+                    // The editor says which field, next to it.
+                    None => self.clear_stage(None),
+                }
             }
             Err(e) => self.clear_stage(Some(e.into())),
         }
@@ -699,7 +749,8 @@ impl SocketFetchApp {
         self.form.host_changed();
         let from = self.target.as_ref().and_then(|t| fetch::url_of(t).ok()).unwrap_or_else(|| url.clone());
         let line = format!("Hop {}: {}", previous.hop + 1, hops::hop_text(&from, url));
-        self.launch(ctx, target, Some((previous, line)));
+        // A redirect is followed with the tutorial's request, as a browser follows one with a GET.
+        self.launch(ctx, target, Some((previous, line)), Outgoing::Default);
     }
 
     /// Nothing on screen from an earlier fetch: the steps, log, explanation, reply and notice go back
@@ -713,9 +764,9 @@ impl SocketFetchApp {
         self.notice = None; // "Copied the reply ..." spoke of the reply now gone
     }
 
-    /// Starts fetching `target` with the form's limits; `hop`: the fetch it follows on from, and the
-    /// line that says so.
-    fn launch(&mut self, ctx: &egui::Context, target: Target, hop: Option<(FetchView, String)>) {
+    /// Starts fetching `target` with the form's limits, sending `outgoing`; `hop`: the fetch it
+    /// follows on from, and the line that says so.
+    fn launch(&mut self, ctx: &egui::Context, target: Target, hop: Option<(FetchView, String)>, outgoing: Outgoing) {
         let limits = match self.form.limits.for_job() {
             Ok(limits) => limits,
             Err(e) => return self.clear_stage(Some(FetchError::Input(e.into()))),
@@ -736,6 +787,8 @@ impl SocketFetchApp {
         job.connect_timeout = limits.connect_timeout;
         job.read_timeout = limits.read_timeout;
         job.max_bytes = limits.max_bytes;
+        let raw = outgoing.is_raw();
+        outgoing.apply_to(&mut job);
         if job.tls.is_some() {
             if limits.skip_cert_check {
                 job.tls = Some(Trust::Insecure);
@@ -747,10 +800,12 @@ impl SocketFetchApp {
         let id = worker.fetch(job);
         let (host, port) = (target.host.clone(), target.port);
         self.clear_stage(None);
-        self.view = Some(match hop {
+        let mut view = match hop {
             Some((previous, line)) => FetchView::next_hop(previous, id, host, port, limits.max_bytes, line),
             None => FetchView::new(id, host, port, limits.max_bytes),
-        });
+        };
+        view.raw = raw;
+        self.view = Some(view);
         self.target = Some(target);
     }
 

@@ -7,9 +7,9 @@ use egui::{RichText, Ui};
 use crate::fetch::{Framing, Step};
 use crate::format;
 use crate::teach::{
-    FIRST_BYTES, Layer, REPLY_PARTS, decoding, define, describe_body, failure_story, interim_note, layer_at_work,
-    layer_note, one_line_bytes, reply_end, reply_header_meaning, request_line_meaning, request_lines, status_meaning,
-    step_text,
+    FIRST_BYTES, Layer, RAW_MODE, REPLY_PARTS, decoding, define, describe_body, failure_story, interim_note,
+    layer_at_work, layer_note, one_line_bytes, raw_end, reply_end, reply_header_meaning, request_line_meaning,
+    request_lines, status_meaning, step_text,
 };
 
 use super::certificate_card::{CARD_TITLE, certificate_card_ui};
@@ -48,6 +48,13 @@ pub fn explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
         (Some(view), Some(step)) => step_explanation_ui(ui, view, step, paused == Some(step)),
         (Some(view), None) => ending_ui(ui, view),
     }
+    if view.is_some_and(|v| v.raw) {
+        ui.add_space(6.0);
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.label(RichText::new("Raw mode: the other side need not be a web server").strong());
+            ui.label(RichText::new(RAW_MODE).size(16.0));
+        });
+    }
     if let Some(view) = view.filter(|v| v.head.is_some() || v.head_problem.is_some()) {
         ui.add_space(8.0);
         reply_anatomy_ui(ui, view);
@@ -82,7 +89,9 @@ pub fn explain_ui(ui: &mut Ui, view: Option<&FetchView>) {
             }
         }
     }
-    if current == Some(Step::Send) || view.is_some_and(|v| v.sent.is_some() && current.is_none()) {
+    // A raw fetch's bytes are not an HTTP request: telling them line by line as one would mislead.
+    let http = view.is_some_and(|v| !v.raw);
+    if http && (current == Some(Step::Send) || view.is_some_and(|v| v.sent.is_some() && current.is_none())) {
         request_parts_ui(ui, view);
     }
 }
@@ -110,6 +119,7 @@ fn step_explanation_ui(ui: &mut Ui, view: &FetchView, step: Step, paused: bool) 
     }
     ui.label(RichText::new(text.explanation).size(16.0));
     if step == Step::Send
+        && !view.raw
         && let Some(line) = first_line(&view.request)
     {
         // Step 4 quotes the request this fetch sends, not an example.
@@ -150,7 +160,12 @@ fn ending_ui(ui: &mut Ui, view: &FetchView) {
         return;
     }
     ui.heading("The reply has arrived");
-    ui.label(RichText::new(reply_end(view.completion.map(|c| (c.line_open, c.extra)))).size(16.0));
+    // Raw mode has no framing to end the reply: its stop rule did.
+    let ended = match view.raw_end {
+        Some(by) => raw_end(by),
+        None => reply_end(view.completion.map(|c| (c.line_open, c.extra))),
+    };
+    ui.label(RichText::new(ended).size(16.0));
     if let Some(agreed) = &view.agreed {
         // Folded away behind the reply's story, but its title still says when nobody checked it.
         let title = if agreed.verified { CARD_TITLE.to_owned() } else { format!("⚠ NOT VERIFIED: {CARD_TITLE}") };

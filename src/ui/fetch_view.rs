@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use crate::fetch::decode::Plan;
 use crate::fetch::{
-    Agreed, Event, EventKind, FetchError, Framing, HeadProblem, JobId, ReplyHead, Step, Summary, WireLog,
+    Agreed, Event, EventKind, FetchError, Framing, HeadProblem, JobId, ReplyHead, Step, StopRule, Summary, WireLog,
 };
 use crate::teach::{is_typed_address, lookup_result, reply_end, step_heading};
 
@@ -92,6 +92,10 @@ pub struct FetchView {
     pub hop: usize,
     /// After the first hop: where this one came from and where it goes, as the log and the steps say it.
     pub hop_line: Option<String>,
+    /// Raw mode: the other side need not be a web server, and the request is not HTTP.
+    pub raw: bool,
+    /// Raw mode: the rule that stopped the reading, once it has.
+    pub raw_end: Option<StopRule>,
     /// Whether the log said yet that the reply's first bytes arrived.
     bytes_came: bool,
     /// Where this hop's log times start: the earlier hops' last time, so the log of a chain reads in order.
@@ -123,6 +127,8 @@ impl FetchView {
             summary: None,
             hop: 1,
             hop_line: None,
+            raw: false,
+            raw_end: None,
             bytes_came: false,
             log_offset: Duration::ZERO,
         }
@@ -319,7 +325,10 @@ impl FetchView {
                 self.completion = Some(Completion { extra, line_open });
                 None
             }
-            EventKind::RawEnd { by } => Some(crate::teach::raw_end(by)),
+            EventKind::RawEnd { by } => {
+                self.raw_end = Some(by);
+                Some(crate::teach::raw_end(by))
+            }
             EventKind::StepDone { step, took } => {
                 self.steps[step.index()] = StepState::Done(took);
                 None

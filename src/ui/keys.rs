@@ -6,13 +6,14 @@ use egui::{Context, Key, Modifiers, Ui};
 use super::form::{FetchState, FormAction};
 
 /// What the keys are for, as the Keys help lists them.
-const KEYS: [(&str, &str); 9] = [
+const KEYS: [(&str, &str); 10] = [
     ("Page Down", "Fetch when nothing is under way; the next step while paused (what a presentation clicker sends)"),
     ("Right arrow, Space, Enter", "The next step while paused, when the pointer is not in a text field"),
     ("Enter", "Fetch, in the Host or Port field"),
     ("Escape", "Cancel the fetch"),
     ("Tab", "Host, Port, Fetch, and on"),
     ("Ctrl+Shift+C", "Copy the whole reply"),
+    ("Ctrl+S", "Save the reply to a file, byte for byte"),
     ("Ctrl + and Ctrl −", "Larger and smaller text (also A+ and A−)"),
     ("In the reply", "Arrows, Page Up / Page Down, Home / End, once it was clicked"),
     ("F1", "Show or hide this list"),

@@ -18,6 +18,7 @@ mod pictures;
 mod redirect_bar;
 mod reply_text;
 mod reply_view;
+mod request_editor;
 mod save_dialog;
 mod start_options;
 mod steps_panel;

@@ -26,6 +26,8 @@ pub enum Place {
     Log,
     /// The reply's toolbar: Copy reply, Copy decoded body, Save reply to file.
     Reply,
+    /// The request editor's "Copy as curl command".
+    Editor,
 }
 
 pub struct Notice {
