@@ -222,7 +222,7 @@ impl RequestEditor {
         }
         ui.add_space(6.0);
         let mut copy = None;
-        ui.horizontal_wrapped(|ui| {
+        let row = ui.horizontal_wrapped(|ui| {
             let size = match &built {
                 Ok(Outgoing::Http(request)) => format!(" ({})", format::exact(request.bytes().len() as u64)),
                 Ok(Outgoing::Raw(bytes, _)) => format!(" ({})", format::exact(bytes.len() as u64)),
@@ -231,7 +231,7 @@ impl RequestEditor {
             ui.label(RichText::new(format!("{PREVIEW_TITLE}{size}")).strong());
             copy = curl_button_ui(ui, target, built.as_ref());
         });
-        Notice::ui(notice, ui, Place::Editor);
+        Notice::ui(notice, ui, Place::Editor, row.response.rect);
         if self.refused {
             ui.colored_label(
                 ui.visuals().error_fg_color,
