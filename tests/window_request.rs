@@ -179,7 +179,7 @@ fn copy_as_curl_command_puts_the_same_request_on_the_clipboard() {
     let mut spec = RequestSpec::new(&target);
     "DELETE".clone_into(&mut spec.method);
     assert_eq!(copied, curl_command(&target, &spec.build().unwrap()));
-    window.step(); // the confirmation is drawn on the frame after the copy
+    window.run_steps(2); // a toast is measured unseen on its first frame
     assert!(shows_text(&window, "Copied the curl command"));
 }
 
