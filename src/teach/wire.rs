@@ -63,9 +63,25 @@ pub fn wire_line(tls: bool, sent: Tally, received: Tally) -> String {
 pub const WIRE_INTRO: &str = "Every byte that crossed the connection, as anyone on the way sees it: \
      the café's Wi-Fi, the network provider, any computer the bytes pass through.";
 
-/// Said under a plain http fetch's pieces.
-pub const PLAIN_IS_THE_REPLY: &str = "Nothing is hidden: these bytes are exactly the request and the reply shown in \
-     the Reply tab, each read and write as it crossed.";
+/// Said under a plain http fetch's pieces: `kept` reply bytes are in the Reply tab, `on_wire` came. They
+/// differ when the size limit stopped the fetch, as the reader takes one byte more to know the reply
+/// went past it.
+pub fn plain_is_the_reply(kept: u64, on_wire: u64) -> String {
+    match on_wire.checked_sub(kept) {
+        Some(0) | None => {
+            "Nothing is hidden: these bytes are exactly the request and the reply shown in the Reply tab, \
+                           each read and write as it crossed."
+                .to_owned()
+        }
+        Some(more) => format!(
+            "Nothing is hidden: these bytes are the request and the reply, each read and write as it crossed. Of \
+             the {} that came, the Reply tab keeps {}: the last {} came past the size limit.",
+            format::exact(on_wire),
+            format::count(kept),
+            format::exact(more)
+        ),
+    }
+}
 
 /// Said about TLS 1.3's records after the hello: they all look alike from outside.
 pub const RECORDS_LOOK_ALIKE: &str = "After the hellos, TLS 1.3 hides even the kind of each record: the rest of the \
@@ -149,6 +165,14 @@ pub fn overhead_line(reply: u64, received: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_plain_wire_says_when_the_limit_kept_less_than_came() {
+        assert!(plain_is_the_reply(100, 100).contains("exactly the request and the reply"));
+        let cut = plain_is_the_reply(1_000, 1_001);
+        assert!(!cut.contains("exactly"), "{cut}");
+        assert!(cut.contains("Of the 1,001 bytes that came, the Reply tab keeps 1,000: the last 1 byte"), "{cut}");
+    }
     use super::*;
 
     fn seen(tls: bool, server_name: Option<&str>) -> Onlooker<'_> {

@@ -10,8 +10,8 @@ use crate::fetch::wire::FIRST_BYTES;
 use crate::fetch::{ContentType, Direction, Piece, WireLog, WireRecord};
 use crate::format;
 use crate::teach::wire::{
-    Onlooker, PLAIN_IS_THE_REPLY, RECORDS_LOOK_ALIKE, ROW_LEGEND, WIRE_INTRO, direction_words, onlooker_learns,
-    overhead_line, piece_meaning, piece_words,
+    Onlooker, RECORDS_LOOK_ALIKE, ROW_LEGEND, WIRE_INTRO, direction_words, onlooker_learns, overhead_line,
+    piece_meaning, piece_words, plain_is_the_reply,
 };
 
 use super::fetch_view::FetchView;
@@ -36,7 +36,7 @@ pub fn on_the_wire_ui(ui: &mut Ui, view: Option<&FetchView>) {
             ui.label(RichText::new(RECORDS_LOOK_ALIKE).weak());
         }
     } else {
-        ui.label(PLAIN_IS_THE_REPLY);
+        ui.label(plain_is_the_reply(view.received(), wire.total(Direction::Received).bytes));
     }
     for (direction, piece, tally) in wire.beyond() {
         ui.label(
