@@ -1,0 +1,248 @@
+//! The History tab: the fetches remembered (newest first), history on or off, and the kept reply of
+//! the one clicked, read from disk off the window's thread and shown read-only here (the Reply tab
+//! stays the current fetch's). Only that one reply is ever in memory.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use egui::{RichText, Ui};
+
+use crate::clipboard::Gather;
+use crate::fetch::JobId;
+use crate::format;
+use crate::history::{Entry, Keeper, News, REPLY_BUDGET, Record};
+use crate::server_text::one_line;
+
+use super::fetch_view::FetchView;
+use super::reply_text::ReplyText;
+use super::reply_view::{ReplyViewState, reply_ui};
+
+pub struct HistoryPanel {
+    /// Where the history is kept; `None`: this run keeps none (a screenshot run, a test).
+    dir: Option<PathBuf>,
+    keeper: Option<Keeper>,
+    /// The entries as the history thread last told them, oldest first.
+    entries: Arc<[Entry]>,
+    on: bool,
+    /// The last fetch recorded: each fetch is recorded once, when it ends.
+    recorded: Option<JobId>,
+    /// A fetch's reply being copied for the history, a slice per frame, before it is handed over.
+    gathering: Option<(JobId, Gather, Record)>,
+    shown: Option<Shown>,
+    failure: Option<String>,
+}
+
+/// The entry clicked, and its reply once read.
+struct Shown {
+    id: u64,
+    reply: Result<Option<ReplyText>, String>,
+    view: ReplyViewState,
+}
+
+impl HistoryPanel {
+    pub fn new(dir: Option<PathBuf>) -> Self {
+        Self {
+            dir,
+            keeper: None,
+            entries: Arc::from([]),
+            on: true,
+            recorded: None,
+            gathering: None,
+            shown: None,
+            failure: None,
+        }
+    }
+
+    /// The bytes of the remembered reply on show, once read (for tests).
+    pub fn shown_reply(&self) -> Option<&[u8]> {
+        self.shown.as_ref().and_then(|s| s.reply.as_ref().ok()?.as_ref()).map(ReplyText::bytes)
+    }
+
+    /// The entries remembered, oldest first (for tests).
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Each frame: starts the history thread, takes its news, and records the fetch on screen once it
+    /// has ended.
+    pub fn step(&mut self, ctx: &egui::Context, view: Option<&FetchView>) {
+        if self.keeper.is_none()
+            && let Some(dir) = self.dir.take()
+        {
+            let wake = ctx.clone();
+            match Keeper::start(dir, move || wake.request_repaint()) {
+                Ok(keeper) => self.keeper = Some(keeper),
+                Err(e) => self.failure = Some(format!("The history could not start: {e}.")),
+            }
+        }
+        let Some(keeper) = &self.keeper else { return };
+        while let Some(news) = keeper.try_news() {
+            match news {
+                News::Entries(entries, on) => (self.entries, self.on) = (entries, on),
+                News::Reply(id, reply) => {
+                    if let Some(shown) = self.shown.as_mut().filter(|s| s.id == id) {
+                        shown.reply = reply.map(|bytes| {
+                            let mut text = ReplyText::default();
+                            text.push(&bytes);
+                            Some(text)
+                        });
+                    }
+                }
+                News::Failed(text) => self.failure = Some(text),
+            }
+        }
+        if let Some(view) = view.filter(|v| !v.is_running() && self.recorded != Some(v.job)) {
+            self.recorded = Some(view.job);
+            let record = record_of(view);
+            let len = view.reply.bytes().len();
+            if let Some((_, _, earlier)) = self.gathering.take() {
+                keeper.add(earlier, None); // a new fetch replaced its reply before it was copied
+            }
+            if self.on && len as u64 <= REPLY_BUDGET {
+                self.gathering = Some((view.job, Gather::new(0..len), record));
+            } else {
+                keeper.add(record, None);
+            }
+        }
+        if let Some((job, gather, _)) = &mut self.gathering {
+            let bytes = match view.filter(|v| v.job == *job) {
+                Some(view) => gather.step(view.reply.bytes()).map(Some),
+                None => Some(None), // replaced: remembered without its reply
+            };
+            match bytes {
+                Some(bytes) => {
+                    if let Some((_, _, record)) = self.gathering.take() {
+                        keeper.add(record, bytes);
+                    }
+                }
+                None => ctx.request_repaint(),
+            }
+        }
+    }
+
+    pub fn ui(&mut self, ui: &mut Ui) {
+        ui.horizontal_wrapped(|ui| {
+            ui.heading("History");
+            let Some(keeper) = &self.keeper else {
+                ui.label("This run keeps no history.");
+                return;
+            };
+            let mut on = self.on;
+            if ui
+                .checkbox(&mut on, "Keep a history of fetches")
+                .on_hover_text(format!(
+                    "The last 50 fetches, with their replies up to {} in all, in the data folder; \
+                     off forgets them all",
+                    format::bytes(REPLY_BUDGET)
+                ))
+                .changed()
+            {
+                self.on = on;
+                if !on {
+                    self.shown = None;
+                }
+                keeper.set_on(on);
+            }
+        });
+        if let Some(failure) = &self.failure {
+            ui.colored_label(ui.visuals().warn_fg_color, failure);
+        }
+        if self.keeper.is_some() && self.on && self.entries.is_empty() {
+            ui.label(RichText::new("Each fetch you make is listed here when it ends.").weak());
+        }
+        let list_height = if self.shown.is_some() { ui.available_height() * 0.4 } else { ui.available_height() };
+        let mut clicked = None;
+        egui::ScrollArea::vertical().id_salt("history list").max_height(list_height).show(ui, |ui| {
+            egui::Grid::new("history grid").striped(true).spacing([14.0, 4.0]).show(ui, |ui| {
+                for entry in self.entries.iter().rev() {
+                    let selected = self.shown.as_ref().is_some_and(|s| s.id == entry.id);
+                    if ui
+                        .selectable_label(selected, target_text(entry))
+                        .on_hover_text("Show this fetch's reply")
+                        .clicked()
+                    {
+                        clicked = Some(entry.id);
+                    }
+                    ui.label(when(entry.at_ms));
+                    ui.label(status_text(entry));
+                    ui.label(format::bytes(entry.reply_size));
+                    ui.label(format::ms(Duration::from_micros(entry.duration_us)));
+                    ui.end_row();
+                }
+            });
+        });
+        if let (Some(id), Some(keeper)) = (clicked, &self.keeper) {
+            let kept = self.entries.iter().any(|e| e.id == id && e.reply_kept);
+            let reply = if kept { Ok(None) } else { Err("Its reply is not kept.".to_owned()) };
+            if kept {
+                keeper.ask_reply(id);
+            }
+            self.shown = Some(Shown { id, reply, view: ReplyViewState::default() });
+        }
+        self.shown_ui(ui);
+    }
+
+    /// The clicked entry's reply, read-only.
+    fn shown_ui(&mut self, ui: &mut Ui) {
+        let Some(shown) = &mut self.shown else { return };
+        let Some(entry) = self.entries.iter().find(|e| e.id == shown.id) else { return };
+        ui.separator();
+        ui.label(RichText::new(format!("Reply of {}", target_text(entry))).strong());
+        match &shown.reply {
+            Ok(Some(text)) => {
+                // Copying from here is left to the Reply tab's fetch: this view only shows.
+                let _ = reply_ui(ui, Some(text), &mut shown.view);
+            }
+            Ok(None) => {
+                ui.label("Reading the kept reply…");
+            }
+            Err(why) => {
+                ui.label(format!("The reply cannot be shown: {why}"));
+            }
+        }
+    }
+}
+
+/// What a fetch ended as, for the history.
+fn record_of(view: &FetchView) -> Record {
+    let summary = view.summary.as_ref();
+    Record {
+        at_ms: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+        host: view.host.clone(),
+        port: view.port,
+        duration_us: summary.map_or(0, |s| u64::try_from(s.timings.total.as_micros()).unwrap_or(u64::MAX)),
+        status: view.head.as_ref().map(|h| h.status),
+        reply_size: view.received(),
+        error: summary.and_then(|s| s.error.as_ref()).map(|e| one_line(&e.to_string())),
+        request: view.request.to_vec(),
+    }
+}
+
+/// `GET localhost:8080/path`: what was fetched, the server's text made one line.
+fn target_text(entry: &Entry) -> String {
+    let method = if entry.method.is_empty() { "(raw)" } else { &entry.method };
+    one_line(&format!("{method} {}:{}{}", entry.host, entry.port, entry.path))
+}
+
+fn status_text(entry: &Entry) -> String {
+    match (&entry.error, entry.status) {
+        (Some(error), _) => format!("failed: {error}"),
+        (None, Some(status)) => status.to_string(),
+        (None, None) => "ended, no status".to_owned(),
+    }
+}
+
+/// How long ago a fetch ended, in words.
+fn when(at_ms: u64) -> String {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let ago = now.saturating_sub(at_ms / 1000);
+    match ago {
+        0..60 => "just now".to_owned(),
+        60..3600 => format!("{} min ago", ago / 60),
+        3600..86_400 => format!("{} h ago", ago / 3600),
+        _ => format!("{} days ago", ago / 86_400),
+    }
+}

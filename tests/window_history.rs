@@ -1,0 +1,50 @@
+//! The window's History tab, headless with `egui_kittest`, against the demo server on 127.0.0.1;
+//! the history is kept in a folder of the test's own.
+#![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
+
+mod common;
+#[path = "common/window_harness.rs"]
+mod window_harness;
+
+use std::fs;
+
+use egui_kittest::kittest::Queryable;
+use socket_fetch::demo_server::DemoServer;
+use socket_fetch::ui::StartOptions;
+use window_harness::{demo_options, fetch, fill, harness_with, shows_text, step_until};
+
+#[test]
+fn two_fetches_of_the_demo_are_listed_and_the_first_reply_shows_again_after_a_restart() {
+    let server = DemoServer::start(0).unwrap();
+    let dir = std::env::temp_dir().join(format!("socket-fetch-window-history-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let options = StartOptions { history_dir: Some(dir.clone()), ..demo_options(&server, "/bytes/100") };
+    let mut harness = fetch(harness_with(options.clone()));
+    let first_reply = harness.state().view().unwrap().reply.bytes().to_vec();
+    fill(&mut harness, "Host", "127.0.0.1/data.json");
+    let mut harness = fetch(harness);
+    step_until(&mut harness, "both fetches in the history", |app| app.history().entries().len() == 2);
+    drop(harness);
+
+    // A new window on the same folder: a restart.
+    let mut harness = harness_with(StartOptions { host: None, port: None, ..options });
+    step_until(&mut harness, "the history read back", |app| app.history().entries().len() == 2);
+    harness.get_by_label("History").click();
+    harness.run_steps(2);
+    let port = server.addr().port();
+    let first = format!("GET 127.0.0.1:{port}/bytes/100");
+    assert!(shows_text(&harness, &first), "the first fetch is listed");
+    assert!(shows_text(&harness, &format!("GET 127.0.0.1:{port}/data.json")), "the second fetch is listed");
+    assert!(shows_text(&harness, "200"), "with its status");
+    harness.get_by_label(&first).click();
+    step_until(&mut harness, "the first reply read from disk", |app| app.history().shown_reply().is_some());
+    assert_eq!(harness.state().history().shown_reply().unwrap(), first_reply, "byte for byte");
+    assert!(shows_text(&harness, &format!("Reply of {first}")));
+
+    harness.get_by_label("Keep a history of fetches").click();
+    step_until(&mut harness, "history off", |app| app.history().entries().is_empty());
+    let files: Vec<_> = fs::read_dir(&dir).unwrap().map(|f| f.unwrap().file_name()).collect();
+    assert!(files.iter().all(|f| f != "1.reply" && f != "2.reply"), "off clears the kept replies: {files:?}");
+    drop(harness);
+    fs::remove_dir_all(&dir).unwrap();
+}
