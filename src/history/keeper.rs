@@ -7,13 +7,14 @@ use std::thread;
 
 use crossbeam_channel::{Receiver, Sender};
 
-use super::{Entry, Record, Store};
+use super::{Comparison, Entry, Record, Store, compare};
 
 /// What the window asks of the history.
 enum Order {
     Add(Record, Option<Vec<u8>>),
     SetOn(bool),
     Reply(u64),
+    Compare(u64, u64),
 }
 
 /// What the history tells the window.
@@ -23,6 +24,8 @@ pub enum News {
     Entries(Arc<[Entry]>, bool),
     /// The kept reply of an entry, or why it cannot be read.
     Reply(u64, Result<Vec<u8>, String>),
+    /// Two entries' kept replies compared (read and compared here, never in the window's memory).
+    Compared(u64, u64, Result<Comparison, String>),
     /// A write that failed, in plain words.
     Failed(String),
 }
@@ -61,6 +64,11 @@ impl Keeper {
                         say(News::Reply(id, store.reply(id).map_err(|e| e.to_string())));
                         continue;
                     }
+                    Order::Compare(a, b) => {
+                        let both = store.reply(a).and_then(|first| Ok(compare(&first, &store.reply(b)?)));
+                        say(News::Compared(a, b, both.map_err(|e| e.to_string())));
+                        continue;
+                    }
                 };
                 if let Err(e) = result {
                     say(News::Failed(format!("The history could not be written in {}: {e}.", dir.display())));
@@ -83,6 +91,11 @@ impl Keeper {
     /// Asks for an entry's kept reply: it comes as [`News::Reply`].
     pub fn ask_reply(&self, id: u64) {
         self.order(Order::Reply(id));
+    }
+
+    /// Asks for two entries' kept replies compared: the result comes as [`News::Compared`].
+    pub fn ask_comparison(&self, first: u64, second: u64) {
+        self.order(Order::Compare(first, second));
     }
 
     /// The next piece of news, if any.

@@ -1,7 +1,8 @@
 //! The history of fetches, kept on disk across runs (no GUI here): a small index of the last
 //! [`MAX_ENTRIES`] fetches, and their raw replies in files of their own up to [`REPLY_BUDGET`] bytes
-//! in all, oldest dropped first. The window talks to it through [`Keeper`], on a thread of its own.
+//! in all, oldest dropped first; two kept replies can be compared. The window talks to it through [`Keeper`], on a thread of its own.
 
+mod compare;
 mod index;
 mod keeper;
 
@@ -9,6 +10,7 @@ use std::fs;
 use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
 
+pub use compare::{Comparison, HeadLine, compare};
 pub use keeper::{Keeper, News};
 
 /// How many fetches are remembered.

@@ -1,6 +1,8 @@
 //! The History tab: the fetches remembered (newest first), history on or off, and the kept reply of
 //! the one clicked, read from disk off the window's thread and shown read-only here (the Reply tab
-//! stays the current fetch's). Only that one reply is ever in memory.
+//! stays the current fetch's). Only that one reply is ever in memory. Two fetches picked can be
+//! compared: their heads side by side and a count of body bytes that differ, worked out on the
+//! history's thread.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,7 +13,7 @@ use egui::{RichText, Ui};
 use crate::clipboard::Gather;
 use crate::fetch::JobId;
 use crate::format;
-use crate::history::{Entry, Keeper, News, REPLY_BUDGET, Record};
+use crate::history::{Comparison, Entry, HeadLine, Keeper, News, REPLY_BUDGET, Record};
 use crate::server_text::one_line;
 
 use super::fetch_view::FetchView;
@@ -30,7 +32,16 @@ pub struct HistoryPanel {
     /// A fetch's reply being copied for the history, a slice per frame, before it is handed over.
     gathering: Option<(JobId, Gather, Record)>,
     shown: Option<Shown>,
+    /// The entries ticked for Compare, at most two, the earlier pick first.
+    picked: Vec<u64>,
+    compared: Option<Compared>,
     failure: Option<String>,
+}
+
+/// Two entries being compared, and the comparison once made.
+struct Compared {
+    ids: (u64, u64),
+    result: Option<Result<Comparison, String>>,
 }
 
 /// The entry clicked, and its reply once read.
@@ -50,6 +61,8 @@ impl HistoryPanel {
             recorded: None,
             gathering: None,
             shown: None,
+            picked: Vec::new(),
+            compared: None,
             failure: None,
         }
     }
@@ -57,6 +70,11 @@ impl HistoryPanel {
     /// The bytes of the remembered reply on show, once read (for tests).
     pub fn shown_reply(&self) -> Option<&[u8]> {
         self.shown.as_ref().and_then(|s| s.reply.as_ref().ok()?.as_ref()).map(ReplyText::bytes)
+    }
+
+    /// The comparison on show, once made (for tests).
+    pub fn comparison(&self) -> Option<&Comparison> {
+        self.compared.as_ref()?.result.as_ref()?.as_ref().ok()
     }
 
     /// The entries remembered, oldest first (for tests).
@@ -87,6 +105,11 @@ impl HistoryPanel {
                             text.push(&bytes);
                             Some(text)
                         });
+                    }
+                }
+                News::Compared(a, b, result) => {
+                    if let Some(compared) = self.compared.as_mut().filter(|c| c.ids == (a, b)) {
+                        compared.result = Some(result);
                     }
                 }
                 News::Failed(text) => self.failure = Some(text),
@@ -140,9 +163,22 @@ impl HistoryPanel {
             {
                 self.on = on;
                 if !on {
-                    self.shown = None;
+                    (self.shown, self.compared) = (None, None);
+                    self.picked.clear();
                 }
                 keeper.set_on(on);
+            }
+            let two = self.picked.len() == 2;
+            if ui
+                .add_enabled(two, egui::Button::new("Compare the two picked"))
+                .on_hover_text("Their heads side by side, and how many body bytes differ")
+                .on_disabled_hover_text("Tick Pick on two fetches whose replies are kept")
+                .clicked()
+                && let [first, second] = self.picked[..]
+            {
+                keeper.ask_comparison(first, second);
+                self.compared = Some(Compared { ids: (first, second), result: None });
+                self.shown = None;
             }
         });
         if let Some(failure) = &self.failure {
@@ -151,11 +187,26 @@ impl HistoryPanel {
         if self.keeper.is_some() && self.on && self.entries.is_empty() {
             ui.label(RichText::new("Each fetch you make is listed here when it ends.").weak());
         }
-        let list_height = if self.shown.is_some() { ui.available_height() * 0.4 } else { ui.available_height() };
+        let list_height = if self.shown.is_some() || self.compared.is_some() {
+            ui.available_height() * 0.4
+        } else {
+            ui.available_height()
+        };
         let mut clicked = None;
         egui::ScrollArea::vertical().id_salt("history list").max_height(list_height).show(ui, |ui| {
             egui::Grid::new("history grid").striped(true).spacing([14.0, 4.0]).show(ui, |ui| {
                 for entry in self.entries.iter().rev() {
+                    let mut pick = self.picked.contains(&entry.id);
+                    let box_ = ui.add_enabled(entry.reply_kept, egui::Checkbox::new(&mut pick, "Pick"));
+                    if box_.on_disabled_hover_text("Its reply is not kept: it cannot be compared").changed() {
+                        self.picked.retain(|id| *id != entry.id);
+                        if pick {
+                            self.picked.push(entry.id);
+                            if self.picked.len() > 2 {
+                                self.picked.remove(0); // a third pick replaces the earliest
+                            }
+                        }
+                    }
                     let selected = self.shown.as_ref().is_some_and(|s| s.id == entry.id);
                     if ui
                         .selectable_label(selected, target_text(entry))
@@ -179,8 +230,57 @@ impl HistoryPanel {
                 keeper.ask_reply(id);
             }
             self.shown = Some(Shown { id, reply, view: ReplyViewState::default() });
+            self.compared = None;
         }
         self.shown_ui(ui);
+        self.compared_ui(ui);
+    }
+
+    /// The two picked fetches' heads side by side, lines only in one marked, and the body count.
+    fn compared_ui(&self, ui: &mut Ui) {
+        let Some(compared) = &self.compared else { return };
+        let name = |id| self.entries.iter().find(|e| e.id == id).map_or_else(String::new, target_text);
+        ui.separator();
+        let result = match &compared.result {
+            None => {
+                ui.label("Comparing the two kept replies…");
+                return;
+            }
+            Some(Err(why)) => {
+                ui.label(format!("The two replies cannot be compared: {why}"));
+                return;
+            }
+            Some(Ok(result)) => result,
+        };
+        ui.label(RichText::new(body_words(result)).strong());
+        let (removed, added) = (ui.visuals().error_fg_color, ui.visuals().warn_fg_color);
+        egui::ScrollArea::vertical().id_salt("history compare").show(ui, |ui| {
+            ui.columns(2, |columns| {
+                columns[0].label(RichText::new(name(compared.ids.0)).strong());
+                columns[1].label(RichText::new(name(compared.ids.1)).strong());
+                for line in &result.heads {
+                    let (left, right) = match line {
+                        HeadLine::Both(text) => (Some((text, None)), Some((text, None))),
+                        HeadLine::OnlyFirst(text) => (Some((text, Some(removed))), None),
+                        HeadLine::OnlySecond(text) => (None, Some((text, Some(added)))),
+                    };
+                    for (column, side) in columns.iter_mut().zip([left, right]) {
+                        match side {
+                            Some((text, color)) => {
+                                let mut text = RichText::new(one_line(text)).monospace();
+                                if let Some(color) = color {
+                                    text = text.color(color).strong();
+                                }
+                                column.label(text);
+                            }
+                            None => {
+                                column.label(RichText::new("—").weak());
+                            }
+                        }
+                    }
+                }
+            });
+        });
     }
 
     /// The clicked entry's reply, read-only.
@@ -225,6 +325,16 @@ fn record_of(view: &FetchView) -> Record {
 fn target_text(entry: &Entry) -> String {
     let method = if entry.method.is_empty() { "(raw)" } else { &entry.method };
     one_line(&format!("{method} {}:{}{}", entry.host, entry.port, entry.path))
+}
+
+/// "Bodies: 1,024 bytes and 1,030 bytes; 7 bytes differ".
+fn body_words(result: &Comparison) -> String {
+    let differ = match result.body_bytes_differ {
+        0 => "they are the same".to_owned(),
+        1 => "1 byte differs".to_owned(),
+        n => format!("{} bytes differ", format::count(n)),
+    };
+    format!("Bodies: {} and {}; {differ}.", format::exact(result.first_body), format::exact(result.second_body))
 }
 
 fn status_text(entry: &Entry) -> String {
