@@ -26,6 +26,7 @@ fn record(n: u64) -> Record {
         reply_size: 0,
         error: None,
         request: format!("GET /page/{n} HTTP/1.0\r\nHost: host{n}.invalid\r\n\r\n").into_bytes(),
+        log: format!("[    0.000 ms] Fetching from host{n}.invalid, port 8000.\n"),
     }
 }
 
@@ -51,6 +52,13 @@ fn reply_files(dir: &Path) -> (usize, u64) {
     (files.len(), bytes)
 }
 
+/// The names of every file in `dir`, sorted.
+fn all_files(dir: &Path) -> Vec<String> {
+    let mut names: Vec<_> = fs::read_dir(dir).unwrap().map(|f| f.unwrap().file_name().into_string().unwrap()).collect();
+    names.sort();
+    names
+}
+
 #[test]
 fn sixty_fetches_keep_the_last_fifty_across_a_reopen() {
     let dir = folder("sixty");
@@ -69,7 +77,13 @@ fn sixty_fetches_keep_the_last_fifty_across_a_reopen() {
     assert_eq!((last.method.as_str(), last.path.as_str(), last.status), ("GET", "/page/60", Some(200)));
     assert_eq!(last.request, record(60).request);
     assert_eq!(store.reply(last.id).unwrap(), reply(60, 100), "its reply reads back byte for byte");
+    assert_eq!(store.log(last.id).unwrap(), record(60).log, "and its log");
     assert_eq!(reply_files(&dir).0, MAX_ENTRIES, "the dropped entries' replies are gone from disk");
+    assert_eq!(
+        all_files(&dir).iter().filter(|f| Path::new(f).extension().is_some_and(|e| e == "log")).count(),
+        MAX_ENTRIES,
+        "and their logs"
+    );
     fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -106,13 +120,13 @@ fn history_off_keeps_nothing_and_is_remembered() {
     }
     store.set_on(false).unwrap();
     assert!(store.entries().is_empty());
-    assert_eq!(reply_files(&dir), (0, 0), "what was kept is cleared");
+    assert_eq!(all_files(&dir), ["index", "off"], "what was kept is cleared, logs too");
     add(&mut store, 4, &reply(4, 1000));
     drop(store);
     let mut store = Store::open(&dir).unwrap();
     assert!(!store.is_on(), "off is remembered");
     assert!(store.entries().is_empty());
-    assert_eq!(reply_files(&dir), (0, 0), "nothing was kept while off");
+    assert_eq!(all_files(&dir), ["index", "off"], "nothing was kept while off");
     assert_eq!(fs::read(dir.join("index")).unwrap(), b"", "the index holds nothing");
     store.set_on(true).unwrap();
     add(&mut store, 5, &reply(5, 1000));
@@ -130,10 +144,12 @@ fn a_reply_file_changed_or_left_behind_is_not_trusted() {
     drop(store);
     fs::write(dir.join(format!("{first}.reply")), b"shorter").unwrap();
     fs::write(dir.join("999.reply"), vec![0; 5000]).unwrap();
+    fs::write(dir.join("999.log"), b"a log no entry names").unwrap();
     let store = Store::open(&dir).unwrap();
     assert!(!store.entries()[0].reply_kept, "a reply of the wrong size counts as not kept");
     assert_eq!(store.reply(second).unwrap(), reply(2, 1000));
     assert_eq!(reply_files(&dir), (1, 1000), "files no entry names are removed");
+    assert!(!dir.join("999.log").exists());
     fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -155,7 +171,10 @@ fn the_keeper_writes_on_its_own_thread_and_says_what_it_holds() {
     let reply = loop {
         assert!(start.elapsed() < Duration::from_secs(10), "the reply never came");
         match keeper.try_news() {
-            Some(News::Reply(got, reply)) if got == id => break reply,
+            Some(News::Reply(got, reply, log)) if got == id => {
+                assert_eq!(log.unwrap(), record(1).log);
+                break reply;
+            }
             _ => std::thread::sleep(Duration::from_millis(5)),
         }
     };

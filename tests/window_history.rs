@@ -45,6 +45,9 @@ fn two_fetches_are_listed_after_a_restart_shown_again_compared_and_forgotten_whe
     step_until(&mut harness, "the first reply read from disk", |app| app.history().shown_reply().is_some());
     assert_eq!(harness.state().history().shown_reply().unwrap(), first_reply, "byte for byte");
     assert!(shows_text(&harness, &format!("Reply of {first}")));
+    harness.get_by_label(&format!("Log of {first}")).click();
+    harness.run_steps(2);
+    assert!(shows_text(&harness, "Fetching from 127.0.0.1"), "its log is shown again");
 
     // Compare: both picked, their heads side by side and the body sizes said.
     for pick in harness.query_all_by_label("Pick").collect::<Vec<_>>() {

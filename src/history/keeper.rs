@@ -22,8 +22,8 @@ enum Order {
 pub enum News {
     /// The entries now, oldest first, and whether history is on.
     Entries(Arc<[Entry]>, bool),
-    /// The kept reply of an entry, or why it cannot be read.
-    Reply(u64, Result<Vec<u8>, String>),
+    /// The kept reply of an entry, or why it cannot be read, and its log.
+    Reply(u64, Result<Vec<u8>, String>, Result<String, String>),
     /// Two entries' kept replies compared (read and compared here, never in the window's memory).
     Compared(u64, u64, Result<Comparison, String>),
     /// A write that failed, in plain words.
@@ -61,7 +61,8 @@ impl Keeper {
                     Order::Add(record, reply) => store.add(record, reply.as_deref()),
                     Order::SetOn(on) => store.set_on(on),
                     Order::Reply(id) => {
-                        say(News::Reply(id, store.reply(id).map_err(|e| e.to_string())));
+                        let log = store.log(id).map_err(|e| e.to_string());
+                        say(News::Reply(id, store.reply(id).map_err(|e| e.to_string()), log));
                         continue;
                     }
                     Order::Compare(a, b) => {
@@ -88,7 +89,7 @@ impl Keeper {
         self.order(Order::SetOn(on));
     }
 
-    /// Asks for an entry's kept reply: it comes as [`News::Reply`].
+    /// Asks for an entry's kept reply and its log: they come as [`News::Reply`].
     pub fn ask_reply(&self, id: u64) {
         self.order(Order::Reply(id));
     }

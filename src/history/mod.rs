@@ -27,6 +27,10 @@ const INDEX: &str = "index";
 /// Present while history is off: the choice is remembered with the history it governs.
 const OFF: &str = "off";
 const REPLY_EXT: &str = "reply";
+/// Each entry's log, in a file of its own beside the index.
+const LOG_EXT: &str = "log";
+/// The most of a fetch's log kept: a log is a few dozen lines; a hostile reason phrase stays short in it.
+pub const MAX_LOG: usize = 64 << 10;
 
 /// One fetch as the history remembers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +67,8 @@ pub struct Record {
     pub reply_size: u64,
     pub error: Option<String>,
     pub request: Vec<u8>,
+    /// The fetch's log, as Copy log writes it (its steps and what happened at each).
+    pub log: String,
 }
 
 /// The history folder: `$XDG_DATA_HOME/socket-fetch/history`, else `~/.local/share/socket-fetch/history`
@@ -149,6 +155,9 @@ impl Store {
         let (method, path) = method_and_path(&record.request);
         let mut request = record.request;
         request.truncate(MAX_REQUEST);
+        let mut log = record.log;
+        log.truncate(log.floor_char_boundary(MAX_LOG));
+        fs::write(file_path(&self.dir, id, LOG_EXT), log)?;
         let reply = reply.filter(|r| r.len() as u64 <= self.budget);
         if let Some(reply) = reply {
             fs::write(self.reply_path(id), reply)?;
@@ -215,6 +224,7 @@ impl Store {
             if old.reply_kept {
                 remove_if_there(&reply_path(&self.dir, old.id))?;
             }
+            remove_if_there(&file_path(&self.dir, old.id, LOG_EXT))?;
         }
         let mut kept = self.kept_bytes();
         for i in 0..self.entries.len() {
@@ -230,18 +240,24 @@ impl Store {
         Ok(())
     }
 
-    /// Removes the reply files no kept entry names (left by a run that stopped half-way).
+    /// The log of entry `id`, as far as it is text.
+    pub fn log(&self, id: u64) -> io::Result<String> {
+        let mut bytes = Vec::new();
+        fs::File::open(file_path(&self.dir, id, LOG_EXT))?.take(MAX_LOG as u64).read_to_end(&mut bytes)?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Removes the reply and log files no entry names (left by a run that stopped half-way).
     fn remove_strays(&self) -> io::Result<()> {
         for file in fs::read_dir(&self.dir)? {
             let path = file?.path();
-            let Some(id) = path
-                .extension()
-                .filter(|ext| *ext == REPLY_EXT)
-                .and_then(|_| path.file_stem()?.to_str()?.parse::<u64>().ok())
-            else {
-                continue;
+            let Some(id) = path.file_stem().and_then(|stem| stem.to_str()?.parse::<u64>().ok()) else { continue };
+            let named = match path.extension() {
+                Some(ext) if ext == REPLY_EXT => self.entries.iter().any(|e| e.id == id && e.reply_kept),
+                Some(ext) if ext == LOG_EXT => self.entries.iter().any(|e| e.id == id),
+                _ => continue,
             };
-            if !self.entries.iter().any(|e| e.id == id && e.reply_kept) {
+            if !named {
                 remove_if_there(&path)?;
             }
         }
@@ -262,7 +278,11 @@ impl Store {
 }
 
 fn reply_path(dir: &Path, id: u64) -> PathBuf {
-    dir.join(format!("{id}.{REPLY_EXT}"))
+    file_path(dir, id, REPLY_EXT)
+}
+
+fn file_path(dir: &Path, id: u64, ext: &str) -> PathBuf {
+    dir.join(format!("{id}.{ext}"))
 }
 
 fn remove_if_there(path: &Path) -> io::Result<()> {

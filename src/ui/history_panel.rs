@@ -44,10 +44,11 @@ struct Compared {
     result: Option<Result<Comparison, String>>,
 }
 
-/// The entry clicked, and its reply once read.
+/// The entry clicked, and its reply and log once read.
 struct Shown {
     id: u64,
     reply: Result<Option<ReplyText>, String>,
+    log: Option<Result<String, String>>,
     view: ReplyViewState,
 }
 
@@ -98,8 +99,9 @@ impl HistoryPanel {
         while let Some(news) = keeper.try_news() {
             match news {
                 News::Entries(entries, on) => (self.entries, self.on) = (entries, on),
-                News::Reply(id, reply) => {
+                News::Reply(id, reply, log) => {
                     if let Some(shown) = self.shown.as_mut().filter(|s| s.id == id) {
+                        shown.log = Some(log);
                         shown.reply = reply.map(|bytes| {
                             let mut text = ReplyText::default();
                             text.push(&bytes);
@@ -224,12 +226,8 @@ impl HistoryPanel {
             });
         });
         if let (Some(id), Some(keeper)) = (clicked, &self.keeper) {
-            let kept = self.entries.iter().any(|e| e.id == id && e.reply_kept);
-            let reply = if kept { Ok(None) } else { Err("Its reply is not kept.".to_owned()) };
-            if kept {
-                keeper.ask_reply(id);
-            }
-            self.shown = Some(Shown { id, reply, view: ReplyViewState::default() });
+            keeper.ask_reply(id);
+            self.shown = Some(Shown { id, reply: Ok(None), log: None, view: ReplyViewState::default() });
             self.compared = None;
         }
         self.shown_ui(ui);
@@ -283,11 +281,22 @@ impl HistoryPanel {
         });
     }
 
-    /// The clicked entry's reply, read-only.
+    /// The clicked entry's log (its steps and what happened at each), then its reply, read-only.
     fn shown_ui(&mut self, ui: &mut Ui) {
         let Some(shown) = &mut self.shown else { return };
         let Some(entry) = self.entries.iter().find(|e| e.id == shown.id) else { return };
         ui.separator();
+        if let Some(log) = &shown.log {
+            egui::CollapsingHeader::new(format!("Log of {}", target_text(entry))).show(ui, |ui| {
+                egui::ScrollArea::vertical().id_salt("history log").max_height(ui.available_height() / 3.0).show(
+                    ui,
+                    |ui| match log {
+                        Ok(text) => ui.label(RichText::new(text.as_str()).monospace()),
+                        Err(why) => ui.label(format!("Its log cannot be shown: {why}")),
+                    },
+                );
+            });
+        }
         ui.label(RichText::new(format!("Reply of {}", target_text(entry))).strong());
         match &shown.reply {
             Ok(Some(text)) => {
@@ -318,6 +327,7 @@ fn record_of(view: &FetchView) -> Record {
         reply_size: view.received(),
         error: summary.and_then(|s| s.error.as_ref()).map(|e| one_line(&e.to_string())),
         request: view.request.to_vec(),
+        log: view.log_text(),
     }
 }
 
