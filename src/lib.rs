@@ -7,6 +7,7 @@
 //! [`copy_rule`] says what the clipboard gets for a reply's bytes; [`clipboard`] copies off the
 //! window's thread (on X11 through a selection owner of its own). [`curl_command`] writes a request
 //! as the curl command line that sends the same bytes.
+//! [`history`] keeps the last fetches and their replies on disk.
 //! [`cli`] prints the engine's events in a terminal; [`ui`] draws them in a window.
 
 pub mod cli;
@@ -16,6 +17,7 @@ pub mod curl_command;
 pub mod demo_server;
 pub mod fetch;
 pub mod format;
+pub mod history;
 pub mod server_text;
 pub mod teach;
 pub mod ui;

@@ -123,6 +123,7 @@ fn open_window(args: Args) -> anyhow::Result<()> {
         zoom: args.zoom,
         presenter: args.presenter,
         x11_clipboard: false, // decided when the window opens
+        history_dir: None,    // the data folder, chosen when the window opens
     };
     let screenshot = options.screenshot.clone();
     if let Some(path) = &screenshot {

@@ -24,6 +24,7 @@ use super::error_card::{StartFailure, error_card_ui, start_failure_card_ui};
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
 use super::form::{DEMO_HTTPS_HOST, DEMO_PLAIN_HOST, DemoPorts, FetchState, FormAction, FormFields};
+use super::history_panel::HistoryPanel;
 use super::keys::{KeysHelp, presenter_keys};
 use super::layout::{CENTRAL_MIN, Columns, EXPLAIN_MIN, STEPS_MIN, side_range};
 use super::log_panel::log_ui;
@@ -96,6 +97,7 @@ pub struct SocketFetchApp {
     start_zoom: Option<f32>,
     remember: Remember,
     screenshot: Option<Screenshot>,
+    history: HistoryPanel,
 }
 
 /// The whole window, or only what a presenter shows: the steps and the explanation in large text.
@@ -197,6 +199,7 @@ impl SocketFetchApp {
             remember: if options.screenshot.is_some() { Remember::No } else { Remember::Yes },
             fetch_now: options.fetch_now || options.screenshot.is_some(),
             screenshot: options.screenshot.map(|path| Screenshot::new(path, options.pause_at)),
+            history: HistoryPanel::new(options.history_dir),
         };
         app.form.host_changed();
         app.form.port_changed();
@@ -220,6 +223,11 @@ impl SocketFetchApp {
     /// The demo server the window started, if any (for tests: its HTTPS address is trusted).
     pub fn demo_server(&self) -> Option<&DemoServer> {
         self.demo.as_ref()
+    }
+
+    /// The History tab: the fetches remembered and the reply on show (for tests).
+    pub fn history(&self) -> &HistoryPanel {
+        &self.history
     }
 
     pub fn input_error(&self) -> Option<&FetchError> {
@@ -246,6 +254,7 @@ impl SocketFetchApp {
                 break;
             }
         }
+        self.history.step(ui.ctx(), self.view.as_ref());
         let state = FetchState::of(self.view.as_ref());
         // Before any widget: a focused button must not take Space or Enter from the presenter.
         let key_action = presenter_keys(ui.ctx(), state, self.selection.has_focus());
@@ -412,6 +421,7 @@ impl SocketFetchApp {
                     code_ui(ui, &mut self.code, view.and_then(FetchView::current_step), view.is_some_and(|v| v.tls));
                 }
                 Tab::Wire => on_the_wire_ui(ui, self.view.as_ref()),
+                Tab::History => self.history.ui(ui),
             }
         });
 

@@ -9,6 +9,7 @@ mod error_card;
 mod explain_panel;
 mod fetch_view;
 mod form;
+mod history_panel;
 mod keys;
 mod layout;
 mod log_panel;
@@ -32,6 +33,7 @@ pub use app::SocketFetchApp;
 pub use decoded_body::{Body, DecodedBody};
 pub use fetch_view::{FetchView, StepState};
 pub use form::Limits;
+pub use history_panel::HistoryPanel;
 pub use reply_text::ReplyText;
 pub use start_options::{StartOptions, Tab, Theme, ZOOM_RANGE, parse_zoom};
 
@@ -53,6 +55,9 @@ pub fn run_window(options: StartOptions) -> eframe::Result {
     }
     // A screenshot run takes the window's default size, not the size remembered from a normal run.
     let persist_window = options.screenshot.is_none();
+    // The history in the data folder, unless another is given; a screenshot run keeps none.
+    let history_dir = options.history_dir.or_else(|| persist_window.then(crate::history::default_dir).flatten());
+    let options = StartOptions { history_dir, ..options };
     let native_options = eframe::NativeOptions { viewport, persist_window, ..Default::default() };
     eframe::run_native(
         "socket-fetch",

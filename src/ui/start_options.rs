@@ -25,7 +25,7 @@ pub struct StartOptions {
     pub step_through: bool,
     /// With a screenshot: take it while paused before this step.
     pub pause_at: Option<Step>,
-    /// The central tab to show: reply (default), timing, code or wire.
+    /// The central tab to show: reply (default), timing, code, wire or history.
     pub tab: Option<Tab>,
     /// The body to show once the first reply has a decoded one (a screenshot of the decoded body).
     pub body: Option<Body>,
@@ -41,6 +41,8 @@ pub struct StartOptions {
     /// The window runs on X11: copies go to socket-fetch's own selection owner, which has no size
     /// limit, instead of eframe's clipboard.
     pub x11_clipboard: bool,
+    /// Where the history of fetches is kept; `None`: this run keeps none.
+    pub history_dir: Option<PathBuf>,
 }
 
 /// A theme chosen on the command line.
@@ -79,13 +81,15 @@ pub enum Tab {
     Code,
     /// Every byte that crossed the connection, as anyone on the way sees it.
     Wire,
+    /// The fetches made before, newest first.
+    History,
     /// The explanation, when the window is too narrow for it to have its own panel.
     #[value(skip)]
     Explain,
 }
 
 impl Tab {
-    pub const ALL: [Self; 5] = [Self::Reply, Self::Timing, Self::Code, Self::Wire, Self::Explain];
+    pub const ALL: [Self; 6] = [Self::Reply, Self::Timing, Self::Code, Self::Wire, Self::History, Self::Explain];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -93,6 +97,7 @@ impl Tab {
             Self::Timing => "Timing",
             Self::Code => "Code",
             Self::Wire => "On the wire",
+            Self::History => "History",
             Self::Explain => "Explain",
         }
     }

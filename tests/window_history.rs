@@ -1,0 +1,73 @@
+//! The window's History tab, headless with `egui_kittest`, against the demo server on 127.0.0.1;
+//! the history is kept in a folder of the test's own.
+#![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
+
+mod common;
+#[path = "common/window_harness.rs"]
+mod window_harness;
+
+use std::fs;
+
+use egui_kittest::kittest::Queryable;
+use socket_fetch::demo_server::DemoServer;
+use socket_fetch::history::HeadLine;
+use socket_fetch::ui::StartOptions;
+use window_harness::{demo_options, fetch, fill, harness_with, shows_text, step_until};
+
+#[test]
+fn two_fetches_are_listed_after_a_restart_shown_again_compared_and_forgotten_when_off() {
+    let server = DemoServer::start(0).unwrap();
+    let dir = std::env::temp_dir().join(format!("socket-fetch-window-history-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let options = StartOptions { history_dir: Some(dir.clone()), ..demo_options(&server, "/bytes/100") };
+    let mut harness = fetch(harness_with(options.clone()));
+    let view = harness.state().view().unwrap();
+    let (first_reply, first_head) = (view.reply.bytes().to_vec(), view.head.as_ref().unwrap().head_len);
+    fill(&mut harness, "Host", "127.0.0.1/data.json");
+    let mut harness = fetch(harness);
+    // Recorded once it has ended (the previous fetch's end does not count).
+    step_until(&mut harness, "both fetches in the history", |app| app.history().entries().len() == 2);
+    let view = harness.state().view().unwrap();
+    let second_body = (view.reply.bytes().len() - view.head.as_ref().unwrap().head_len) as u64;
+    drop(harness);
+
+    // A new window on the same folder: a restart.
+    let mut harness = harness_with(StartOptions { host: None, port: None, ..options });
+    step_until(&mut harness, "the history read back", |app| app.history().entries().len() == 2);
+    harness.get_by_label("History").click();
+    harness.run_steps(2);
+    let port = server.addr().port();
+    let first = format!("GET 127.0.0.1:{port}/bytes/100");
+    assert!(shows_text(&harness, &first), "the first fetch is listed");
+    assert!(shows_text(&harness, &format!("GET 127.0.0.1:{port}/data.json")), "the second fetch is listed");
+    assert!(shows_text(&harness, "200"), "with its status");
+    harness.get_by_label(&first).click();
+    step_until(&mut harness, "the first reply read from disk", |app| app.history().shown_reply().is_some());
+    assert_eq!(harness.state().history().shown_reply().unwrap(), first_reply, "byte for byte");
+    assert!(shows_text(&harness, &format!("Reply of {first}")));
+    harness.get_by_label(&format!("Log of {first}")).click();
+    harness.run_steps(2);
+    assert!(shows_text(&harness, "Fetching from 127.0.0.1"), "its log is shown again");
+
+    // Compare: both picked, their heads side by side and the body sizes said.
+    for pick in harness.query_all_by_label("Pick").collect::<Vec<_>>() {
+        pick.click();
+    }
+    harness.run_steps(2);
+    harness.get_by_label("Compare the two picked").click();
+    step_until(&mut harness, "the comparison", |app| app.history().comparison().is_some());
+    let comparison = harness.state().history().comparison().unwrap();
+    // Newest first in the list: the second fetch was picked first.
+    assert_eq!(comparison.first_body, second_body);
+    assert_eq!(comparison.second_body, (first_reply.len() - first_head) as u64);
+    assert!(comparison.heads.iter().any(|l| matches!(l, HeadLine::OnlyFirst(t) if t.contains("json"))));
+    assert!(comparison.heads.iter().any(|l| matches!(l, HeadLine::Both(t) if t.starts_with("HTTP/1."))));
+    assert!(shows_text(&harness, "Bodies: "), "the body count is on screen");
+
+    harness.get_by_label("Keep a history of fetches").click();
+    step_until(&mut harness, "history off", |app| app.history().entries().is_empty());
+    let files: Vec<_> = fs::read_dir(&dir).unwrap().map(|f| f.unwrap().file_name()).collect();
+    assert!(files.iter().all(|f| f != "1.reply" && f != "2.reply"), "off clears the kept replies: {files:?}");
+    drop(harness);
+    fs::remove_dir_all(&dir).unwrap();
+}
