@@ -4,15 +4,18 @@
 //! `.ci/clipboard_test.py`.
 #![allow(clippy::unwrap_used)] // a test that cannot go on should fail loudly, here and in its helpers
 
+#[path = "common/recording_server.rs"]
+mod recording_server;
 #[path = "common/window_harness.rs"]
 mod window_harness;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT as _, Queryable};
+use recording_server::RecordingServer;
 use socket_fetch::copy_rule::unescape;
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::ui::SocketFetchApp;
-use window_harness::{copied_text, fetched, shows_text};
+use window_harness::{copied_text, fetch, fetched, harness, shows_text};
 
 fn reply(harness: &Harness<'_, SocketFetchApp>) -> Vec<u8> {
     harness.state().view().unwrap().reply.bytes().to_vec()
@@ -89,4 +92,34 @@ fn a_save_that_fails_says_so_plainly() {
     let mut harness = fetched(&server, "/bytes/100");
     save_to(&mut harness, "/nonexistent-folder-of-socket-fetch/reply.txt");
     assert!(shows_text(&harness, "Could not save to /nonexistent-folder-of-socket-fetch/reply.txt"));
+}
+
+#[test]
+fn save_reply_writes_ten_mebibytes_of_any_bytes_exactly() {
+    // Every byte value, in an order no run-length trick can guess (a multiplicative hash of the offset).
+    let body: Vec<u8> = (0..10u32 << 20).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let mut sent = format!("HTTP/1.0 200 OK\r\nContent-Length: {}\r\n\r\n", body.len()).into_bytes();
+    sent.extend(&body);
+    let server = RecordingServer::start(sent.clone());
+    let mut harness = fetch(harness("127.0.0.1", &server.port()));
+    let path = std::env::temp_dir().join(format!("socket-fetch-save-10m-{}.bin", std::process::id()));
+    save_to(&mut harness, path.to_str().unwrap());
+    let saved = std::fs::read(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(saved == sent, "the file holds the reply byte for byte ({} bytes saved of {})", saved.len(), sent.len());
+}
+
+#[test]
+fn a_save_under_a_regular_file_fails_plainly_and_keeps_the_reply() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = fetched(&server, "/bytes/100");
+    let before = reply(&harness);
+    // Even root cannot make a file inside a regular file.
+    let file = std::env::temp_dir().join(format!("socket-fetch-save-not-a-folder-{}", std::process::id()));
+    std::fs::write(&file, b"a regular file").unwrap();
+    let inside = file.join("reply.txt");
+    save_to(&mut harness, inside.to_str().unwrap());
+    std::fs::remove_file(&file).unwrap();
+    assert!(shows_text(&harness, &format!("Could not save to {}", inside.display())));
+    assert_eq!(reply(&harness), before, "nothing of the reply is lost");
 }

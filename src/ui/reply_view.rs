@@ -148,6 +148,11 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewSta
     let (area, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
     // What is above can be wider than the panel (a long toolbar line): stay within what is shown.
     let area = area.intersect(ui.clip_rect());
+    if area.height() < BAR_WIDTH + row_height || area.width() < BAR_WIDTH + char_width {
+        // No room for one row (a short window at a large zoom): its scroll bars, placed from the
+        // bottom up, would land on the toolbar above and take its clicks.
+        return None;
+    }
     let rows_rect = Rect::from_min_max(area.min, pos2(area.right() - BAR_WIDTH, area.bottom() - BAR_WIDTH));
     let geometry = Geometry {
         rows: rows_rect,
