@@ -197,7 +197,7 @@ impl Geometry {
 /// Draws `bytes` in hex, or a placeholder when there are none. Returns the copy asked for, if any.
 pub fn hex_ui(ui: &mut Ui, bytes: &[u8], state: &mut HexViewState) -> Option<HexCopy> {
     if bytes.is_empty() {
-        ui.label(RichText::new("The server's raw reply will appear here, byte for byte, in hex.").weak());
+        ui.label(RichText::new("The bytes will appear here in hex as they arrive.").weak());
         return None;
     }
     let len = bytes.len();
