@@ -11,7 +11,7 @@ use egui_kittest::kittest::Queryable;
 use socket_fetch::copy_rule::unescape;
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::ui::SocketFetchApp;
-use window_harness::{copied_text, demo_options, fetch, fetched, harness_sized, shows_text};
+use window_harness::{copied_text, demo_options, fetch, fetched, finished, harness_sized, shows_text};
 
 fn reply(harness: &Harness<'_, SocketFetchApp>) -> Vec<u8> {
     harness.state().view().unwrap().reply.bytes().to_vec()
@@ -173,4 +173,31 @@ fn a_panel_too_narrow_for_a_whole_row_scrolls_sideways_to_its_text() {
     harness.run_steps(2);
     let [offset_rect, _, text_rect] = row_rects(&harness, &reply, 0).expect("the whole first row, scrolled into view");
     assert!(text_rect.width() > offset_rect.width(), "the whole text column, wider than the offset: {text_rect:?}");
+}
+
+#[test]
+fn the_rows_grow_while_the_reply_arrives() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = harness_sized(demo_options(&server, "/slow"), [1600.0, 780.0]);
+    harness.get_by_label("Hex").click();
+    harness.step();
+    harness.get_by_label("▶ Fetch").click();
+    let mut last_rows = Vec::new();
+    let start = std::time::Instant::now();
+    while !finished(harness.state()) {
+        assert!(start.elapsed() < window_harness::LIMIT, "gave up waiting for /slow");
+        harness.step();
+        let reply = reply(&harness);
+        if reply.is_empty() {
+            continue;
+        }
+        // What this frame drew is what had arrived by then: its last row, partial or whole.
+        let last = (reply.len() - 1) / 16 * 16;
+        assert!(row_rects(&harness, &reply, last).is_some(), "the last row at {last:X} of {} bytes", reply.len());
+        if last_rows.last() != Some(&last) {
+            last_rows.push(last);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(last_rows.len() > 2, "the last row moved on as lines arrived: {last_rows:X?}");
 }
