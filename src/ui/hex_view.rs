@@ -286,9 +286,8 @@ fn rows_ui(ui: &Ui, geometry: &Geometry, bytes: &[u8], state: &HexViewState, fon
         let shown = hex_row(start, row_bytes, digits);
         let at = |x: f32| pos2(x, y);
         offsets.text(at(geometry.rows.left()), egui::Align2::LEFT_TOP, &shown.offset, font.clone(), weak);
-        content.text(at(geometry.hex_left), egui::Align2::LEFT_TOP, &shown.hex, font.clone(), strong);
-        let job = text_column_job(&shown.text, font, strong, weak);
-        content.galley(at(geometry.text_left), ui.painter().layout_job(job), strong);
+        let job = content_job(&shown, font, strong, weak);
+        content.galley(at(geometry.hex_left), ui.painter().layout_job(job), strong);
         // For screen readers (and tests): the row's offset, hex and text, each a label of its own,
         // where it is in view.
         let text_right = geometry.text_left + geometry.char_width * BYTES_PER_ROW as f32;
@@ -355,10 +354,15 @@ fn selection_bar_ui(ui: &mut Ui, state: &HexViewState, len: usize) -> Option<Hex
     copy
 }
 
-/// The text column of a row: printable bytes in the text colour, the others' `·` weak.
-fn text_column_job(text: &str, font: &FontId, strong: Color32, weak: Color32) -> LayoutJob {
+/// A row's hex and text, as they scroll sideways together: printable bytes in the text column in
+/// the text colour, the others' `·` weak.
+fn content_job(row: &HexRow, font: &FontId, strong: Color32, weak: Color32) -> LayoutJob {
     let mut job = LayoutJob::default();
-    let mut rest = text;
+    // The hex, then spaces up to the text column (a last row may be short): one layout a row, not
+    // two, which is most of what a screen of fresh rows costs.
+    let gap = HEX_COLUMNS + GUTTER - row.hex.len();
+    job.append(&format!("{}{:gap$}", row.hex, ""), 0.0, TextFormat::simple(font.clone(), strong));
+    let mut rest = row.text.as_str();
     while let Some(first) = rest.chars().next() {
         let dots = first == NOT_PRINTABLE;
         let run = rest.find(|c| (c == NOT_PRINTABLE) != dots).unwrap_or(rest.len());
