@@ -49,6 +49,9 @@ struct Args {
     /// Window: show the raw reply or, when the reply is chunked or compressed, its decoded body.
     #[arg(long, value_enum)]
     body: Option<ui::Body>,
+    /// Window: show the reply in hex (offset, 16 bytes in hex, the same bytes as text).
+    #[arg(long)]
+    hex: bool,
     /// Window: light or dark (a light theme often reads better on a projector); by default the
     /// system's, or the one picked last time.
     #[arg(long, value_enum)]
@@ -118,6 +121,7 @@ fn open_window(args: Args) -> anyhow::Result<()> {
         pause_at,
         tab: args.tab,
         body: args.body,
+        hex: args.hex,
         limits: None,
         theme: args.theme,
         zoom: args.zoom,

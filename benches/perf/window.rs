@@ -154,6 +154,29 @@ fn text(node: &Node) -> Option<&str> {
     node.label().or_else(|| node.value())
 }
 
+/// How the rows of the view measured are told apart in the AccessKit tree.
+#[derive(Debug, Clone, Copy)]
+enum RowLabels {
+    /// The text view: row numbers right-aligned to this many digits.
+    Numbers(usize),
+    /// The hex view: each row's offset a label of its own, in this many hex digits.
+    Offsets(usize),
+}
+
+impl RowLabels {
+    /// The row number (from 1) a node's label gives, if it is a row's.
+    fn number(self, node: &Node) -> Option<u64> {
+        match self {
+            Self::Numbers(digits) => row_number(node, digits),
+            Self::Offsets(digits) => {
+                let t = text(node)?;
+                let hex = t.len() == digits && t.bytes().all(|b| b.is_ascii_hexdigit());
+                hex.then(|| u64::from_str_radix(t, 16).ok()).flatten().map(|offset| offset / 16 + 1)
+            }
+        }
+    }
+}
+
 /// The reply's row number in a row's label: the number right-aligned to `digits`, then either
 /// nothing but spaces (a label of its own) or two spaces and the row's text (one label per row).
 fn row_number(node: &Node, digits: usize) -> Option<u64> {
@@ -167,8 +190,8 @@ fn row_number(node: &Node, digits: usize) -> Option<u64> {
 }
 
 /// The reply's area and its vertical scroll bar: the nearest vertical scroll bar right of row 1.
-fn reply_area(nodes: &[Node], digits: usize) -> Option<(Rect, Rect)> {
-    let row = nodes.iter().find(|n| row_number(n, digits) == Some(1)).and_then(rect)?;
+fn reply_area(nodes: &[Node], rows: RowLabels) -> Option<(Rect, Rect)> {
+    let row = nodes.iter().find(|n| rows.number(n) == Some(1)).and_then(rect)?;
     let bar = nodes
         .iter()
         .filter(|n| n.role() == Role::ScrollBar)
@@ -179,11 +202,11 @@ fn reply_area(nodes: &[Node], digits: usize) -> Option<(Rect, Rect)> {
 }
 
 /// The first and last of the reply's row numbers on screen.
-fn rows_in_view(nodes: &[Node], area: Rect, digits: usize) -> Option<(u64, u64)> {
+fn rows_in_view(nodes: &[Node], area: Rect, labels: RowLabels) -> Option<(u64, u64)> {
     let rows: Vec<u64> = nodes
         .iter()
         .filter(|n| rect(n).is_some_and(|r| area.contains(Pos2::new(area.left() + 1.0, r.center().y))))
-        .filter_map(|n| row_number(n, digits))
+        .filter_map(|n| labels.number(n))
         .collect();
     Some((*rows.iter().min()?, *rows.iter().max()?))
 }
@@ -286,6 +309,44 @@ impl Shape {
     }
 }
 
+/// The view a run measures the reply in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    Text,
+    /// The hex view: 16 bytes a row, whatever the shape; measured with random bytes, whose text
+    /// column changes most between printable and not.
+    Hex,
+}
+
+/// One child's measurement: a shape of reply, in a view.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    shape: Shape,
+    view: View,
+}
+
+impl Run {
+    /// Every shape in the text view, then random bytes in the hex view.
+    fn all() -> impl Iterator<Item = Self> {
+        let text = Shape::ALL.into_iter().map(|shape| Self { shape, view: View::Text });
+        text.chain([Self { shape: Shape::Random, view: View::Hex }])
+    }
+
+    fn name(self) -> String {
+        match self.view {
+            View::Text => self.shape.name().to_owned(),
+            View::Hex => format!("{}, hex view", self.shape.name()),
+        }
+    }
+
+    fn key(self) -> String {
+        match self.view {
+            View::Text => self.shape.key().to_owned(),
+            View::Hex => format!("{}-hex", self.shape.key()),
+        }
+    }
+}
+
 /// The environment variable that makes this bench a child that measures one shape.
 const SHAPE_ENV: &str = "SOCKET_FETCH_BENCH_SHAPE";
 /// The reply of each shape: the window's keep limit (head included).
@@ -315,26 +376,21 @@ fn shapes(figures: &mut Vec<Figure>) {
         mib(CHILD_ADDRESS_SPACE)
     );
     let mut table = Vec::new();
-    for shape in Shape::ALL {
-        println!("{}:", shape.name());
+    for run in Run::all() {
+        println!("{}:", run.name());
         let output = std::process::Command::new("prlimit")
             .arg(format!("--as={CHILD_ADDRESS_SPACE}"))
             .arg("--")
             .arg(&exe)
             .args(["--bench", "window"])
-            .env(SHAPE_ENV, shape.key())
+            .env(SHAPE_ENV, run.key())
             .stderr(std::process::Stdio::inherit())
             .output();
         let output = match output {
             Ok(output) => output,
             Err(e) => {
                 println!("  the child could not start (prlimit: {e})");
-                figures.push(Figure::new(
-                    &format!("window, {}", shape.name()),
-                    format!("not run: {e}"),
-                    "",
-                    Some(false),
-                ));
+                figures.push(Figure::new(&format!("window, {}", run.name()), format!("not run: {e}"), "", Some(false)));
                 continue;
             }
         };
@@ -359,13 +415,13 @@ fn shapes(figures: &mut Vec<Figure>) {
         if !output.status.success() {
             println!("  the child ended with {} (out of memory under the cap, or a panic)", output.status);
             figures.push(Figure::new(
-                &format!("window, {}: the run", shape.name()),
+                &format!("window, {}: the run", run.name()),
                 format!("the child ended with {}", output.status),
                 "ends normally",
                 Some(false),
             ));
         }
-        table.push((shape, cells));
+        table.push((run, cells));
     }
     println!();
     println!(
@@ -385,10 +441,10 @@ fn shapes(figures: &mut Vec<Figure>) {
     ];
     println!("| {} |", header.join(" | "));
     println!("|{}", "---|".repeat(header.len()));
-    for (shape, cells) in table {
+    for (run, cells) in table {
         match cells {
-            Some(cells) => println!("| {} | {} |", shape.name(), cells.join(" | ")),
-            None => println!("| {} | not measured |", shape.name()),
+            Some(cells) => println!("| {} | {} |", run.name(), cells.join(" | ")),
+            None => println!("| {} | not measured |", run.name()),
         }
     }
 }
@@ -396,12 +452,12 @@ fn shapes(figures: &mut Vec<Figure>) {
 /// In the child: one shape, its figures printed as `FIGURE` lines and its table row as a `TABLE`
 /// line for the parent to read.
 fn shape_child(key: &str) {
-    let Some(shape) = Shape::ALL.into_iter().find(|s| s.key() == key) else {
+    let Some(run) = Run::all().find(|r| r.key() == key) else {
         println!("| no shape is called {key}");
         return;
     };
     let mut figures = Vec::new();
-    let cells = measure_shape(shape, &mut figures);
+    let cells = measure_shape(run, &mut figures);
     for f in &figures {
         let met = match f.met {
             Some(true) => "ok",
@@ -459,8 +515,9 @@ fn host_text(nodes: &[Node]) -> Option<String> {
 
 /// Fetches one shape and measures it; the cells of its table row.
 #[allow(clippy::too_many_lines)] // one measurement, step by step, reads best whole
-fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
-    let name = shape.name();
+fn measure_shape(run: Run, figures: &mut Vec<Figure>) -> Vec<String> {
+    let shape = run.shape;
+    let name = run.name();
     let not_measured = |why: &str| vec![format!("not measured: {why}")];
     let addr = match serve_shape(shape) {
         Ok(addr) => addr,
@@ -470,6 +527,7 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
         host: Some("127.0.0.1".to_owned()),
         port: Some(addr.port().to_string()),
         fetch_now: true,
+        hex: run.view == View::Hex,
         ..StartOptions::default()
     };
     let mut window = Window::new(options);
@@ -511,7 +569,10 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
     let after = window.timed(Vec::new());
     let view = window.app.view().unwrap();
     let received = view.received();
-    let total_rows = view.reply.row_count();
+    let total_rows = match run.view {
+        View::Text => view.reply.row_count(),
+        View::Hex => view.reply.bytes().len().div_ceil(16),
+    };
     println!(
         "| {} received in {:.2} s over {} frames, {total_rows} rows{}",
         mib(received),
@@ -559,8 +620,11 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
         Some(first_after < Duration::from_millis(50)),
     ));
 
-    let digits = total_rows.to_string().len();
-    let Some((area, bar)) = reply_area(window.look(), digits) else {
+    let labels = match run.view {
+        View::Text => RowLabels::Numbers(total_rows.to_string().len()),
+        View::Hex => RowLabels::Offsets(8),
+    };
+    let Some((area, bar)) = reply_area(window.look(), labels) else {
         println!("| the reply's scroll bar was not found in the AccessKit tree: no scrolling figures");
         figures.push(Figure::new(
             &format!("window, {name}: scrolling"),
@@ -570,8 +634,16 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
         ));
         return not_measured("scroll bar not found");
     };
-    let at_top = rows_in_view(&window.nodes, area, digits);
-    let status_line = window.nodes.iter().filter_map(text).any(|t| t.trim_start().starts_with("1  HTTP/1.0 200 OK"));
+    let at_top = rows_in_view(&window.nodes, area, labels);
+    let status_line = match run.view {
+        View::Text => window.nodes.iter().filter_map(text).any(|t| t.trim_start().starts_with("1  HTTP/1.0 200 OK")),
+        // The status line's first 16 bytes, as the first row's hex.
+        View::Hex => {
+            let pairs: Vec<String> = SHAPE_HEAD[..16].iter().map(|b| format!("{b:02X}")).collect();
+            let hex = format!("{}  {}", pairs[..8].join(" "), pairs[8..].join(" "));
+            window.nodes.iter().filter_map(text).any(|t| t == hex)
+        }
+    };
     println!("| at the top: rows {at_top:?}, status line shown: {status_line}");
 
     // Scroll-bar jumps: press on the track, release, one more frame.
@@ -583,14 +655,14 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
         jumps.push(window.timed(vec![press(pos, false)]));
         jumps.push(window.timed(Vec::new()));
         if i == 0 {
-            middle_rows = rows_in_view(window.look(), area, digits);
+            middle_rows = rows_in_view(window.look(), area, labels);
         }
     }
     let jumped = middle_rows.is_some_and(|(a, _)| (a as f64) > total_rows as f64 * 0.4);
     // The wheel, three lines a frame, over the reply.
     let over = area.center();
     let mut wheel_frames = vec![window.timed(vec![Event::PointerMoved(over)])];
-    let before_wheel = rows_in_view(window.look(), area, digits);
+    let before_wheel = rows_in_view(window.look(), area, labels);
     for _ in 0..WHEEL_FRAMES {
         let wheel = Event::MouseWheel {
             unit: MouseWheelUnit::Line,
@@ -601,7 +673,7 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
         };
         wheel_frames.push(window.timed(vec![wheel]));
     }
-    let after_wheel = rows_in_view(window.look(), area, digits);
+    let after_wheel = rows_in_view(window.look(), area, labels);
     let wheeled = matches!((before_wheel, after_wheel), (Some((a, _)), Some((b, _))) if b > a);
     // The keyboard: a click gives the view focus; PageDown, Right (sideways), then Ctrl+End.
     let mut keys = vec![window.timed(vec![press(over, true)]), window.timed(vec![press(over, false)])];
@@ -614,7 +686,7 @@ fn measure_shape(shape: Shape, figures: &mut Vec<Figure>) -> Vec<String> {
     }
     keys.push(window.timed(vec![key_event(Key::End, true, Modifiers::COMMAND)]));
     keys.push(window.timed(vec![key_event(Key::End, false, Modifiers::COMMAND)]));
-    let at_end = rows_in_view(window.look(), area, digits);
+    let at_end = rows_in_view(window.look(), area, labels);
     let last_shown = at_end.is_some_and(|(_, last)| last == total_rows as u64);
     println!(
         "| middle jump: rows {middle_rows:?}; wheel: {before_wheel:?} to {after_wheel:?}; Ctrl+End: {at_end:?} of {total_rows}"

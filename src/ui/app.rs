@@ -24,6 +24,7 @@ use super::error_card::{StartFailure, error_card_ui, start_failure_card_ui};
 use super::explain_panel::explain_ui;
 use super::fetch_view::FetchView;
 use super::form::{DEMO_HTTPS_HOST, DEMO_PLAIN_HOST, DemoPorts, FetchState, FormAction, FormFields};
+use super::hex_view::{HEX_COPY_CAP, HexCopy, HexViewState, Shown, hex_text, hex_ui, shown_switch_ui};
 use super::history_panel::HistoryPanel;
 use super::keys::{KeysHelp, presenter_keys};
 use super::layout::{CENTRAL_MIN, Columns, EXPLAIN_MIN, STEPS_MIN, side_range};
@@ -63,6 +64,10 @@ pub struct SocketFetchApp {
     selection: ReplyViewState,
     /// The raw reply or the decoded body, in the reply view; a new fetch shows the raw reply.
     body: Body,
+    /// The reply as text or in hex.
+    shown: Shown,
+    /// What is selected in the hex view and where it is scrolled to.
+    hex: HexViewState,
     /// The start option's body, until the first reply that has a decoded one.
     start_body: Option<Body>,
     view: Option<FetchView>,
@@ -173,6 +178,8 @@ impl SocketFetchApp {
             code: CodePanel::default(),
             selection: ReplyViewState::default(),
             body: Body::Raw,
+            shown: if options.hex { Shown::Hex } else { Shown::Text },
+            hex: HexViewState::default(),
             start_body: options.body,
             view: None,
             target: None,
@@ -257,7 +264,7 @@ impl SocketFetchApp {
         self.history.step(ui.ctx(), self.view.as_ref());
         let state = FetchState::of(self.view.as_ref());
         // Before any widget: a focused button must not take Space or Enter from the presenter.
-        let key_action = presenter_keys(ui.ctx(), state, self.selection.has_focus());
+        let key_action = presenter_keys(ui.ctx(), state, self.selection.has_focus() || self.hex.has_focus());
         if state != FetchState::Idle && ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
             self.cancel();
         }
@@ -402,11 +409,20 @@ impl SocketFetchApp {
                             if body_switch_ui(ui, &mut self.body, decoded) {
                                 // The other body has other offsets: what was selected means nothing there.
                                 self.selection = ReplyViewState::default();
+                                self.hex = HexViewState::default();
                             }
                         }
                         None => self.body = Body::Raw,
                     }
-                    if let Some(range) = shown_reply_ui(ui, self.view.as_ref(), self.body, &mut self.selection) {
+                    if self.shown == Shown::Hex {
+                        let copy = match &self.view {
+                            Some(view) => with_body(view, self.body, |bytes| hex_ui(ui, bytes, &mut self.hex)),
+                            None => hex_ui(ui, &[], &mut self.hex),
+                        };
+                        if let Some(copy) = copy {
+                            self.hex_copy(ui.ctx(), copy);
+                        }
+                    } else if let Some(range) = shown_reply_ui(ui, self.view.as_ref(), self.body, &mut self.selection) {
                         let what =
                             if self.body == Body::Raw { "the selection" } else { "the selection of the decoded body" };
                         self.start_copy(range, self.body, what);
@@ -484,6 +500,7 @@ impl SocketFetchApp {
         // Wrapped: a narrow panel moves whole buttons to the next row rather than cutting them.
         let toolbar = ui.horizontal_wrapped(|ui| {
             ui.heading("Reply");
+            shown_switch_ui(ui, &mut self.shown);
             let reply_len = self.view.as_ref().map_or(0, |v| v.reply.bytes().len() as u64);
             if let Some(copying) = &self.copying {
                 // Gathering is the first half of the way, the copy job the second.
@@ -603,6 +620,29 @@ impl SocketFetchApp {
         if clicked {
             self.start_copy(0..len, Body::Decoded, "the decoded body");
         }
+    }
+
+    /// A copy asked for in the hex view: as hex, made here (it is at most [`HEX_COPY_CAP`] bytes), or
+    /// as bytes, by the copy rule as any other copy.
+    fn hex_copy(&mut self, ctx: &egui::Context, copy: HexCopy) {
+        let what = if self.body == Body::Raw { "the selection" } else { "the selection of the decoded body" };
+        let range = match copy {
+            HexCopy::Bytes(range) => return self.start_copy(range, self.body, what),
+            HexCopy::Hex(range) => range,
+        };
+        if range.len() > HEX_COPY_CAP {
+            return self.warn(format!(
+                "Not copied: copy as hex takes up to {} and {what} is {}. Copy it as bytes, or save the reply.",
+                format::bytes(HEX_COPY_CAP as u64),
+                format::bytes(range.len() as u64)
+            ));
+        }
+        let Some(view) = &self.view else { return };
+        let text = with_body(view, self.body, |bytes| {
+            hex_text(&bytes[range.start.min(bytes.len())..range.end.min(bytes.len())])
+        });
+        ctx.copy_text(text);
+        self.tell(format!("Copied {what}, {}, to the clipboard as hex.", format::detailed(range.len() as u64)), true);
     }
 
     /// Starts copying `range` of the reply: gathered here a slice per frame, then deciding the form
@@ -769,6 +809,7 @@ impl SocketFetchApp {
         self.view = None;
         self.target = None;
         self.selection = ReplyViewState::default();
+        self.hex = HexViewState::default();
         self.input_error = error;
         self.start_failure = None;
         self.notice = None; // "Copied the reply ..." spoke of the reply now gone

@@ -9,6 +9,7 @@ mod error_card;
 mod explain_panel;
 mod fetch_view;
 mod form;
+mod hex_view;
 mod history_panel;
 mod keys;
 mod layout;

@@ -12,27 +12,25 @@
 //! on screen and Ctrl+C copies exactly the bytes selected, however many rows that is.
 
 mod columns;
-mod scroll;
+pub(super) mod scroll;
 
 use std::ops::Range;
 use std::sync::Arc;
 
 use egui::text::{CCursor, Galley, TextFormat};
-use egui::{Color32, Event, EventFilter, FontId, Key, Pos2, Rect, RichText, Sense, TextStyle, Ui, pos2, vec2};
+use egui::{Color32, Event, FontId, Pos2, Rect, RichText, Sense, TextStyle, Ui, pos2, vec2};
 
 use super::reply_text::{ReplyText, Row, row_pieces};
 use columns::{Formats, row_columns, row_slice};
-use scroll::{Bar, RowScroll, bar_info, scroll_bar_ui};
+use scroll::{
+    BAR_WIDTH, RowScroll, Scrolled, rows_bar_ui, scroll_past_edges, sideways_bar_ui, view_area, view_response,
+};
 
-/// The width of the scroll bars.
-const BAR_WIDTH: f32 = 12.0;
 /// The columns laid out start and end on multiples of this, so a row is laid out again only every
 /// so many columns of horizontal scrolling (egui reuses a layout it did the frame before).
 const COLUMN_STEP: usize = 8;
 /// Columns Left/Right scroll by.
 const ARROW_COLUMNS: f32 = 8.0;
-/// The most a drag past an edge scrolls in one frame, in points.
-const EDGE_SPEED: f32 = 40.0;
 
 /// What the person has done to the reply view: what is selected and where it is scrolled to. A new
 /// fetch starts from the default (nothing selected, the top).
@@ -145,14 +143,7 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewSta
     // The gutter fits the largest row number (nine digits for the 268 million rows of the largest reply).
     let digits = reply.row_count().to_string().len();
 
-    let (area, _) = ui.allocate_exact_size(ui.available_size(), Sense::hover());
-    // What is above can be wider than the panel (a long toolbar line): stay within what is shown.
-    let area = area.intersect(ui.clip_rect());
-    if area.height() < BAR_WIDTH + row_height || area.width() < BAR_WIDTH + char_width {
-        // No room for one row (a short window at a large zoom): its scroll bars, placed from the
-        // bottom up, would land on the toolbar above and take its clicks.
-        return None;
-    }
+    let area = view_area(ui, row_height, char_width)?;
     let rows_rect = Rect::from_min_max(area.min, pos2(area.right() - BAR_WIDTH, area.bottom() - BAR_WIDTH));
     let geometry = Geometry {
         rows: rows_rect,
@@ -162,32 +153,13 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewSta
         rows_in_view: rows_rect.height().max(0.0) / row_height,
     };
     let id = ui.make_persistent_id("reply view");
-    let response = ui.interact(rows_rect, id, Sense::click_and_drag());
-    if response.is_pointer_button_down_on() && !response.has_focus() {
-        response.request_focus();
-    }
-    // Arrow keys scroll the view rather than move the focus on.
-    ui.memory_mut(|m| {
-        m.set_focus_lock_filter(
-            id,
-            EventFilter { horizontal_arrows: true, vertical_arrows: true, ..Default::default() },
-        );
-    });
-
+    let response = view_response(ui, rows_rect, id);
     state.focused = response.has_focus();
     let end = RowScroll::end(reply.row_count(), geometry.rows_in_view);
     scroll_by_input(ui, &geometry, &response, end, state);
-    let bar = Bar {
-        vertical: true,
-        fraction: state.scroll.fraction(end),
-        share: f64::from(geometry.rows_in_view) / reply.row_count() as f64,
-    };
     let track = Rect::from_x_y_ranges(rows_rect.right()..=area.right(), rows_rect.y_range());
-    let (moved, bar_response) = scroll_bar_ui(ui, id.with("vertical bar"), track, bar, &mut state.grab_vertical);
-    if let Some(fraction) = moved {
-        state.scroll = RowScroll::at_fraction(fraction, end);
-    }
-    bar_info(&bar_response, state.scroll.top_row() as f64);
+    let share = f64::from(geometry.rows_in_view) / reply.row_count() as f64;
+    rows_bar_ui(ui, id.with("vertical bar"), track, (&mut state.scroll, end), share, &mut state.grab_vertical);
 
     // The rows in view, and how wide the widest of them is.
     let top = state.scroll.top_row();
@@ -208,20 +180,9 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewSta
     // One column more than the widest row, for the mark of a selection that goes on past its end.
     let content_width = (widest + 1) as f32 * char_width;
     let max_x = (content_width - text_width).max(0.0);
-    state.x = state.x.clamp(0.0, max_x);
-    let bar = Bar {
-        vertical: false,
-        fraction: if max_x > 0.0 { f64::from(state.x / max_x) } else { 0.0 },
-        share: f64::from(text_width / content_width),
-    };
     let track = Rect::from_x_y_ranges(rows_rect.x_range(), rows_rect.bottom()..=area.bottom());
-    let (moved, bar_response) = scroll_bar_ui(ui, id.with("horizontal bar"), track, bar, &mut state.grab_horizontal);
-    if let Some(fraction) = moved {
-        #[allow(clippy::cast_possible_truncation)] // a fraction of a width in points
-        let x = (fraction * f64::from(max_x)) as f32;
-        state.x = x;
-    }
-    bar_info(&bar_response, f64::from(state.x / char_width));
+    let share = (text_width / content_width, char_width);
+    sideways_bar_ui(ui, id.with("horizontal bar"), track, (&mut state.x, max_x), share, &mut state.grab_horizontal);
 
     let columns = columns_in_view(state.x, text_width, char_width);
     let formats = Formats {
@@ -293,8 +254,7 @@ fn slice_of_row(row: &Row<'_>, columns: Range<usize>, formats: &Formats) -> colu
     row_slice(&row_pieces(&row.bytes[..cut]), row.start, columns, formats)
 }
 
-/// The wheel (over the view, or during a selection drag) and the keys (when the view has focus, or
-/// is hovered while nothing else has) move the view.
+/// The wheel and the keys move the view ([`scroll::scroll_by_input`]).
 fn scroll_by_input(
     ui: &Ui,
     geometry: &Geometry,
@@ -304,34 +264,15 @@ fn scroll_by_input(
 ) {
     // The rows and the scroll bars right of and below them.
     let view = Rect::from_min_max(geometry.rows.min, geometry.rows.max + vec2(BAR_WIDTH, BAR_WIDTH));
-    let over = ui.rect_contains_pointer(view);
-    if over || state.selection.dragging {
-        let delta = ui.input_mut(|i| std::mem::take(&mut i.smooth_scroll_delta));
-        state.scroll = state.scroll.moved_by(f64::from(-delta.y / geometry.row_height), end);
-        state.x -= delta.x;
-    }
-    let nothing_else_focused = ui.memory(|m| m.focused().is_none_or(|f| f == response.id));
-    if !(response.has_focus() || over && nothing_else_focused) {
-        return;
-    }
-    let (keys, home, end_key, left_right) = ui.input(|i| {
-        let count = |key| i.num_presses(key) as f64;
-        let page = f64::from(geometry.rows_in_view.floor() - 1.0).max(1.0);
-        let rows = count(Key::ArrowDown) - count(Key::ArrowUp) + page * (count(Key::PageDown) - count(Key::PageUp));
-        let left_right = count(Key::ArrowRight) - count(Key::ArrowLeft);
-        (rows, i.key_pressed(Key::Home), i.key_pressed(Key::End), left_right)
-    });
-    state.scroll = state.scroll.moved_by(keys, end);
-    // Home and End, with Ctrl or without: the top and the bottom of the reply.
-    if home {
-        state.scroll = RowScroll::default();
-    }
-    if end_key {
-        state.scroll = end;
-    }
-    #[allow(clippy::cast_possible_truncation)] // a handful of key presses
-    let columns = left_right as f32 * ARROW_COLUMNS;
-    state.x += columns * geometry.char_width;
+    let mut to = Scrolled {
+        scroll: &mut state.scroll,
+        x: &mut state.x,
+        end,
+        rows_in_view: geometry.rows_in_view,
+        row_height: geometry.row_height,
+        arrow_step: ARROW_COLUMNS * geometry.char_width,
+    };
+    scroll::scroll_by_input(ui, view, response, state.selection.dragging, &mut to);
 }
 
 /// Starts, extends or ends the selection from the pointer; scrolls while a drag is past an edge.
@@ -365,17 +306,8 @@ fn follow_pointer(
         };
     } else if selection.dragging && down {
         selection.head = byte_at(pos);
-        // Past an edge, the view scrolls, faster the further the pointer is.
-        let rows = geometry.rows;
-        let below = if pos.y < rows.top() { pos.y - rows.top() } else { (pos.y - rows.bottom()).max(0.0) };
-        let right =
-            if pos.x < geometry.text_left { pos.x - geometry.text_left } else { (pos.x - rows.right()).max(0.0) };
-        if below != 0.0 || right != 0.0 {
-            let below = below.clamp(-EDGE_SPEED, EDGE_SPEED);
-            state.scroll = state.scroll.moved_by(f64::from(below / geometry.row_height), end);
-            state.x = (state.x + right.clamp(-EDGE_SPEED, EDGE_SPEED)).max(0.0);
-            ui.ctx().request_repaint();
-        }
+        let text = Rect::from_x_y_ranges(geometry.text_left..=geometry.rows.right(), geometry.rows.y_range());
+        scroll_past_edges(ui, pos, (text, geometry.row_height), (&mut state.scroll, end), &mut state.x);
     } else if selection.dragging {
         selection.dragging = false;
     }

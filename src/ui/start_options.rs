@@ -29,6 +29,8 @@ pub struct StartOptions {
     pub tab: Option<Tab>,
     /// The body to show once the first reply has a decoded one (a screenshot of the decoded body).
     pub body: Option<Body>,
+    /// Show the reply in hex rather than as text.
+    pub hex: bool,
     /// Timeouts and size limit, instead of the defaults.
     pub limits: Option<Limits>,
     /// Light or dark, instead of following the system (or the choice remembered from last time).
