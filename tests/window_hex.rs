@@ -123,13 +123,13 @@ fn a_click_and_a_shift_click_select_a_range_copied_as_hex_and_as_bytes() {
     harness.get_by_label("Copy as hex").click();
     let hex = copied_text(&mut harness).unwrap();
     assert_eq!(decode_hex(&hex), want);
-    harness.step();
+    harness.run_steps(2); // a toast is measured unseen on its first frame
     assert!(shows_text(&harness, "Copied the selection, 264 bytes, to the clipboard as hex."));
 
     harness.get_by_label("Copy as bytes").click();
     let bytes = copied_text(&mut harness).unwrap();
     assert_eq!(unescape(bytes.as_bytes()).unwrap(), want, "by the copy rule, back to the exact bytes");
-    harness.step();
+    harness.run_steps(2); // a toast is measured unseen on its first frame
     assert!(shows_text(&harness, "Copied the selection, 264 bytes:"), "the notice says how many");
 }
 

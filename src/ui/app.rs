@@ -51,6 +51,10 @@ const TEACHING_KEY: &str = "teaching";
 /// The most time a frame spends taking in the worker's events.
 const EVENT_TIME_PER_FRAME: Duration = Duration::from_millis(8);
 
+/// The least height (in points, under the top bar and the Request section) at which the one-column
+/// layout opens the steps above the reply.
+const STEPS_OPEN_MIN_HEIGHT: f32 = 240.0;
+
 pub struct SocketFetchApp {
     form: FormFields,
     /// What a fetch sends, when its section under the form is open.
@@ -349,9 +353,13 @@ impl SocketFetchApp {
                 self.request_editor_ui(ui);
             }
             if columns == Columns::OneColumn {
-                // The steps above the reply, in at most half the height, so the reply keeps room.
-                let max_height = ui.available_height() / 2.0;
-                egui::CollapsingHeader::new(RichText::new("Steps").heading()).default_open(true).show(ui, |ui| {
+                // The steps above the reply, in at most a quarter of the height, so the reply keeps room
+                // under the tabs and its toolbar.
+                let max_height = ui.available_height() / 4.0;
+                // Shorter than this (a 1024×768 screen at 250 %), the steps start folded, or the reply
+                // would get no row at all; a click on "Steps" opens them.
+                let roomy = ui.available_height() >= STEPS_OPEN_MIN_HEIGHT;
+                egui::CollapsingHeader::new(RichText::new("Steps").heading()).default_open(roomy).show(ui, |ui| {
                     egui::ScrollArea::vertical().id_salt("steps above").max_height(max_height).show(ui, |ui| {
                         self.steps_and_log_ui(ui);
                     });
@@ -400,7 +408,7 @@ impl SocketFetchApp {
                     });
                 }
                 Tab::Reply => {
-                    self.reply_toolbar_ui(ui);
+                    self.reply_toolbar_ui(ui, columns == Columns::OneColumn);
                     match self.view.as_ref().and_then(|v| v.decoded.as_ref()) {
                         Some(decoded) => {
                             if let Some(body) = self.start_body.take() {
@@ -496,10 +504,14 @@ impl SocketFetchApp {
         }
     }
 
-    fn reply_toolbar_ui(&mut self, ui: &mut Ui) {
+    /// `compact`: the window is one column, short of room; the tab above already says "Reply", and the
+    /// save button says less, so the toolbar keeps to one row and the reply keeps its rows.
+    fn reply_toolbar_ui(&mut self, ui: &mut Ui, compact: bool) {
         // Wrapped: a narrow panel moves whole buttons to the next row rather than cutting them.
         let toolbar = ui.horizontal_wrapped(|ui| {
-            ui.heading("Reply");
+            if !compact {
+                ui.heading("Reply");
+            }
             shown_switch_ui(ui, &mut self.shown);
             let reply_len = self.view.as_ref().map_or(0, |v| v.reply.bytes().len() as u64);
             if let Some(copying) = &self.copying {
@@ -528,7 +540,11 @@ impl SocketFetchApp {
             }
             self.copy_decoded_ui(ui);
             let saving = self.saving();
-            let save = egui::Button::new(if saving { "Saving…" } else { "Save reply to file…" });
+            let save = egui::Button::new(match (saving, compact) {
+                (true, _) => "Saving…",
+                (false, true) => "Save…",
+                (false, false) => "Save reply to file…",
+            });
             if ui
                 .add_enabled(reply_len > 0 && !saving, save)
                 .on_hover_text("Write the raw reply, byte for byte, to a file (Ctrl+S)")

@@ -65,8 +65,13 @@ impl Notice {
         let x = controls.left().min(window.right() - MARGIN - size.x).max(window.left() + MARGIN);
         // Inside the window even when its controls are scrolled partly out of it.
         let pos = pos2(x, y.min(window.bottom() - MARGIN - size.y).max(window.top() + MARGIN));
-        egui::Area::new(Id::unique(("notice", place))).order(Order::Foreground).fixed_pos(pos).show(ui.ctx(), |ui| {
-            frame.show(ui, |ui| ui.add(egui::Label::new(galley)));
-        });
+        // Not interactable: clicks go through to what it covers for its few seconds.
+        egui::Area::new(Id::unique(("notice", place)))
+            .order(Order::Foreground)
+            .interactable(false)
+            .fixed_pos(pos)
+            .show(ui.ctx(), |ui| {
+                frame.show(ui, |ui| ui.add(egui::Label::new(galley)));
+            });
     }
 }
