@@ -196,7 +196,7 @@ impl HistoryPanel {
         };
         let mut clicked = None;
         egui::ScrollArea::vertical().id_salt("history list").max_height(list_height).show(ui, |ui| {
-            egui::Grid::new("history grid").striped(true).spacing([14.0, 4.0]).show(ui, |ui| {
+            egui::Grid::new("history grid").striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
                 for entry in self.entries.iter().rev() {
                     let mut pick = self.picked.contains(&entry.id);
                     let box_ = ui.add_enabled(entry.reply_kept, egui::Checkbox::new(&mut pick, "Pick"));
