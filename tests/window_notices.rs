@@ -98,12 +98,16 @@ fn a_long_copy_notice_wraps_whole_inside_the_window_at_150_to_250_percent() {
     }
 }
 
-/// At 250 % on 1024×768 the steps sit above the reply in a short scrolling area, with Copy log out
-/// of view below it: Copy log's notice (pressed by a screen reader) is still read whole.
+/// At 250 % on 1024×768 the steps sit above the reply, folded (the window is too short for them and
+/// a row of the reply), and once opened in a short scrolling area, with Copy log out of view below it:
+/// Copy log's notice (pressed by a screen reader) is still read whole.
 #[test]
 fn copied_the_log_is_whole_at_250_percent_on_1024_by_768() {
     let server = DemoServer::start(0).unwrap();
     let mut harness = fetched_at(&server, "", 2.5, [1024.0, 768.0]);
+    assert!(harness.query_by_label("Copy log").is_none(), "the steps start folded on so short a window");
+    harness.get_by_label("Steps").click();
+    harness.run_steps(2);
     harness.get_by_label("Copy log").click_accesskit();
     assert!(copied_text(&mut harness).unwrap().contains("Connected"), "the log was copied");
     harness.run_steps(2); // a toast is measured unseen on its first frame
