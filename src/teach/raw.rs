@@ -1,7 +1,7 @@
 //! The plain-word texts of raw mode: talking to a service that is not a web server.
 
 use crate::fetch::StopRule;
-use crate::format::count;
+use crate::format::exact;
 
 /// What changes when the other side is not a web server, for the explain panel.
 pub const RAW_MODE: &str = "Raw mode sends your bytes exactly as typed and shows whatever comes back. The \
@@ -21,8 +21,7 @@ pub fn raw_end(by: StopRule) -> String {
             quiet.as_secs_f64()
         ),
         StopRule::Bytes(n) => {
-            let unit = if n == 1 { "byte" } else { "bytes" };
-            format!("{} {unit} arrived, as many as asked for, so socket-fetch stopped reading and hung up.", count(n))
+            format!("{} arrived, as many as asked for, so socket-fetch stopped reading and hung up.", exact(n))
         }
     }
 }

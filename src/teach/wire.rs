@@ -48,8 +48,7 @@ pub fn direction_words(direction: Direction) -> &'static str {
 /// The wire's totals in one line, for the terminal: what anyone on the way saw of the fetch.
 pub fn wire_line(tls: bool, sent: Tally, received: Tally) -> String {
     let pieces = |tally: Tally, one: &str| {
-        let plural = if tally.count == 1 { "" } else { "s" };
-        format!("{} in {} {one}{plural}", format::exact(tally.bytes), format::count(tally.count))
+        format!("{} in {}", format::exact(tally.bytes), format::counted(tally.count, one, &format!("{one}s")))
     };
     let (write, read) = if tls { ("TLS record", "TLS record") } else { ("write", "read") };
     format!(

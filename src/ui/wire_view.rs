@@ -63,8 +63,7 @@ fn totals_ui(ui: &mut Ui, wire: &WireLog) {
             let total = wire.total(direction);
             ui.label(RichText::new(direction_words(direction)).monospace().strong().color(direction_color(direction)));
             ui.label(RichText::new("in all").strong());
-            let pieces = if total.count == 1 { "piece" } else { "pieces" };
-            ui.label(RichText::new(format!("{} {pieces}", format::count(total.count))).strong());
+            ui.label(RichText::new(format::counted(total.count, "piece", "pieces")).strong());
             ui.label(RichText::new(format::exact(total.bytes)).strong()).on_hover_text(format::bytes(total.bytes));
             ui.end_row();
             for (_, piece, tally) in wire.totals().filter(|(d, _, _)| *d == direction) {
