@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::server_text::is_invisible_format;
+use crate::escape::is_invisible;
 
 /// A piece of a preview line: text as it is, or the escape standing for a byte that is not.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +51,7 @@ fn escape_of(c: char) -> Option<String> {
         '\r' => r"\r".to_owned(),
         '\n' => r"\n".to_owned(),
         '\t' => r"\t".to_owned(),
-        c if c.is_control() || is_invisible_format(c) => {
+        c if c.is_control() || is_invisible(c) => {
             // Each of its UTF-8 bytes: raw mode has no escape for a whole character.
             c.encode_utf8(&mut [0; 4]).bytes().fold(String::new(), |mut out, b| {
                 // Writing to a String cannot fail.
