@@ -7,7 +7,11 @@
 //!   `\x89` in the body becomes `\\x89` and cannot be mistaken for an escaped byte).
 //!
 //! Everything here streams over chunks, so a reply is never copied whole to decide or escape it,
-//! and a character split across two chunks is the same character.
+//! and a character split across two chunks is the same character. The escaping is the clipboard
+//! style of [`crate::escape`], which also reads it back.
+
+use crate::escape::{self, Style};
+pub use crate::escape::{UnescapeError, unescape};
 
 /// How the clipboard text relates to the bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,7 +26,7 @@ pub enum Form {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Piece<'a> {
     /// Valid UTF-8 text (whole characters).
-    Text(&'a [u8]),
+    Text(&'a str),
     /// One byte that is not part of any valid UTF-8 character.
     NotText(u8),
 }
@@ -59,26 +63,22 @@ impl Splitter {
         self.held_len = 0;
     }
 
-    fn split(&mut self, mut bytes: &[u8], piece: &mut impl FnMut(Piece<'_>)) {
-        while !bytes.is_empty() {
-            let Err(error) = std::str::from_utf8(bytes) else {
-                piece(Piece::Text(bytes));
-                return;
-            };
-            let (valid, rest) = bytes.split_at(error.valid_up_to());
-            if !valid.is_empty() {
-                piece(Piece::Text(valid));
+    fn split(&mut self, bytes: &[u8], piece: &mut impl FnMut(Piece<'_>)) {
+        let mut chunks = bytes.utf8_chunks().peekable();
+        while let Some(chunk) = chunks.next() {
+            if !chunk.valid().is_empty() {
+                piece(Piece::Text(chunk.valid()));
             }
-            if let Some(bad) = error.error_len() {
-                for &byte in &rest[..bad] {
+            let invalid = chunk.invalid();
+            // At the end, bytes that are the start of a character may be completed by the next chunk.
+            let unfinished = std::str::from_utf8(invalid).err().is_some_and(|e| e.error_len().is_none());
+            if chunks.peek().is_none() && unfinished {
+                self.held[..invalid.len()].copy_from_slice(invalid);
+                self.held_len = invalid.len();
+            } else {
+                for &byte in invalid {
                     piece(Piece::NotText(byte));
                 }
-                bytes = &rest[bad..];
-            } else {
-                // A character that may be completed by the next chunk (at most 3 bytes).
-                self.held[..rest.len()].copy_from_slice(rest);
-                self.held_len = rest.len();
-                return;
             }
         }
     }
@@ -130,7 +130,7 @@ impl Survey {
 
 fn count(piece: Piece<'_>, not_text: &mut u64, backslashes: &mut u64) {
     match piece {
-        Piece::Text(text) => *backslashes += memchr::memchr_iter(b'\\', text).count() as u64,
+        Piece::Text(text) => *backslashes += memchr::memchr_iter(b'\\', text.as_bytes()).count() as u64,
         Piece::NotText(_) => *not_text += 1,
     }
 }
@@ -154,25 +154,11 @@ impl Escaper {
 
 fn write_escaped(piece: Piece<'_>, out: &mut Vec<u8>) {
     match piece {
-        Piece::Text(text) => push_text(text, out),
-        Piece::NotText(byte) => push_byte(byte, out),
+        Piece::Text(text) => {
+            escape::push_text(Style::Clipboard, text, out);
+        }
+        Piece::NotText(byte) => escape::push_byte(byte, out),
     }
-}
-
-/// Text in the escaped form: each backslash doubled, everything else as it is.
-pub fn push_text(mut text: &[u8], out: &mut Vec<u8>) {
-    while let Some(i) = memchr::memchr(b'\\', text) {
-        out.extend_from_slice(&text[..=i]);
-        out.push(b'\\');
-        text = &text[i + 1..];
-    }
-    out.extend_from_slice(text);
-}
-
-/// One byte in the escaped form: `\xNN`, upper-case hex as the reply view draws it.
-pub fn push_byte(byte: u8, out: &mut Vec<u8>) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    out.extend_from_slice(&[b'\\', b'x', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 0xF)]]);
 }
 
 /// The escaped form of `bytes`, whole (for small pieces and tests; large copies stream with [`Escaper`]).
@@ -187,41 +173,6 @@ pub fn escape(bytes: &[u8]) -> Vec<u8> {
 /// The clipboard text for `bytes` under the copy rule, whole, with the form it took.
 pub fn clipboard_text(bytes: &[u8]) -> (Form, Vec<u8>) {
     if std::str::from_utf8(bytes).is_ok() { (Form::Exact, bytes.to_vec()) } else { (Form::Escaped, escape(bytes)) }
-}
-
-/// Text that is not in the escaped form: where it goes wrong.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("at byte {at}: a backslash must be followed by another backslash or by x and two hex digits")]
-pub struct UnescapeError {
-    pub at: usize,
-}
-
-/// Turns the escaped form back into the exact bytes: `\\` is one backslash, `\xNN` the byte NN.
-pub fn unescape(text: &[u8]) -> Result<Vec<u8>, UnescapeError> {
-    let mut out = Vec::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = memchr::memchr(b'\\', rest) {
-        out.extend_from_slice(&rest[..i]);
-        let at = text.len() - rest.len() + i;
-        match rest.get(i + 1..) {
-            Some([b'\\', ..]) => {
-                out.push(b'\\');
-                rest = &rest[i + 2..];
-            }
-            Some([b'x', high, low, ..]) => {
-                let byte = hex(*high).zip(hex(*low)).map(|(h, l)| h << 4 | l).ok_or(UnescapeError { at })?;
-                out.push(byte);
-                rest = &rest[i + 4..];
-            }
-            _ => return Err(UnescapeError { at }),
-        }
-    }
-    out.extend_from_slice(rest);
-    Ok(out)
-}
-
-fn hex(digit: u8) -> Option<u8> {
-    char::from(digit).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
 
 #[cfg(test)]
@@ -332,13 +283,5 @@ mod tests {
     #[test]
     fn an_unfinished_character_at_the_end_is_not_text() {
         assert_eq!(escape("a€".as_bytes().split_last().map_or(&[][..], |(_, rest)| rest)), b"a\\xE2\\x82");
-    }
-
-    #[test]
-    fn bad_escapes_are_refused_with_their_place() {
-        assert_eq!(unescape(b"ab\\q"), Err(UnescapeError { at: 2 }));
-        assert_eq!(unescape(b"\\x4"), Err(UnescapeError { at: 0 }));
-        assert_eq!(unescape(b"\\xZZ"), Err(UnescapeError { at: 0 }));
-        assert_eq!(unescape(b"x\\"), Err(UnescapeError { at: 1 }));
     }
 }

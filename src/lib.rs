@@ -7,6 +7,7 @@
 //! [`copy_rule`] says what the clipboard gets for a reply's bytes; [`clipboard`] copies off the
 //! window's thread (on X11 through a selection owner of its own). [`curl_command`] writes a request
 //! as the curl command line that sends the same bytes.
+//! [`escape`] is the one way a byte or character that does not show as itself is written for a person.
 //! [`history`] keeps the last fetches and their replies on disk.
 //! [`cli`] prints the engine's events in a terminal; [`ui`] draws them in a window.
 
@@ -15,6 +16,7 @@ pub mod clipboard;
 pub mod copy_rule;
 pub mod curl_command;
 pub mod demo_server;
+pub mod escape;
 pub mod fetch;
 pub mod format;
 pub mod history;

@@ -1,7 +1,8 @@
 //! Stdout for a terminal: the reply's bytes that a terminal would obey rather than show are written
 //! as `\xNN`, so a reply cannot set the window title, write the clipboard (OSC 52), clear the screen
-//! or leave the terminal in the alternate screen. The escaping is the clipboard's ([`copy_rule`]):
-//! a literal backslash is written `\\`, so what the terminal shows unescapes to the exact bytes.
+//! or leave the terminal in the alternate screen. The escaping is the terminal style of
+//! [`crate::escape`]: a literal backslash is written `\\`, so what the terminal shows unescapes to
+//! the exact bytes.
 //!
 //! Escaped: ESC and the other C0 controls except newline and tab, DEL, the C1 controls (U+0080 to
 //! U+009F, escaped byte by byte), characters that draw as nothing or reorder the text (bidi overrides
@@ -13,8 +14,7 @@
 
 use std::io::{self, Write};
 
-use crate::copy_rule;
-use crate::server_text::is_invisible_format;
+use crate::escape::{self, Style};
 
 /// The longest UTF-8 character, in bytes: at most one less than this is ever held back.
 const MAX_CHAR: usize = 4;
@@ -62,29 +62,22 @@ impl<W: Write> TerminalSafe<W> {
     }
 
     fn escape_text(&mut self, text: &str, out: &mut Vec<u8>) {
-        let mut start = 0;
-        for (i, c) in text.char_indices() {
-            let line_end = c == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n');
-            // Bidi overrides and zero-width characters are not commands, but a terminal would let
-            // them reorder or hide the text around them: they are shown as their bytes too.
-            let obeyed = (c.is_control() && c != '\n' && c != '\t' && !line_end) || is_invisible_format(c);
-            if obeyed {
-                copy_rule::push_text(&text.as_bytes()[start..i], out);
-                let mut encoded = [0; MAX_CHAR];
-                for byte in c.encode_utf8(&mut encoded).as_bytes() {
-                    self.escape_byte(*byte, out);
-                }
-                start = i + c.len_utf8();
-            }
+        // Bidi overrides and zero-width characters are not commands, but a terminal would let
+        // them reorder or hide the text around them: the terminal style shows them as bytes too.
+        if escape::push_text(Style::Terminal, text, out) {
+            self.note_escape();
         }
-        copy_rule::push_text(&text.as_bytes()[start..], out);
     }
 
     fn escape_byte(&mut self, byte: u8, out: &mut Vec<u8>) {
+        self.note_escape();
+        escape::push_byte(byte, out);
+    }
+
+    fn note_escape(&mut self) {
         if let Some(note) = self.on_first_escape.take() {
             note();
         }
-        copy_rule::push_byte(byte, out);
     }
 }
 
@@ -128,6 +121,7 @@ impl<W: Write> Drop for TerminalSafe<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::escape::{is_invisible, unescape};
 
     /// What the terminal gets for `bytes` written in pieces cut at `cuts`.
     fn shown(bytes: &[u8], cuts: &[usize]) -> String {
@@ -182,10 +176,10 @@ mod tests {
             proptest::prop_assert_eq!(&shown(&bytes, &cuts), &whole);
             let obeyed = whole.char_indices().find(|&(i, c)| {
                 (c.is_control() && c != '\n' && c != '\t' && !(c == '\r' && whole[i + 1..].starts_with('\n')))
-                    || is_invisible_format(c)
+                    || is_invisible(c)
             });
             proptest::prop_assert!(obeyed.is_none(), "{:?} in {:?}", obeyed, whole);
-            proptest::prop_assert_eq!(copy_rule::unescape(whole.as_bytes()), Ok(bytes));
+            proptest::prop_assert_eq!(unescape(whole.as_bytes()), Ok(bytes));
         }
     }
 

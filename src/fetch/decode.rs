@@ -92,7 +92,7 @@ fn codings(headers: &[HeaderLine]) -> (Vec<Coding>, Option<NotUndone>) {
             known.push(Coding::Deflate);
         } else {
             // The server's own word, made safe to print: every byte may be a control byte.
-            return (Vec::new(), Some(NotUndone::Unknown(token.escape_ascii().to_string())));
+            return (Vec::new(), Some(NotUndone::Unknown(crate::escape::escape(crate::escape::Style::Line, token))));
         }
     }
     if known.len() > MAX_CODINGS {
@@ -440,7 +440,7 @@ mod tests {
         assert_eq!(Plan::for_head(&head_with(Framing::NoBody, &[("Content-Encoding", "gzip")])), None);
         assert_eq!(Plan::for_head(&head_with(Framing::Chunked, &[])), Some(plan(Framing::Chunked, &[])));
         let unknown = Plan::for_head(&head_with(Framing::Length(3), &[("Content-Encoding", "gzip, br\x1b")]));
-        let br = NotUndone::Unknown("br\\x1b".to_owned());
+        let br = NotUndone::Unknown("br\\x1B".to_owned());
         assert_eq!(unknown.map(|p| (p.codings, p.not_undone)), Some((Vec::new(), Some(br))));
         let many = ["gzip"; MAX_CODINGS + 1].join(",");
         let too_many = Plan::for_head(&head_with(Framing::Length(3), &[("Content-Encoding", &many)]));

@@ -39,7 +39,7 @@ struct Quoted(u8);
 
 impl fmt::Display for Quoted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "\"{}\"", self.0.escape_ascii())
+        write!(f, "\"{}\"", crate::escape::escape(crate::escape::Style::Line, &[self.0]))
     }
 }
 

@@ -28,7 +28,7 @@ pub use job::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_METHOD, DEFAULT_READ_TIMEOUT, Job, JobId, Waker,
     default_request,
 };
-pub use raw::{RawProblem, StopRule, raw_bytes};
+pub use raw::{RawProblem, StopRule, raw_bytes, raw_text, raw_text_runs};
 pub use redirect::{
     LocationProblem, MAX_REDIRECTS, Redirect, is_redirect_status, redirect_of, resolve_location, url_of,
 };

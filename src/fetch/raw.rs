@@ -4,13 +4,15 @@
 //! The escapes, in typed text: `\r` carriage return, `\n` line feed, `\t` tab, `\\` a backslash, and
 //! `\xNN` the byte of two hex digits NN (`\x00` to `\xFF`). Every other character is sent as its
 //! UTF-8 bytes; a backslash before anything else is refused, so a typo never sends something else
-//! than meant.
+//! than meant. [`raw_text`] writes any bytes in those escapes, so what it prints reads back the same.
 
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use thiserror::Error;
 
 use super::limits::{self, Wait};
+use crate::escape::{self, Run, Style};
 use crate::server_text::one_line;
 
 /// When a raw fetch stops reading.
@@ -63,7 +65,7 @@ impl RawProblem {
     pub fn hint(&self) -> &'static str {
         match self {
             Self::UnknownEscape(_) | Self::BadHexEscape(_) => {
-                "For a backslash itself, write \\\\; for any byte, \\x and two hex digits, such as \\x1b."
+                "For a backslash itself, write \\\\; for any byte, \\x and two hex digits, such as \\x1B."
             }
             Self::StopRule(_) => "Try --stop hangup, --stop quiet=2 or --stop bytes=100.",
         }
@@ -103,6 +105,28 @@ pub fn raw_bytes(text: &str) -> Result<Vec<u8>, RawProblem> {
     Ok(out)
 }
 
+/// `bytes` as raw mode has them typed, run by run (text as it is, or the escape standing for a
+/// character or byte that does not show as itself), until `each` breaks: the runs joined are text
+/// that [`raw_bytes`] turns back into `bytes`.
+pub fn raw_text_runs<B>(bytes: &[u8], each: &mut impl FnMut(Run<'_>) -> ControlFlow<B>) -> ControlFlow<B> {
+    let mut byte_escape = String::new();
+    for chunk in bytes.utf8_chunks() {
+        // Raw mode has no escape for a whole character: a hidden one is written as its bytes.
+        escape::each_run(Style::Raw, chunk.valid(), each)?;
+        for &byte in chunk.invalid() {
+            byte_escape.clear();
+            escape::push_byte(byte, &mut byte_escape);
+            each(Run::Escape(&byte_escape))?;
+        }
+    }
+    ControlFlow::Continue(())
+}
+
+/// `bytes` as one text typed in raw mode: [`raw_bytes`] of it gives back `bytes`.
+pub fn raw_text(bytes: &[u8]) -> String {
+    escape::escape(Style::Raw, bytes)
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -129,23 +153,50 @@ mod tests {
         }
     }
 
-    /// Each byte written as the escape or character that stands for it.
-    fn escaped(bytes: &[u8]) -> String {
-        bytes
-            .iter()
-            .map(|&b| match b {
-                b'\\' => r"\\".to_owned(),
-                b'\r' => r"\r".to_owned(),
-                b' '..=b'~' => char::from(b).to_string(),
-                _ => format!("\\x{b:02x}"),
-            })
-            .collect()
+    /// Bytes rich in what raw mode names or cannot type: line ends, tabs, backslashes, controls,
+    /// invisible characters and pieces of characters.
+    fn tricky_bytes() -> impl Strategy<Value = Vec<u8>> {
+        let special = ["\r\n", "\t", "\\", "\\x41", "\x1b[2J", "\u{85}", "\u{202E}", "\u{FEFF}", "é€😀"];
+        let piece = prop_oneof![
+            any::<u8>().prop_map(|b| vec![b]),
+            any::<char>().prop_map(|c| c.to_string().into_bytes()),
+            proptest::sample::select(special.to_vec()).prop_map(|s| s.as_bytes().to_vec()),
+        ];
+        prop::collection::vec(piece, 0..64).prop_map(|pieces| pieces.concat())
+    }
+
+    /// The runs of [`raw_text_runs`] joined.
+    fn joined_runs(bytes: &[u8]) -> String {
+        let mut text = String::new();
+        let _ = raw_text_runs::<()>(bytes, &mut |run| {
+            let (Run::Text(piece) | Run::Named(piece) | Run::Escape(piece)) = run;
+            text.push_str(piece);
+            ControlFlow::Continue(())
+        });
+        text
+    }
+
+    #[test]
+    fn bytes_are_printed_in_the_escapes_raw_mode_reads() {
+        assert_eq!(
+            raw_text(b"GET /\\ HTTP/1.0\r\n\t\x00\xff\xe2\x80\xae\x1b"),
+            r"GET /\\ HTTP/1.0\r\n\t\x00\xFF\xE2\x80\xAE\x1B"
+        );
+        assert_eq!(raw_text("é€".as_bytes()), "é€");
     }
 
     proptest! {
         #[test]
-        fn any_bytes_written_with_escapes_come_back_exactly(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
-            prop_assert_eq!(raw_bytes(&escaped(&bytes)).unwrap(), bytes);
+        fn any_bytes_printed_come_back_exactly(bytes in tricky_bytes()) {
+            let text = raw_text(&bytes);
+            prop_assert_eq!(&joined_runs(&bytes), &text);
+            prop_assert_eq!(raw_bytes(&text).unwrap(), bytes);
+        }
+
+        #[test]
+        fn lower_case_escapes_are_read_too(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            let typed = bytes.iter().map(|b| format!("\\x{b:02x}")).collect::<Vec<_>>().concat();
+            prop_assert_eq!(raw_bytes(&typed).unwrap(), bytes);
         }
     }
 }

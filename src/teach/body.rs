@@ -2,8 +2,6 @@
 //! Transfer-Encoding) and from its first bytes: a server may say one thing and send another, and
 //! then the text says so.
 
-use std::fmt::Write as _;
-
 use crate::fetch::{Framing, ReplyHead};
 use crate::format;
 use crate::server_text::visible;
@@ -205,34 +203,9 @@ fn looks_like_text(bytes: &[u8]) -> bool {
 }
 
 /// `bytes` on one line, at most `max` characters of it: text as it is, control characters and
-/// invisible ones as escapes (`\r`, `\x00`, `\u{202e}`), bytes that are not UTF-8 as `\xNN`.
+/// invisible ones as escapes (`\r`, `\x00`, `\u{202E}`), bytes that are not UTF-8 as `\xNN`.
 pub fn one_line_bytes(bytes: &[u8], max: usize) -> String {
-    let mut out = String::new();
-    let mut shown = 0;
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if shown == max {
-                out.push('…');
-                return out;
-            }
-            if c.is_ascii_control() && !matches!(c, '\r' | '\n' | '\t') {
-                // As the reply view writes a byte: `\x1B`.
-                let _ = write!(out, "\\x{:02X}", u32::from(c));
-            } else {
-                out.push_str(&visible(c.encode_utf8(&mut [0; 4])));
-            }
-            shown += 1;
-        }
-        for byte in chunk.invalid() {
-            if shown == max {
-                out.push('…');
-                return out;
-            }
-            let _ = write!(out, "\\x{byte:02X}");
-            shown += 1;
-        }
-    }
-    out
+    crate::escape::line(bytes, max)
 }
 
 /// How many of a body's first bytes its description quotes.
@@ -511,9 +484,9 @@ mod tests {
             let framing = if chunked { Framing::Chunked } else { Framing::UntilClose };
             let story = describe_body(&head(200, framing, &[("Content-Type", &kind), ("Content-Encoding", &encoding)]), &body, 0, true);
             proptest::prop_assert!(!story.what.is_empty());
-            // The longest mark, `\u{e007f}`, is 9 characters; "…" ends a cut line.
+            // The longest mark, `\u{E007F}`, is 9 characters; "…" ends a cut line.
             proptest::prop_assert!(story.first_bytes.chars().count() <= FIRST_BYTES * 9 + 1);
-            proptest::prop_assert!(!story.first_bytes.chars().any(|c| c.is_control() || crate::server_text::is_invisible_format(c)));
+            proptest::prop_assert!(!story.first_bytes.chars().any(|c| c.is_control() || crate::escape::is_invisible(c)));
             proptest::prop_assert_eq!(story.exact_size, format::exact(body.len() as u64));
         }
     }
@@ -521,7 +494,7 @@ mod tests {
     #[test]
     fn first_bytes_are_one_safe_short_line() {
         assert_eq!(one_line_bytes(b"a\r\nb\x1b[0m\xff\xfe", 80), "a\\r\\nb\\x1B[0m\\xFF\\xFE");
-        assert_eq!(one_line_bytes("\u{202e}x".as_bytes(), 80), "\\u{202e}x");
+        assert_eq!(one_line_bytes("\u{202e}x".as_bytes(), 80), "\\u{202E}x");
         assert_eq!(one_line_bytes(&[b'x'; 100], 48), format!("{}…", "x".repeat(48)));
         assert_eq!(one_line_bytes(b"", 48), "");
     }

@@ -4,7 +4,7 @@
 mod reply_bytes;
 mod row_index;
 
-use crate::server_text::is_invisible_format;
+use crate::escape::{Mark, Style};
 use reply_bytes::ReplyBytes;
 use row_index::RowIndex;
 
@@ -126,16 +126,16 @@ pub fn row_pieces(row: &[u8]) -> Vec<Piece<'_>> {
         };
         let mut start = 0;
         for (i, c) in text.char_indices() {
-            let control = c.is_control() && c != '\t';
-            if control || is_invisible_format(c) {
+            let mark = Style::View.mark(c);
+            if mark != Mark::Itself {
                 if start < i {
                     out.push(Piece::Text(&text[start..i]));
                 }
-                if control {
+                if mark == Mark::CodePoint {
+                    out.push(Piece::Invisible(c));
+                } else {
                     // Control characters are all one byte in UTF-8 except C1 (U+0080..U+009F, two bytes).
                     out.extend(text[i..i + c.len_utf8()].bytes().map(Piece::Byte));
-                } else {
-                    out.push(Piece::Invisible(c));
                 }
                 start = i + c.len_utf8();
             }

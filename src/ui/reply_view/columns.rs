@@ -3,11 +3,11 @@
 //! part is laid out: a row of 1 KiB of `0x80` is 4096 drawn characters, of which a screen shows a
 //! hundred or so.
 
-use std::fmt::Write as _;
 use std::ops::Range;
 
 use egui::text::{LayoutJob, TextFormat};
 
+use crate::escape;
 use crate::ui::reply_text::Piece;
 
 /// Columns a tab takes (egui's default tab size, in spaces).
@@ -159,17 +159,17 @@ fn char_columns(c: char) -> usize {
     if c == '\t' { TAB_COLUMNS } else { 1 }
 }
 
-/// Writes how a piece that is not plain text is shown; its width in columns (one per character, all
-/// ASCII). Text is written as it is, though its columns are counted by character, not here.
+/// Writes how a piece that is not plain text is shown, in the view style of [`crate::escape`]; its
+/// width in columns (one per character, all ASCII). Text is written as it is, though its columns are
+/// counted by character, not here.
 fn escape(piece: Piece<'_>, out: &mut String) -> usize {
     let before = out.len();
-    // Writing to a String cannot fail.
-    let _ = match piece {
-        Piece::Text(text) => write!(out, "{text}"),
-        Piece::Byte(b'\r') => write!(out, "\\r"),
-        Piece::Byte(b) => write!(out, "\\x{b:02X}"),
-        Piece::Invisible(c) => write!(out, "\\u{{{:04X}}}", u32::from(c)),
-    };
+    match piece {
+        Piece::Text(text) => out.push_str(text),
+        Piece::Byte(b'\r') => out.push_str(r"\r"),
+        Piece::Byte(b) => escape::push_byte(b, out),
+        Piece::Invisible(c) => escape::push_code_point(c, out),
+    }
     out.len() - before
 }
 
@@ -205,9 +205,8 @@ fn escape_columns(piece: Piece<'_>) -> usize {
     match piece {
         Piece::Text(text) => text.chars().count(),
         Piece::Byte(b'\r') => 2,
-        Piece::Byte(_) => 4,
-        // `\u{` and `}` around at least four hex digits.
-        Piece::Invisible(c) => 4 + (u32::BITS - u32::from(c).leading_zeros()).div_ceil(4).max(4) as usize,
+        Piece::Byte(_) => escape::BYTE_LEN,
+        Piece::Invisible(c) => escape::code_point_len(c),
     }
 }
 

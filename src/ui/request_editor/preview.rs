@@ -1,10 +1,11 @@
 //! "Exactly what will be sent": the request's bytes as lines a person can read, written in raw
-//! mode's escapes (`\r`, `\n`, `\t`, `\\`, `\xNN`), so every byte shows, a line end included, and a
-//! preview typed back into raw mode sends the same bytes.
+//! mode's escapes (`\r`, `\n`, `\t`, `\\`, `\xNN`) by raw mode's own printer, so every byte shows,
+//! a line end included, and a preview typed back into raw mode sends the same bytes.
 
-use std::fmt::Write as _;
+use std::ops::ControlFlow;
 
-use crate::server_text::is_invisible_format;
+use crate::escape::Run;
+use crate::fetch::raw_text_runs;
 
 /// A piece of a preview line: text as it is, or the escape standing for a byte that is not.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,49 +19,24 @@ pub struct Piece {
 pub fn preview_lines(bytes: &[u8], max_lines: usize) -> (Vec<Vec<Piece>>, bool) {
     let mut lines: Vec<Vec<Piece>> = Vec::new();
     let mut line = Vec::new();
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if lines.len() == max_lines {
-                return (lines, true);
-            }
-            match escape_of(c) {
-                Some(escape) => push(&mut line, &escape, true),
-                None => push(&mut line, c.encode_utf8(&mut [0; 4]), false),
-            }
-            if c == '\n' {
-                lines.push(std::mem::take(&mut line));
-            }
+    let more = raw_text_runs(bytes, &mut |run| {
+        if lines.len() == max_lines {
+            return ControlFlow::Break(());
         }
-        if lines.len() == max_lines && !chunk.invalid().is_empty() {
-            return (lines, true);
+        match run {
+            Run::Text(text) => push(&mut line, text, false),
+            Run::Named(text) | Run::Escape(text) => push(&mut line, text, true),
         }
-        for byte in chunk.invalid() {
-            push(&mut line, &format!("\\x{byte:02X}"), true);
+        if run == Run::Named(r"\n") {
+            lines.push(std::mem::take(&mut line));
         }
-    }
-    if !line.is_empty() {
+        ControlFlow::Continue(())
+    })
+    .is_break();
+    if !more && !line.is_empty() {
         lines.push(line);
     }
-    (lines, false)
-}
-
-/// The escape raw mode reads as `c`, for a character that does not show as itself.
-fn escape_of(c: char) -> Option<String> {
-    Some(match c {
-        '\\' => r"\\".to_owned(),
-        '\r' => r"\r".to_owned(),
-        '\n' => r"\n".to_owned(),
-        '\t' => r"\t".to_owned(),
-        c if c.is_control() || is_invisible_format(c) => {
-            // Each of its UTF-8 bytes: raw mode has no escape for a whole character.
-            c.encode_utf8(&mut [0; 4]).bytes().fold(String::new(), |mut out, b| {
-                // Writing to a String cannot fail.
-                let _ = write!(out, "\\x{b:02X}");
-                out
-            })
-        }
-        _ => return None,
-    })
+    (lines, more)
 }
 
 /// Appends `text` to the line, to its last piece when that is of the same kind.
