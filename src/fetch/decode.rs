@@ -14,8 +14,8 @@ use std::rc::Rc;
 
 use flate2::read::{DeflateDecoder, MultiGzDecoder, ZlibDecoder};
 
-use super::event::{Framing, HeaderLine, ReplyHead};
 use super::framing::{ChunkProblem, Dechunker};
+use super::head::{Framing, HeaderLine, ReplyHead};
 
 /// Bytes read out of the decoders at a time, and read from the raw body at a time.
 const PIECE: usize = 64 * 1024;

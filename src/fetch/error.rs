@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use thiserror::Error;
 
-use super::event::Step;
 use super::framing::ChunkProblem;
 use super::limits::LimitError;
+use super::step::Step;
 use crate::format::count;
 use crate::server_text::one_line;
 

@@ -6,12 +6,89 @@
 
 use std::fmt;
 
-use super::event::{Framing, HeaderLine, ReplyHead};
 use crate::format::count;
 use crate::server_text::one_line;
 
 /// A reply head longer than this is not parsed (the bytes are still kept and shown).
 pub const MAX_HEAD: usize = 64 * 1024;
+
+/// More interim (1xx) heads than this before a real one is not a server answering a request.
+pub const MAX_INTERIM_HEADS: usize = 20;
+
+/// One header line of a reply, as the server sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderLine {
+    /// The name as sent (its case kept); names are plain ASCII tokens.
+    pub name: String,
+    /// The value's bytes, which may be any bytes at all.
+    pub value: Vec<u8>,
+}
+
+/// How a reply says where its body ends (RFC 9112, section 6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// The reply has no body: its status is 1xx, 204 or 304, or it answers a HEAD request.
+    NoBody,
+    /// `Content-Length`: exactly this many body bytes follow the head.
+    Length(u64),
+    /// `Transfer-Encoding: chunked`: the body comes in pieces, each after its size in hex; a piece of
+    /// size 0 ends it.
+    Chunked,
+    /// Neither: the body ends when the server hangs up, as HTTP/1.0 servers do.
+    UntilClose,
+}
+
+/// The status line, headers and framing of a reply, read from its head once the head has fully arrived.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplyHead {
+    /// `0` for HTTP/1.0, `1` for HTTP/1.1.
+    pub version: u8,
+    pub status: u16,
+    pub reason: String,
+    /// Where this head starts in the reply: 0, or after the interim (1xx) heads before it.
+    pub offset: u64,
+    /// Bytes of the status line and headers, including the blank line that ends them.
+    pub head_len: usize,
+    /// Every header line, in the order sent.
+    pub headers: Vec<HeaderLine>,
+    /// Where the body ends, as the head tells it.
+    pub framing: Framing,
+    /// The whole reply's expected size (any interim heads, this head and its body) when its framing
+    /// is a usable Content-Length, or no body at all; `None` for an interim head. It is only the
+    /// server's claim: more or fewer bytes may come.
+    pub expected_total: Option<u64>,
+    /// Why the server's Content-Length cannot be used (several that disagree, not a number, more
+    /// than any reply can be); the end of the reply is then when the server hangs up.
+    pub length_problem: Option<HeadProblem>,
+}
+
+impl ReplyHead {
+    /// An interim head (1xx other than 101): the real head follows it.
+    pub fn is_interim(&self) -> bool {
+        is_interim(self.status)
+    }
+}
+
+#[cfg(test)]
+impl ReplyHead {
+    /// A head for unit tests: this status, framing and headers, the rest zero or empty.
+    pub(crate) fn for_tests(status: u16, framing: Framing, headers: &[(&str, &str)]) -> Self {
+        Self {
+            version: 1,
+            status,
+            reason: String::new(),
+            offset: 0,
+            head_len: 0,
+            headers: headers
+                .iter()
+                .map(|(name, value)| HeaderLine { name: (*name).to_owned(), value: value.as_bytes().to_vec() })
+                .collect(),
+            framing,
+            expected_total: None,
+            length_problem: None,
+        }
+    }
+}
 
 /// Why a head, or its length, cannot be used. Each reads as the end of a sentence about the reply
 /// ("This reply is not ordinary HTTP: ...", "Its length cannot be used: ...").
@@ -21,7 +98,7 @@ pub enum HeadProblem {
     NotHttp(httparse::Error),
     /// No blank line ended the head within [`MAX_HEAD`] bytes.
     TooLong,
-    /// More than [`super::reply::MAX_INTERIM_HEADS`] interim (1xx) heads came without a real one.
+    /// More than [`MAX_INTERIM_HEADS`] interim (1xx) heads came without a real one.
     EndlessInterimHeads,
     /// A Content-Length value that is not a plain number, as sent (lossily made text).
     LengthNotNumber(String),
@@ -38,11 +115,9 @@ impl fmt::Display for HeadProblem {
         match self {
             Self::NotHttp(error) => write!(f, "it does not start like an HTTP reply ({error})"),
             Self::TooLong => write!(f, "its head is longer than {} KiB", MAX_HEAD / 1024),
-            Self::EndlessInterimHeads => write!(
-                f,
-                "it sent more than {} interim heads (1xx) without ever sending the real one",
-                super::reply::MAX_INTERIM_HEADS
-            ),
+            Self::EndlessInterimHeads => {
+                write!(f, "it sent more than {MAX_INTERIM_HEADS} interim heads (1xx) without ever sending the real one")
+            }
             Self::LengthNotNumber(value) => {
                 write!(f, "its Content-Length \"{}\" is not a number of bytes", one_line(value))
             }

@@ -8,11 +8,14 @@ mod framing;
 mod head;
 mod job;
 pub mod limits;
+mod media_type;
 mod raw;
 mod redirect;
 mod reply;
 mod request;
 mod run;
+mod slice;
+mod step;
 mod target;
 mod timing;
 mod tls;
@@ -21,18 +24,20 @@ mod worker;
 
 pub use chunk::Chunk;
 pub use error::{FetchError, InputError};
-pub use event::{Event, EventKind, Framing, HeaderLine, ReplyHead, Step, Summary};
+pub use event::{Event, EventKind, Summary};
 pub use framing::{ChunkProblem, Dechunker};
-pub use head::{HeadProblem, MAX_HEAD};
+pub use head::{Framing, HeadProblem, HeaderLine, MAX_HEAD, ReplyHead};
 pub use job::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_METHOD, DEFAULT_READ_TIMEOUT, Job, JobId, Waker,
     default_request,
 };
+pub use media_type::MediaType;
 pub use raw::{RawProblem, StopRule, raw_bytes};
 pub use redirect::{
     LocationProblem, MAX_REDIRECTS, Redirect, is_redirect_status, redirect_of, resolve_location, url_of,
 };
 pub use request::{Field, HeaderField, Request, RequestProblem, RequestSpec, Version};
+pub use step::Step;
 pub use target::{DEFAULT_PORT, HTTPS_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};
 pub use tls::{Agreed, CertificateInfo, Trust, certificates_from_pem, starts_like_tls};

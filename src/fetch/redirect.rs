@@ -10,7 +10,7 @@ use thiserror::Error;
 use url::Url;
 
 use super::error::InputError;
-use super::event::ReplyHead;
+use super::head::ReplyHead;
 use super::target::Target;
 use crate::server_text::one_line;
 

@@ -17,17 +17,15 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use super::chunk::{BufferPool, Chunk};
 use super::error::FetchError;
-use super::event::{Event, EventKind, Step, Summary};
+use super::event::{Event, EventKind, Summary};
 use super::job::{Command, Job, JobId, Waker};
 use super::raw::StopRule;
-use super::reply::{End, ReplyReader};
+use super::reply::{End, Found, ReplyReader};
+use super::slice::{SLICE, is_slice_timeout};
+use super::step::Step;
 use super::timing::{Clock, Phase, PhaseRecorder};
 use super::tls::{self, Link, TlsLink, Trust, Turn};
 use super::wire::{Tap, WireRecord};
-
-/// The longest a socket read or write, or a wait for the event reader, blocks before the job looks at
-/// its commands again: this bounds how long Cancel takes.
-const SLICE: Duration = Duration::from_millis(20);
 
 /// What crossed the wire is reported once this many pieces wait, or after [`WIRE_EVERY`]: a 1 GiB
 /// download over TLS is some 65,000 records, which as one event each would cost more than the download.
@@ -471,8 +469,11 @@ impl Run<'_> {
                     let chunk = self.out.buffers.chunk(buf, keep, &mut spare);
                     first.extend(chunk.iter().take(2 - first.len()));
                     let fed = reply.feed(&chunk);
-                    for kind in fed.events {
-                        self.emit(kind)?;
+                    for found in fed.found {
+                        self.emit(match found {
+                            Found::Head(head) => EventKind::Head(head),
+                            Found::Unreadable(problem) => EventKind::HeadUnreadable { problem },
+                        })?;
                     }
                     let kept = chunk.len();
                     self.pass_on(chunk)?;
@@ -644,11 +645,6 @@ fn line_open(stream: &TcpStream) -> bool {
         Ok(_) => true,
         Err(e) => is_slice_timeout(&e),
     }
-}
-
-/// True for the read/write timeout of one [`SLICE`], which only means "nothing yet".
-pub(super) fn is_slice_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted)
 }
 
 fn connect_error(e: &io::Error, addr: SocketAddr, limit: Duration) -> FetchError {

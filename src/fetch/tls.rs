@@ -17,6 +17,7 @@ use rustls::{
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
 use super::error::FetchError;
+use super::slice::is_slice_timeout;
 use super::wire::{Direction, Tap};
 
 /// The only application protocol offered: this tool sends HTTP/1.x.
@@ -223,7 +224,7 @@ impl TlsLink {
         while self.connection.wants_write() {
             match self.connection.write_tls(&mut self.wire) {
                 Ok(_) => progress = true,
-                Err(e) if super::run::is_slice_timeout(&e) => break,
+                Err(e) if is_slice_timeout(&e) => break,
                 Err(e) => return Err(self.cut_off(&e)),
             }
         }
@@ -240,7 +241,7 @@ impl TlsLink {
                     return Err(tls_error(&e, Some(&self.wire.first)));
                 }
             }
-            Err(e) if super::run::is_slice_timeout(&e) => {}
+            Err(e) if is_slice_timeout(&e) => {}
             Err(e) => return Err(self.cut_off(&e)),
         }
         Ok(if self.connection.is_handshaking() || self.connection.wants_write() {

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use crate::fetch::{Agreed, FetchError};
 use crate::server_text::one_line;
 
-use super::texts::{StepText, Term};
+use super::text_types::{StepText, Term};
 
 /// The TLS handshake, between connect and send.
 pub const HANDSHAKE_STEP: StepText = StepText {
