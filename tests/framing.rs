@@ -403,7 +403,7 @@ server.serve_forever()
 
 #[test]
 fn a_keep_alive_reply_from_pythons_http_server_ends_at_its_length_and_its_last_chunk() {
-    let Some(python) = PythonServer::start(&["-c".as_ref(), PYTHON_SERVER.as_ref()]) else { return };
+    let python = PythonServer::start(&["-c".as_ref(), PYTHON_SERVER.as_ref()]);
     let addr = python.addr;
     for (path, body, framing) in [
         ("/", &b"<p>Thirty-seven bytes of a page.</p>\n"[..], Framing::Length(37)),
