@@ -177,12 +177,10 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
     let job_for = |target: Target, via: Option<u16>| {
         let mut job = Job::new(target);
         match &shape {
-            Shape::Http(flags) => job.set_request(&flags.spec(&job.target, via).build()?),
+            Shape::Http(flags) => job.set_request(flags.spec(&job.target, via).build()?),
             Shape::Raw(bytes) => job.set_raw(bytes.clone(), args.stop),
         }
-        if job.tls.is_some() {
-            job.tls = Some(trust.clone());
-        }
+        job.trust = trust.clone();
         job.connect_timeout = args.connect_timeout;
         job.read_timeout = args.read_timeout;
         job.max_bytes = args.max_bytes;
@@ -355,7 +353,7 @@ fn stream_job(
     output: Option<&OutputFile>,
 ) -> Ended {
     let host = job.target.host.clone();
-    let tls = job.tls.is_some();
+    let tls = job.target.secure;
     let id = worker.fetch(job);
     let mut stdin = io::stdin().lock();
     let mut head = None;

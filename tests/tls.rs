@@ -88,7 +88,7 @@ fn demo_pki() -> Pki {
 fn https_job(port: u16, path: &str, pki: &Pki) -> Job {
     let target = Target::parse(&format!("https://localhost:{port}{path}"), "").unwrap();
     let mut job = Job::new(target);
-    job.tls = Some(Trust::Only(vec![pki.ca.clone()]));
+    job.trust = Trust::Only(vec![pki.ca.clone()]);
     job
 }
 
@@ -200,7 +200,7 @@ fn each_certificate_fault_has_its_own_words_and_the_next_fetch_works() {
         let server = TlsServer::start(pki.server_config().unwrap(), vec![(with_length(b"x"), Ending::CloseNotify)]);
         let mut job = https_job(server.port, "/", pki);
         if let Some(trust) = trust {
-            job.tls = Some(trust);
+            job.trust = trust;
         }
         worker.fetch(job);
         let seen = collect_until_finished(&events);
@@ -212,7 +212,7 @@ fn each_certificate_fault_has_its_own_words_and_the_next_fetch_works() {
     // -k: the same untrusted server is fetched, and the event says it was not verified.
     let server = TlsServer::start(wrong_name.server_config().unwrap(), vec![(with_length(b"x"), Ending::CloseNotify)]);
     let mut job = https_job(server.port, "/", &wrong_name);
-    job.tls = Some(Trust::Insecure);
+    job.trust = Trust::Insecure;
     worker.fetch(job);
     let seen = collect_until_finished(&events);
     assert_eq!(error(&seen), None);

@@ -62,7 +62,44 @@ pub struct ReplyHead {
     pub length_problem: Option<HeadProblem>,
 }
 
+/// The names of the reply headers the engine and the teaching texts read, written once.
+pub mod header_name {
+    pub const CONTENT_ENCODING: &str = "Content-Encoding";
+    pub const CONTENT_LENGTH: &str = "Content-Length";
+    pub const CONTENT_TYPE: &str = "Content-Type";
+    pub const LOCATION: &str = "Location";
+    pub const TRANSFER_ENCODING: &str = "Transfer-Encoding";
+}
+
+/// The values of every line named `name` (in any case), in the order sent.
+fn values_named<'a>(headers: &'a [HeaderLine], name: &'a str) -> impl Iterator<Item = &'a [u8]> {
+    headers.iter().filter(move |h| h.name.eq_ignore_ascii_case(name)).map(|h| &h.value[..])
+}
+
+/// The items of every line named `name`, a list header (RFC 9110, section 5.3: its lines combine as
+/// one list, separated by commas): each trimmed, empty ones dropped.
+fn items_named<'a>(headers: &'a [HeaderLine], name: &'a str) -> impl Iterator<Item = &'a [u8]> {
+    values_named(headers, name).flat_map(|v| v.split(|b| *b == b',')).map(<[u8]>::trim_ascii).filter(|i| !i.is_empty())
+}
+
 impl ReplyHead {
+    /// The value of the first line named `name` (in any case): for headers that are one value,
+    /// such as Location or Content-Type.
+    pub fn header<'a>(&'a self, name: &'a str) -> Option<&'a [u8]> {
+        values_named(&self.headers, name).next()
+    }
+
+    /// The values of every line named `name` (in any case), in the order sent.
+    pub fn headers<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> {
+        values_named(&self.headers, name)
+    }
+
+    /// The items of a list header across all its lines (`Content-Encoding: gzip` and a second line
+    /// `Content-Encoding: br` are `gzip, br`), each trimmed, empty ones dropped.
+    pub fn list<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> {
+        items_named(&self.headers, name)
+    }
+
     /// An interim head (1xx other than 101): the real head follows it.
     pub fn is_interim(&self) -> bool {
         is_interim(self.status)
@@ -359,14 +396,9 @@ fn has_no_body(status: u16) -> bool {
 /// The last transfer coding the head lists (across all its Transfer-Encoding lines), if any: only a
 /// last `chunked` frames the body in chunks.
 fn last_transfer_coding(headers: &[HeaderLine]) -> Option<String> {
-    headers
-        .iter()
-        .filter(|h| h.name.eq_ignore_ascii_case("transfer-encoding"))
-        .flat_map(|h| {
-            let value = String::from_utf8_lossy(&h.value);
-            value.split(',').map(str::trim).filter(|coding| !coding.is_empty()).map(str::to_owned).collect::<Vec<_>>()
-        })
+    items_named(headers, header_name::TRANSFER_ENCODING)
         .last()
+        .map(|coding| String::from_utf8_lossy(coding).into_owned())
 }
 
 /// The body length the head's Content-Length headers announce: `Ok(None)` when there is none, a
@@ -374,8 +406,8 @@ fn last_transfer_coding(headers: &[HeaderLine]) -> Option<String> {
 /// when they all agree (RFC 9110, section 8.6).
 fn announced_length(headers: &[HeaderLine]) -> Result<Option<u64>, HeadProblem> {
     let mut claim: Option<u64> = None;
-    for header in headers.iter().filter(|h| h.name.eq_ignore_ascii_case("content-length")) {
-        let value = String::from_utf8_lossy(&header.value);
+    for value in values_named(headers, header_name::CONTENT_LENGTH) {
+        let value = String::from_utf8_lossy(value);
         for item in value.split(',').map(str::trim) {
             if item.is_empty() || !item.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(HeadProblem::LengthNotNumber(value.into_owned()));

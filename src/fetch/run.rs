@@ -18,7 +18,7 @@ use socket2::{Domain, Protocol, Socket, Type};
 use super::chunk::{BufferPool, Chunk};
 use super::error::FetchError;
 use super::event::{Event, EventKind, Summary};
-use super::job::{Command, Job, JobId, Waker};
+use super::job::{Command, Job, JobId, Payload, Waker};
 use super::raw::StopRule;
 use super::reply::{End, Found, ReplyReader};
 use super::slice::{SLICE, is_slice_timeout};
@@ -151,11 +151,12 @@ enum Meanwhile {
 impl Run<'_> {
     fn all_steps(&mut self) -> StepResult<()> {
         let job = self.job;
+        let request: Arc<[u8]> = Arc::from(job.payload.bytes());
         self.emit(EventKind::Started {
             host: job.target.host.clone(),
             port: job.target.port,
-            request: Arc::from(job.request.as_slice()),
-            tls: job.tls.is_some(),
+            request: Arc::clone(&request),
+            tls: job.target.secure,
         })?;
         // The fetch's clock starts at step 1: handing the Started event over (and waking a window)
         // is the program's own work, and a busy machine can make it take milliseconds.
@@ -163,14 +164,14 @@ impl Run<'_> {
         let socket = self.step(Step::Socket, Self::open_socket)?;
         let addresses = self.step(Step::Resolve, Self::resolve)?;
         let stream = self.step(Step::Connect, |run| run.connect(socket, &addresses))?;
-        let tap = Tap::new(stream, job.tls.is_some(), self.clock.elapsed());
-        let mut link = match &job.tls {
+        let tap = Tap::new(stream, job.target.secure, self.clock.elapsed());
+        let mut link = match job.tls() {
             Some(trust) => Link::Tls(Box::new(self.step(Step::Handshake, |run| run.handshake(tap, trust))?)),
             None => Link::Plain(Box::new(tap)),
         };
-        let outcome = self.step(Step::Send, |run| run.send(&mut link)).and_then(|()| match job.raw {
-            Some(rule) => self.step(Step::Receive, |run| run.receive_raw(&mut link, rule)),
-            None => self.step(Step::Receive, |run| run.receive(&mut link)),
+        let outcome = self.step(Step::Send, |run| run.send(&mut link, &request)).and_then(|()| match &job.payload {
+            Payload::Raw { stop, .. } => self.step(Step::Receive, |run| run.receive_raw(&mut link, *stop)),
+            Payload::Http(_) => self.step(Step::Receive, |run| run.receive(&mut link)),
         });
         self.wire_left = link.tap_mut().take_last();
         outcome
@@ -395,9 +396,8 @@ impl Run<'_> {
     }
 
     /// Step 4 (5 over HTTPS). Hand the whole request to the network; over TLS, as encrypted records.
-    fn send(&mut self, link: &mut Link) -> StepResult<()> {
+    fn send(&mut self, link: &mut Link, request: &[u8]) -> StepResult<()> {
         link.tap_mut().sync(self.clock.elapsed());
-        let request = &self.job.request;
         let mut written = 0;
         let mut last_progress = Instant::now();
         loop {
@@ -435,7 +435,7 @@ impl Run<'_> {
         let tls = matches!(link, Link::Tls(_));
         // The reply's first two bytes: a plain fetch answered with a TLS record was sent to an https server.
         let mut first = Vec::with_capacity(2);
-        let mut reply = ReplyReader::new(self.job.method == "HEAD");
+        let mut reply = ReplyReader::new(self.job.payload.asks_head_only());
         let mut last_progress = Instant::now();
         let mut last_wire = Instant::now();
         link.tap_mut().sync(self.clock.elapsed());

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::fetch::{Framing, MediaType, ReplyHead};
+use crate::fetch::{Framing, MediaType, ReplyHead, header_name};
 use crate::format;
 use crate::server_text::visible;
 
@@ -241,11 +241,14 @@ pub fn describe_body(head: &ReplyHead, after_head: &[u8], extra: u64, complete: 
     let extra = usize::try_from(extra).unwrap_or(usize::MAX);
     let body = &after_head[..after_head.len().saturating_sub(extra)];
     let size = body.len() as u64;
-    let header = |name: &str| head.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| &h.value[..]);
-    let declared = header("content-type").map(MediaType::parse);
-    let encoding = header("content-encoding")
-        .map(|v| String::from_utf8_lossy(v).trim().to_ascii_lowercase())
-        .filter(|v| !v.is_empty() && v != "identity");
+    let declared = head.header(header_name::CONTENT_TYPE).map(MediaType::parse);
+    // Every Content-Encoding line, as the decoded body view reads them: lines of a list combine.
+    let codings: Vec<String> = head
+        .list(header_name::CONTENT_ENCODING)
+        .map(|coding| String::from_utf8_lossy(coding).to_ascii_lowercase())
+        .filter(|coding| coding != "identity")
+        .collect();
+    let encoding = (!codings.is_empty()).then(|| codings.join(", "));
     let chunked = head.framing == Framing::Chunked;
     // The first chunk's size line is framing, not content: look past it to tell the kind.
     let content = if chunked { after_first_chunk_size(body) } else { body };
@@ -401,6 +404,16 @@ mod tests {
         assert_eq!(describe_media_type(&html), "an HTML page, its letters written in the UTF-8 character set");
         let made_up = MediaType::parse(b"application/x-made-up");
         assert_eq!(describe_media_type(&made_up), "a kind named \"application/x-made-up\"");
+    }
+
+    #[test]
+    fn every_content_encoding_line_counts_as_the_decoder_reads_them() {
+        let two_lines =
+            head(200, Framing::Length(2), &[("Content-Encoding", "identity"), ("content-encoding", " GZIP ,")]);
+        let story = describe_body(&two_lines, b"\x1f\x8b", 0, true);
+        assert!(story.what.starts_with("Compressed bytes: the server squeezed the body with gzip "), "{}", story.what);
+        let identity = head(200, Framing::Length(2), &[("Content-Encoding", "identity")]);
+        assert!(!describe_body(&identity, b"hi", 0, true).what.contains("Compressed"));
     }
 
     #[test]
