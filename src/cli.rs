@@ -14,7 +14,6 @@ mod terminal_safe;
 
 use crate::demo_server::DemoServer;
 use crate::demo_server::tls::DEMO_HOST;
-use crate::fetch::Direction;
 use crate::fetch::limits::{self, Wait};
 use crate::fetch::wire::Tally;
 use crate::fetch::{
@@ -22,6 +21,7 @@ use crate::fetch::{
     RequestProblem, Step, StopRule, Summary, Target, Trust, Version, Worker, certificates_from_pem, raw_bytes,
     redirect_of, url_of,
 };
+use crate::fetch::{Direction, Place};
 use crate::format::ms;
 use crate::server_text::one_line;
 use crate::teach::hops;
@@ -253,7 +253,7 @@ fn trust(args: &FetchArgs, demo: Option<&DemoServer>) -> Result<Trust, String> {
 /// Says why the input cannot be used and what to try; nothing was sent.
 fn bad_input(e: InputError) -> ExitCode {
     let error = FetchError::from(e);
-    eprintln!("# {error}\n# Try: {}", error.hint());
+    eprintln!("# {error}\n# Try: {}", error.hint(Place::Terminal));
     ExitCode::from(EXIT_BAD_INPUT)
 }
 
@@ -501,7 +501,7 @@ fn finish(summary: &Summary, output: Option<&OutputFile>) -> Option<ExitCode> {
         eprintln!("# The reply is in {}.", file.path().display());
     }
     let error = summary.error.as_ref()?;
-    eprintln!("# Failed: {error}\n# Try: {}", error.hint());
+    eprintln!("# Failed: {error}\n# Try: {}", error.hint(Place::Terminal));
     Some(ExitCode::from(EXIT_FAILED))
 }
 

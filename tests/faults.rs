@@ -19,7 +19,7 @@ use common::{collect_until_finished, job_for, reply_bytes, start_worker, summary
 use fault_server::{FAULTS, Fault, FaultServer, MID_BODY_HEAD, READ_TIMEOUT, READ_TIMEOUT_ARG, assert_same_bytes};
 use socket_fetch::demo_server::{DemoServer, numbered_body};
 use socket_fetch::fetch::{
-    Event, EventKind, HeadProblem, HeaderField, Job, ReplyHead, RequestSpec, Target, default_request,
+    Event, EventKind, HeadProblem, HeaderField, Job, Place, ReplyHead, RequestSpec, Target, default_request,
 };
 
 /// The engine's request to the server that never reads: far more than the kernel buffers, so the send stalls.
@@ -174,7 +174,7 @@ fn each_fault_in_the_terminal_gives_the_bytes_on_stdout_a_plain_message_and_the_
             }
             Some(error) => {
                 assert_eq!(output.status.code(), Some(1), "{fault:?}:\n{stderr}");
-                let message = format!("# Failed: {error}\n# Try: {}\n", error.hint());
+                let message = format!("# Failed: {error}\n# Try: {}\n", error.hint(Place::Terminal));
                 assert!(stderr.contains(&message), "{fault:?}: {message:?} missing from:\n{stderr}");
             }
         }

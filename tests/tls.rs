@@ -16,7 +16,7 @@ use common::{collect_until_finished, read_request, reply_bytes, run_job, start_w
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 use socket_fetch::demo_server::numbered_body;
 use socket_fetch::demo_server::tls::Pki;
-use socket_fetch::fetch::{Event, EventKind, FetchError, Job, Step, Target, Trust};
+use socket_fetch::fetch::{Event, EventKind, FetchError, Job, Place, Step, Target, Trust};
 
 /// How the test server ends its reply.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -206,7 +206,7 @@ fn each_certificate_fault_has_its_own_words_and_the_next_fetch_works() {
         let seen = collect_until_finished(&events);
         assert_eq!(error(&seen), Some(want.clone()));
         assert!(reply_bytes(&seen).is_empty(), "{want}: nothing is sent before the server is known");
-        assert!(!want.hint().is_empty());
+        assert!(!want.hint(Place::Terminal).as_str().is_empty());
         server.finish();
     }
     // -k: the same untrusted server is fetched, and the event says it was not verified.
@@ -245,7 +245,7 @@ fn a_tls_server_fetched_with_plain_http_says_try_https_and_keeps_its_bytes() {
     assert_eq!(error(&events), Some(FetchError::SpeaksTls));
     let reply = reply_bytes(&events);
     assert_eq!(&reply[..2], [0x15, 0x03], "the server's alert is kept as it came");
-    assert_eq!(FetchError::SpeaksTls.hint(), "Try https:// in front of the host.");
+    assert_eq!(FetchError::SpeaksTls.hint(Place::Terminal).as_str(), "Try https:// in front of the host.");
 }
 
 #[test]

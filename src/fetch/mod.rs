@@ -6,6 +6,7 @@ mod error;
 mod event;
 mod framing;
 mod head;
+mod hint;
 mod job;
 pub mod limits;
 mod media_type;
@@ -27,6 +28,7 @@ pub use error::{FetchError, InputError};
 pub use event::{Event, EventKind, Summary};
 pub use framing::{ChunkProblem, Dechunker};
 pub use head::{Framing, HeadProblem, HeaderLine, MAX_HEAD, ReplyHead, header_name};
+pub use hint::{Hint, Place, window_label};
 pub use job::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_READ_TIMEOUT, Job, JobId, Payload, Waker, default_request,
 };

@@ -47,5 +47,5 @@ pub use texts::{
 };
 pub use tls::{
     CARD_NOT_VERIFIED, CARD_VERIFIED, HANDSHAKE_STEP, IdCard, SKIP_CHECK, UNPROVEN_END, id_card, secured_line,
-    tls_failure_story, validity_words, window_hint, window_secured_line,
+    tls_failure_story, validity_words, window_secured_line,
 };

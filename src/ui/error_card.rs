@@ -3,8 +3,8 @@
 
 use egui::{Color32, RichText, Ui};
 
-use crate::fetch::{FetchError, InputError};
-use crate::teach::{tls_failure_story, window_hint};
+use crate::fetch::{FetchError, InputError, Place};
+use crate::teach::tls_failure_story;
 
 /// A part of socket-fetch the window could not start: not a fetch that failed, so it gets a card of
 /// its own.
@@ -61,7 +61,7 @@ pub fn error_card_ui(ui: &mut Ui, error: &FetchError, kept_bytes: u64) {
         Some(story) if is_certificate_fault(error) => format!("{error} {story}"),
         _ => error.to_string(),
     };
-    card_ui(ui, title, quiet, &message, &window_hint(error), kept);
+    card_ui(ui, title, quiet, &message, error.hint(Place::Window).as_str(), kept);
 }
 
 fn is_certificate_fault(error: &FetchError) -> bool {
