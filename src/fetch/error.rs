@@ -3,6 +3,7 @@
 //! The `Display` text is the explanation a person reads; [`FetchError::hint`] is the next thing to try.
 //! Both avoid jargon because the same words appear on a classroom projector.
 
+use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -113,12 +114,12 @@ pub enum FetchError {
         "Nobody this computer trusts vouches for the server's certificate, its ID card: it signed it itself, or was signed by an unknown authority."
     )]
     CertUntrusted,
-    #[error("The server's certificate, its ID card, was not accepted: {detail}.")]
-    CertRejected { detail: String },
+    #[error("The server's certificate, its ID card, was not accepted: {problem}.")]
+    CertRejected { problem: CertProblem },
     #[error("The server on this port does not speak encrypted HTTP (TLS): it answered in plain text.")]
     NotTls,
-    #[error("The server hung up in the middle of the secure handshake ({detail}).")]
-    HandshakeCut { detail: String },
+    #[error("The server hung up in the middle of the secure handshake ({os_text}).")]
+    HandshakeCut { kind: io::ErrorKind, os_text: String },
     #[error("The server ended the secure handshake with an alert: {alert}.")]
     TlsAlert { alert: String },
     #[error("The secure handshake got no answer for {} s.", after.as_secs_f32())]
@@ -129,8 +130,37 @@ pub enum FetchError {
     TlsOther { detail: String },
     #[error("You stopped the fetch.")]
     Cancelled,
-    #[error("The {} step failed: {detail}.", step.name())]
-    Other { step: Step, detail: String },
+    /// An I/O error of no kind named above: its kind kept for programs, the system's words for people.
+    #[error("The {} step failed: {os_text}.", step.name())]
+    Io { step: Step, kind: io::ErrorKind, os_text: String },
+    #[error("The {} step failed: the helper thread crashed.", step.name())]
+    HelperCrashed { step: Step },
+}
+
+/// What is wrong with a server's certificate, besides its name, its dates and who vouches for it,
+/// which [`FetchError`] names itself. Each reads as the end of a sentence about the certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CertProblem {
+    #[error("the authority that signed it has taken it back (revoked it)")]
+    Revoked,
+    #[error("its signature does not match what it says: it was changed, or not signed by whom it claims")]
+    BadSignature,
+    #[error("it is signed in a way this program cannot check")]
+    UnsupportedSignature,
+    #[error("it is not meant for a web server")]
+    WrongPurpose,
+    #[error("it is not written as a certificate must be")]
+    BadEncoding,
+    /// Another fault, in the TLS library's own words.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl FetchError {
+    /// An I/O error at `step` that has no variant of its own.
+    pub fn io(step: Step, e: &io::Error) -> Self {
+        Self::Io { step, kind: e.kind(), os_text: e.to_string() }
+    }
 }
 
 impl FetchError {
@@ -214,7 +244,9 @@ impl FetchError {
             Self::TlsAlert { .. } => "The server refused this connection: check the name and port, or try again later.".to_owned(),
             Self::SpeaksTls => "Try https:// in front of the host.".to_owned(),
             Self::Cancelled => "Start the fetch again when you are ready.".to_owned(),
-            Self::Other { .. } => "Try again; if it keeps failing, copy the log into a bug report.".to_owned(),
+            Self::Io { .. } | Self::HelperCrashed { .. } => {
+                "Try again; if it keeps failing, copy the log into a bug report.".to_owned()
+            }
         };
         Hint::new(text)
     }
@@ -249,7 +281,7 @@ mod tests {
         FetchError::CertExpired,
         FetchError::CertNotYetValid,
         FetchError::CertUntrusted,
-        FetchError::CertRejected { detail: String::new() },
+        FetchError::CertRejected { problem: CertProblem::BadSignature },
     ];
 
     #[test]
@@ -291,7 +323,8 @@ mod tests {
 
     #[test]
     fn an_unusual_failure_names_its_step_in_the_steps_words() {
-        let error = FetchError::Other { step: Step::Resolve, detail: "no threads left".to_owned() };
+        let error = FetchError::io(Step::Resolve, &io::Error::other("no threads left"));
         assert_eq!(error.to_string(), "The name lookup step failed: no threads left.");
+        assert!(matches!(error, FetchError::Io { kind: io::ErrorKind::Other, .. }));
     }
 }

@@ -24,7 +24,7 @@ pub mod wire;
 mod worker;
 
 pub use chunk::Chunk;
-pub use error::{FetchError, InputError};
+pub use error::{CertProblem, FetchError, InputError};
 pub use event::{Event, EventKind, Summary};
 pub use framing::{ChunkProblem, Dechunker};
 pub use head::{Framing, HeadProblem, HeaderLine, MAX_HEAD, ReplyHead, header_name};

@@ -272,7 +272,7 @@ impl Run<'_> {
     /// Step 1. Like the tutorial, open an IPv4 TCP socket before knowing the address.
     fn open_socket(_: &mut Self) -> StepResult<Socket> {
         Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))
-            .map_err(|e| FetchError::Other { step: Step::Socket, detail: e.to_string() }.into())
+            .map_err(|e| FetchError::io(Step::Socket, &e).into())
     }
 
     /// Step 2. Ask the system's resolver (hosts file, then DNS) for every address of the host.
@@ -314,7 +314,7 @@ impl Run<'_> {
             let socket = match spare.take() {
                 Some(s) if address.is_ipv4() => s,
                 _ => Socket::new(Domain::for_address(address), Type::STREAM, Some(Protocol::TCP))
-                    .map_err(|e| FetchError::Other { step: Step::Connect, detail: e.to_string() })?,
+                    .map_err(|e| FetchError::io(Step::Connect, &e))?,
             };
             let limit = self.job.connect_timeout;
             // Connect waits a little longer than its own limit, so the OS's timeout (with its reason) comes first.
@@ -331,7 +331,7 @@ impl Run<'_> {
                     stream
                         .set_read_timeout(Some(SLICE))
                         .and_then(|()| stream.set_write_timeout(Some(SLICE)))
-                        .map_err(|e| FetchError::Other { step: Step::Connect, detail: e.to_string() })?;
+                        .map_err(|e| FetchError::io(Step::Connect, &e))?;
                     return Ok(stream);
                 }
                 Some(Err(e)) => connect_error(&e, address, limit),
@@ -605,7 +605,7 @@ impl Run<'_> {
                 // The job may have stopped waiting (cancelled or timed out): then nobody needs the result.
                 let _ = done.send(call());
             })
-            .map_err(|e| FetchError::Other { step, detail: e.to_string() })?;
+            .map_err(|e| FetchError::io(step, &e))?;
         self.poll_commands()?;
         let deadline = Instant::now() + limit;
         loop {
@@ -613,7 +613,7 @@ impl Run<'_> {
                 recv(result) -> value => {
                     return match value {
                         Ok(value) => Ok(Some(value)),
-                        Err(_) => Err(FetchError::Other { step, detail: "the helper thread crashed".to_owned() }.into()),
+                        Err(_) => Err(FetchError::HelperCrashed { step }.into()),
                     };
                 }
                 recv(self.inbox) -> command => {
@@ -654,7 +654,7 @@ fn connect_error(e: &io::Error, addr: SocketAddr, limit: Duration) -> FetchError
         io::ErrorKind::NetworkUnreachable | io::ErrorKind::HostUnreachable | io::ErrorKind::AddrNotAvailable => {
             FetchError::Unreachable { addr }
         }
-        _ => FetchError::Other { step: Step::Connect, detail: e.to_string() },
+        _ => FetchError::io(Step::Connect, e),
     }
 }
 
@@ -663,6 +663,6 @@ fn stream_error(e: &io::Error, received: u64, step: Step) -> FetchError {
         io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe => {
             FetchError::Reset { received }
         }
-        _ => FetchError::Other { step, detail: e.to_string() },
+        _ => FetchError::io(step, e),
     }
 }

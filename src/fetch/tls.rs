@@ -16,7 +16,7 @@ use rustls::{
 };
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
-use super::error::FetchError;
+use super::error::{CertProblem, FetchError};
 use super::slice::is_slice_timeout;
 use super::wire::{Direction, Tap};
 
@@ -256,7 +256,7 @@ impl TlsLink {
         if !self.wire.first.is_empty() && !starts_like_tls(&self.wire.first) {
             return FetchError::NotTls;
         }
-        FetchError::HandshakeCut { detail: e.to_string() }
+        FetchError::HandshakeCut { kind: e.kind(), os_text: e.to_string() }
     }
 
     /// What the finished handshake agreed.
@@ -265,7 +265,7 @@ impl TlsLink {
         let version = match c.protocol_version() {
             Some(rustls::ProtocolVersion::TLSv1_3) => "TLS 1.3".to_owned(),
             Some(rustls::ProtocolVersion::TLSv1_2) => "TLS 1.2".to_owned(),
-            Some(other) => format!("{other:?}"),
+            Some(other) => other.as_str().map_or_else(|| format!("unknown ({:#06x})", u16::from(other)), str::to_owned),
             None => "unknown".to_owned(),
         };
         let server_name = ServerName::try_from(host).ok().and_then(|name| match name {
@@ -274,8 +274,14 @@ impl TlsLink {
         });
         Agreed {
             version,
-            cipher_suite: c.negotiated_cipher_suite().map_or_else(String::new, |s| format!("{:?}", s.suite())),
-            key_exchange: c.negotiated_key_exchange_group().map(|g| format!("{:?}", g.name())),
+            cipher_suite: c.negotiated_cipher_suite().map_or_else(String::new, |s| {
+                let suite = s.suite();
+                suite.as_str().map_or_else(|| format!("unknown ({:#06x})", u16::from(suite)), str::to_owned)
+            }),
+            key_exchange: c.negotiated_key_exchange_group().map(|g| {
+                let group = g.name();
+                group.as_str().map_or_else(|| format!("unknown ({:#06x})", u16::from(group)), str::to_owned)
+            }),
             alpn: c.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned()),
             server_name,
             certificates: c.peer_certificates().unwrap_or_default().iter().map(|der| certificate_info(der)).collect(),
@@ -402,7 +408,18 @@ fn tls_error(e: &rustls::Error, first: Option<&[u8]>) -> FetchError {
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => FetchError::CertExpired,
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => FetchError::CertNotYetValid,
             CertificateError::UnknownIssuer => FetchError::CertUntrusted,
-            other => FetchError::CertRejected { detail: format!("{other:?}") },
+            CertificateError::Revoked => FetchError::CertRejected { problem: CertProblem::Revoked },
+            CertificateError::BadSignature => FetchError::CertRejected { problem: CertProblem::BadSignature },
+            CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+            | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+                FetchError::CertRejected { problem: CertProblem::UnsupportedSignature }
+            }
+            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+                FetchError::CertRejected { problem: CertProblem::WrongPurpose }
+            }
+            CertificateError::BadEncoding => FetchError::CertRejected { problem: CertProblem::BadEncoding },
+            // rustls may add faults: they are told in its own words (its Display, meant for people).
+            other => FetchError::CertRejected { problem: CertProblem::Other(other.to_string()) },
         },
         E::AlertReceived(alert) => FetchError::TlsAlert { alert: alert_words(*alert) },
         E::InvalidMessage(_) | E::InappropriateMessage { .. } if first.is_some_and(|b| !starts_like_tls(b)) => {
@@ -421,7 +438,7 @@ fn alert_words(alert: AlertDescription) -> String {
         AlertDescription::UnrecognisedName => "unrecognised name: it holds no site by the name sent".to_owned(),
         AlertDescription::InternalError => "internal error: something failed inside the server".to_owned(),
         AlertDescription::CertificateRequired => "certificate required: it wants a certificate from you".to_owned(),
-        other => format!("{other:?}"),
+        other => other.as_str().map_or_else(|| format!("alert number {}", u8::from(other)), str::to_owned),
     }
 }
 

@@ -213,7 +213,9 @@ pub fn failure_story(error: &FetchError) -> &'static str {
         }
         FetchError::TooLarge { .. } => "The answer was longer than we agreed to write down, so we stopped listening.",
         FetchError::Cancelled => "You hung up before the call was over.",
-        FetchError::Other { .. } => "Something unusual went wrong on this computer; the message says what.",
+        FetchError::Io { .. } | FetchError::HelperCrashed { .. } => {
+            "Something unusual went wrong on this computer; the message says what."
+        }
         _ => "The secure connection failed; the message says why.",
     }
 }

@@ -100,6 +100,7 @@ mod tests {
     use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
     use super::*;
+    use crate::fetch::CertProblem;
 
     /// The card's texts (a label's text is its node's value), drawn headless.
     fn card_labels(draw: impl FnMut(&mut Ui)) -> Vec<String> {
@@ -130,7 +131,7 @@ mod tests {
             (FetchError::CertExpired, "expiry date has passed"),
             (FetchError::CertNotYetValid, "not valid yet"),
             (FetchError::CertUntrusted, "printed at home"),
-            (FetchError::CertRejected { detail: "BadSignature".to_owned() }, "something wrong on it"),
+            (FetchError::CertRejected { problem: CertProblem::BadSignature }, "something wrong on it"),
         ] {
             let labels = card_labels(|ui| error_card_ui(ui, &error, 0));
             assert!(labels.iter().any(|l| l.starts_with(&error.to_string()) && l.contains(story)), "{labels:?}");
