@@ -8,6 +8,7 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, bounded};
 use url::Url;
 
+mod flag_error;
 mod output_file;
 mod request_flags;
 mod terminal_safe;
@@ -27,6 +28,7 @@ use crate::server_text::one_line;
 use crate::teach::hops;
 use crate::teach::wire::wire_line;
 use crate::teach::{RAW_MODE, UNPROVEN_END, lookup_result, raw_end, secured_line, step_heading, step_text};
+use flag_error::FlagError;
 use output_file::OutputFile;
 use request_flags::{HeaderFlag, RequestFlags};
 use terminal_safe::TerminalSafe;
@@ -218,9 +220,9 @@ enum Shape {
 
 impl Shape {
     /// Reads the request flags (and the files they name); `Err` is the message for bad input.
-    fn from_args(args: &FetchArgs) -> Result<Self, String> {
+    fn from_args(args: &FetchArgs) -> Result<Self, FlagError> {
         if let Some(text) = &args.raw_request {
-            return raw_bytes(text).map(Self::Raw).map_err(|e| format!("--raw-request: {e}\n# Try: {}", e.hint()));
+            return raw_bytes(text).map(Self::Raw).map_err(FlagError::RawRequest);
         }
         let headers = args.headers.iter().map(|h| HeaderFlag::parse(h)).collect::<Result<_, _>>()?;
         let mut parts = Vec::new();
@@ -239,13 +241,15 @@ impl Shape {
 
 /// The certificates an HTTPS fetch trusts: `-k` none, `--cacert` that file's, else the bundled roots
 /// (and the demo server's authority, when it runs).
-fn trust(args: &FetchArgs, demo: Option<&DemoServer>) -> Result<Trust, String> {
+fn trust(args: &FetchArgs, demo: Option<&DemoServer>) -> Result<Trust, FlagError> {
     if args.insecure {
         return Ok(Trust::Insecure);
     }
     if let Some(path) = &args.cacert {
-        let pem = std::fs::read(path).map_err(|e| format!("--cacert {}: cannot be read ({e}).", path.display()))?;
-        return certificates_from_pem(&pem).map(Trust::Only).map_err(|e| format!("--cacert {}: {e}.", path.display()));
+        let pem = std::fs::read(path).map_err(|error| FlagError::CaCertUnreadable { path: path.clone(), error })?;
+        return certificates_from_pem(&pem)
+            .map(Trust::Only)
+            .map_err(|problem| FlagError::CaCertNoCertificates { path: path.clone(), problem });
     }
     Ok(demo.map_or(Trust::Bundled, |demo| Trust::BundledAnd(vec![demo.ca().clone()])))
 }

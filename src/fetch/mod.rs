@@ -41,6 +41,6 @@ pub use request::{Field, HeaderField, Method, Request, RequestProblem, RequestSp
 pub use step::Step;
 pub use target::{DEFAULT_PORT, HTTPS_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};
-pub use tls::{Agreed, CertificateInfo, Trust, certificates_from_pem, starts_like_tls};
+pub use tls::{Agreed, CertificateInfo, PemProblem, Trust, certificates_from_pem, starts_like_tls};
 pub use wire::{ContentType, Direction, Piece, WireLog, WireRecord};
 pub use worker::{EVENT_QUEUE, ReplyWriter, Worker, event_channel};

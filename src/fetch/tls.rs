@@ -71,14 +71,24 @@ pub struct Agreed {
     pub wire_received: u64,
 }
 
+/// Why PEM text gave no certificates. Each reads as the end of a sentence about the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PemProblem {
+    #[error("no certificate (-----BEGIN CERTIFICATE-----) in it")]
+    NoCertificate,
+    /// The PEM reader's own words.
+    #[error("it is not readable PEM ({0})")]
+    Unreadable(String),
+}
+
 /// Reads certificates from PEM text (curl's `--cacert` file, the demo server's CA).
-pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
+pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, PemProblem> {
     use rustls::pki_types::pem::PemObject as _;
     let found: Result<Vec<_>, _> = CertificateDer::pem_slice_iter(pem).collect();
     match found {
-        Ok(found) if found.is_empty() => Err("no certificate (-----BEGIN CERTIFICATE-----) in it".to_owned()),
+        Ok(found) if found.is_empty() => Err(PemProblem::NoCertificate),
         Ok(found) => Ok(found),
-        Err(e) => Err(format!("it is not readable PEM ({e})")),
+        Err(e) => Err(PemProblem::Unreadable(e.to_string())),
     }
 }
 
