@@ -1,5 +1,8 @@
 //! Terminal mode: the tutorial's progress lines on stderr, the raw reply on stdout, byte-exact.
 
+// A catch-all arm over our own enums would silently swallow a variant added later.
+#![warn(clippy::wildcard_enum_match_arm)]
+
 use std::io::{self, BufRead, IsTerminal as _};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -402,7 +405,20 @@ fn stream_job(
                     Some(code) => Ended::Failed(code),
                 };
             }
-            kind => {
+            kind @ (EventKind::Started { .. }
+            | EventKind::StepStarted(_)
+            | EventKind::Resolved { .. }
+            | EventKind::Connecting { .. }
+            | EventKind::AttemptFailed { .. }
+            | EventKind::Connected { .. }
+            | EventKind::Secured(_)
+            | EventKind::UnprovenEnd
+            | EventKind::Sent { .. }
+            | EventKind::Head(_)
+            | EventKind::ReplyComplete { .. }
+            | EventKind::RawEnd { .. }
+            | EventKind::HeadUnreadable { .. }
+            | EventKind::StepDone { .. }) => {
                 progress_line(&host, tls, &kind);
                 if let EventKind::Head(reply_head) = kind {
                     head = Some(reply_head);

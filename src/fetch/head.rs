@@ -432,7 +432,7 @@ mod tests {
     fn head_of(reply: &[u8], head_request: bool) -> (ReplyHead, usize) {
         match HeadReader::new(0, head_request).feed(reply) {
             HeadRead::Head { head, used } => (head, used),
-            other => panic!("no head read: {other:?}"),
+            other @ (HeadRead::More | HeadRead::Unreadable(_)) => panic!("no head read: {other:?}"),
         }
     }
 
@@ -493,7 +493,7 @@ mod tests {
             let (head, used) = match reader.feed(first) {
                 HeadRead::More => match reader.feed(rest) {
                     HeadRead::Head { head, used } => (head, cut + used),
-                    other => panic!("cut at {cut}: {other:?}"),
+                    other @ (HeadRead::More | HeadRead::Unreadable(_)) => panic!("cut at {cut}: {other:?}"),
                 },
                 HeadRead::Head { head, used } => (head, used),
                 HeadRead::Unreadable(problem) => panic!("cut at {cut}: {problem}"),

@@ -527,7 +527,7 @@ impl Run<'_> {
         // The most to read: the stop rule's count, or one byte more than the size limit allows.
         let wanted = match rule {
             StopRule::Bytes(n) if n <= self.job.max_bytes => n,
-            _ => self.job.max_bytes.saturating_add(1),
+            StopRule::Bytes(_) | StopRule::Hangup | StopRule::Quiet(_) => self.job.max_bytes.saturating_add(1),
         };
         loop {
             let mut buf = spare.take().unwrap_or_else(|| self.out.buffers.take());
@@ -560,11 +560,11 @@ impl Run<'_> {
                         StopRule::Quiet(quiet) if last_progress.elapsed() >= quiet => {
                             return self.emit(EventKind::RawEnd { by: rule });
                         }
-                        StopRule::Quiet(_) => {}
-                        _ if last_progress.elapsed() > self.job.read_timeout => {
+                        StopRule::Hangup | StopRule::Bytes(_) if last_progress.elapsed() > self.job.read_timeout => {
                             return Err(FetchError::ReadTimedOut { after: self.job.read_timeout }.into());
                         }
-                        _ => {}
+                        // A quiet rule is its own read timeout.
+                        StopRule::Quiet(_) | StopRule::Hangup | StopRule::Bytes(_) => {}
                     }
                 }
                 Err(e) => {
@@ -647,6 +647,10 @@ fn line_open(stream: &TcpStream) -> bool {
     }
 }
 
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "io::ErrorKind is the standard library's, and grows: kinds not named here are kept in FetchError::Io"
+)]
 fn connect_error(e: &io::Error, addr: SocketAddr, limit: Duration) -> FetchError {
     match e.kind() {
         io::ErrorKind::ConnectionRefused => FetchError::Refused { addr },
@@ -658,6 +662,10 @@ fn connect_error(e: &io::Error, addr: SocketAddr, limit: Duration) -> FetchError
     }
 }
 
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "io::ErrorKind is the standard library's, and grows: kinds not named here are kept in FetchError::Io"
+)]
 fn stream_error(e: &io::Error, received: u64, step: Step) -> FetchError {
     match e.kind() {
         io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe => {

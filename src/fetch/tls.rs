@@ -270,6 +270,7 @@ impl TlsLink {
     }
 
     /// What the finished handshake agreed.
+    #[allow(clippy::wildcard_enum_match_arm, reason = "rustls's ServerName grows: only a DNS name is a name")]
     pub fn agreed(&self, host: &str, trust: &Trust) -> Agreed {
         let c = &self.connection;
         let version = match c.protocol_version() {
@@ -408,6 +409,10 @@ pub fn read_error(e: &io::Error) -> Option<FetchError> {
 }
 
 /// A rustls error in plain words. `first`: the first bytes the server sent, when known.
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "rustls's errors are its own and grow: those not named here are told in its own words"
+)]
 fn tls_error(e: &rustls::Error, first: Option<&[u8]>) -> FetchError {
     use rustls::Error as E;
     match e {
@@ -439,6 +444,10 @@ fn tls_error(e: &rustls::Error, first: Option<&[u8]>) -> FetchError {
     }
 }
 
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "TLS has dozens of alerts: those not worded here are told by their name"
+)]
 fn alert_words(alert: AlertDescription) -> String {
     match alert {
         AlertDescription::HandshakeFailure => {
@@ -477,7 +486,16 @@ fn certificate_info(der: &CertificateDer<'_>) -> CertificateInfo {
                 .filter_map(|name| match name {
                     GeneralName::DNSName(dns) => Some((*dns).to_owned()),
                     GeneralName::IPAddress(bytes) => ip_text(bytes),
-                    _ => None,
+                    // A certificate for a web server names it by DNS name or address; other kinds of
+                    // name (e-mail, URI, ...) say nothing about which server this is.
+                    GeneralName::OtherName(..)
+                    | GeneralName::RFC822Name(_)
+                    | GeneralName::X400Address(_)
+                    | GeneralName::DirectoryName(_)
+                    | GeneralName::EDIPartyName(_)
+                    | GeneralName::URI(_)
+                    | GeneralName::RegisteredID(_)
+                    | GeneralName::Invalid(..) => None,
                 })
                 .collect()
         })

@@ -216,7 +216,18 @@ pub fn failure_story(error: &FetchError) -> &'static str {
         FetchError::Io { .. } | FetchError::HelperCrashed { .. } => {
             "Something unusual went wrong on this computer; the message says what."
         }
-        _ => "The secure connection failed; the message says why.",
+        // Told by tls_failure_story above; a story of their own all the same, should it have none.
+        FetchError::CertWrongName
+        | FetchError::CertExpired
+        | FetchError::CertNotYetValid
+        | FetchError::CertUntrusted
+        | FetchError::CertRejected { .. }
+        | FetchError::NotTls
+        | FetchError::HandshakeCut { .. }
+        | FetchError::TlsAlert { .. }
+        | FetchError::HandshakeTimedOut { .. }
+        | FetchError::SpeaksTls
+        | FetchError::TlsOther { .. } => "The secure connection failed; the message says why.",
     }
 }
 

@@ -54,7 +54,23 @@ pub fn tls_failure_story(error: &FetchError) -> Option<&'static str> {
         FetchError::HandshakeTimedOut { .. } => "Like offering a secret code and hearing nothing back.",
         FetchError::SpeaksTls => "Like speaking plainly to someone who only answers in a secret code.",
         FetchError::TlsOther { .. } => "The secret code could not be agreed; the message says why.",
-        _ => return None,
+        FetchError::Input(_)
+        | FetchError::NameNotFound { .. }
+        | FetchError::ResolveTimedOut { .. }
+        | FetchError::Refused { .. }
+        | FetchError::ConnectTimedOut { .. }
+        | FetchError::Unreachable { .. }
+        | FetchError::ReadTimedOut { .. }
+        | FetchError::SendTimedOut { .. }
+        | FetchError::Reset { .. }
+        | FetchError::ClosedEmpty
+        | FetchError::Truncated { .. }
+        | FetchError::BrokenChunks(_)
+        | FetchError::ChunkedCutShort { .. }
+        | FetchError::TooLarge { .. }
+        | FetchError::Cancelled
+        | FetchError::Io { .. }
+        | FetchError::HelperCrashed { .. } => return None,
     })
 }
 

@@ -51,7 +51,32 @@ pub fn error_card_ui(ui: &mut Ui, error: &FetchError, kept_bytes: u64) {
         FetchError::Input(InputError::Limit(_)) => "Check the limits",
         FetchError::Input(InputError::PathHasControl { .. }) => "Check the path",
         FetchError::Input(_) => "Check the host and port",
-        _ => "The fetch did not finish",
+        FetchError::NameNotFound { .. }
+        | FetchError::ResolveTimedOut { .. }
+        | FetchError::Refused { .. }
+        | FetchError::ConnectTimedOut { .. }
+        | FetchError::Unreachable { .. }
+        | FetchError::ReadTimedOut { .. }
+        | FetchError::SendTimedOut { .. }
+        | FetchError::Reset { .. }
+        | FetchError::ClosedEmpty
+        | FetchError::Truncated { .. }
+        | FetchError::BrokenChunks(_)
+        | FetchError::ChunkedCutShort { .. }
+        | FetchError::TooLarge { .. }
+        | FetchError::CertWrongName
+        | FetchError::CertExpired
+        | FetchError::CertNotYetValid
+        | FetchError::CertUntrusted
+        | FetchError::CertRejected { .. }
+        | FetchError::NotTls
+        | FetchError::HandshakeCut { .. }
+        | FetchError::TlsAlert { .. }
+        | FetchError::HandshakeTimedOut { .. }
+        | FetchError::SpeaksTls
+        | FetchError::TlsOther { .. }
+        | FetchError::Io { .. }
+        | FetchError::HelperCrashed { .. } => "The fetch did not finish",
     };
     let quiet = matches!(error, FetchError::Cancelled);
     let kept = (kept_bytes > 0)
