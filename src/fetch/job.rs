@@ -97,11 +97,6 @@ impl Job {
     }
 }
 
-/// The tutorial's request to `target`, as bytes: see [`Request::tutorial`].
-pub fn default_request(target: &Target) -> Vec<u8> {
-    Request::tutorial(target).bytes()
-}
-
 /// What the worker can be told. [`super::Worker`]'s methods send these; they are public for tests and tools.
 #[derive(Debug)]
 pub enum Command {

@@ -32,15 +32,13 @@ pub use event::{Event, EventKind, Summary};
 pub use framing::{ChunkProblem, Dechunker};
 pub use head::{Framing, HeadProblem, HeaderLine, MAX_HEAD, ReplyHead, header_name};
 pub use hint::{Hint, Place, window_label};
-pub use job::{
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_READ_TIMEOUT, Job, JobId, Payload, Waker, default_request,
-};
+pub use job::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_READ_TIMEOUT, Job, JobId, Payload, Waker};
 pub use media_type::MediaType;
 pub use raw::{RawProblem, StopRule, raw_bytes};
 pub use redirect::{
     LocationProblem, MAX_REDIRECTS, Redirect, is_redirect_status, redirect_of, resolve_location, url_of,
 };
-pub use request::{Field, HeaderField, Method, Request, RequestProblem, RequestSpec, Version};
+pub use request::{Field, HeaderField, Method, Request, RequestProblem, RequestSpec, Version, default_request};
 pub use step::Step;
 pub use target::{DEFAULT_PORT, HTTPS_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};

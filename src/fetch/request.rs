@@ -239,6 +239,11 @@ impl Request {
     }
 }
 
+/// The tutorial's request to `target`, as bytes: see [`Request::tutorial`].
+pub fn default_request(target: &Target) -> Vec<u8> {
+    Request::tutorial(target).bytes()
+}
+
 /// Which field cannot be sent, in plain words, for a message next to it; [`RequestProblem::hint`]
 /// says what to try.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -333,7 +338,6 @@ fn field_value(text: &str) -> Result<String, BadByte> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fetch::default_request;
 
     fn target() -> Target {
         Target::parse("127.0.0.1", "8080").unwrap()
