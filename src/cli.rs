@@ -1,5 +1,8 @@
 //! Terminal mode: the tutorial's progress lines on stderr, the raw reply on stdout, byte-exact.
 
+// A catch-all arm over our own enums would silently swallow a variant added later.
+#![warn(clippy::wildcard_enum_match_arm)]
+
 use std::io::{self, BufRead, IsTerminal as _};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -8,13 +11,13 @@ use std::time::Duration;
 use crossbeam_channel::{Receiver, bounded};
 use url::Url;
 
+mod flag_error;
 mod output_file;
 mod request_flags;
 mod terminal_safe;
 
 use crate::demo_server::DemoServer;
 use crate::demo_server::tls::DEMO_HOST;
-use crate::fetch::Direction;
 use crate::fetch::limits::{self, Wait};
 use crate::fetch::wire::Tally;
 use crate::fetch::{
@@ -22,11 +25,13 @@ use crate::fetch::{
     RequestProblem, Step, StopRule, Summary, Target, Trust, Version, Worker, certificates_from_pem, raw_bytes,
     redirect_of, url_of,
 };
+use crate::fetch::{Direction, Place};
 use crate::format::ms;
 use crate::server_text::one_line;
 use crate::teach::hops;
 use crate::teach::wire::wire_line;
 use crate::teach::{RAW_MODE, UNPROVEN_END, lookup_result, raw_end, secured_line, step_heading, step_text};
+use flag_error::FlagError;
 use output_file::OutputFile;
 use request_flags::{HeaderFlag, RequestFlags};
 use terminal_safe::TerminalSafe;
@@ -177,12 +182,10 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
     let job_for = |target: Target, via: Option<u16>| {
         let mut job = Job::new(target);
         match &shape {
-            Shape::Http(flags) => job.set_request(&flags.spec(&job.target, via).build()?),
+            Shape::Http(flags) => job.set_request(flags.spec(&job.target, via).build()?),
             Shape::Raw(bytes) => job.set_raw(bytes.clone(), args.stop),
         }
-        if job.tls.is_some() {
-            job.tls = Some(trust.clone());
-        }
+        job.trust = trust.clone();
         job.connect_timeout = args.connect_timeout;
         job.read_timeout = args.read_timeout;
         job.max_bytes = args.max_bytes;
@@ -220,9 +223,9 @@ enum Shape {
 
 impl Shape {
     /// Reads the request flags (and the files they name); `Err` is the message for bad input.
-    fn from_args(args: &FetchArgs) -> Result<Self, String> {
+    fn from_args(args: &FetchArgs) -> Result<Self, FlagError> {
         if let Some(text) = &args.raw_request {
-            return raw_bytes(text).map(Self::Raw).map_err(|e| format!("--raw-request: {e}\n# Try: {}", e.hint()));
+            return raw_bytes(text).map(Self::Raw).map_err(FlagError::RawRequest);
         }
         let headers = args.headers.iter().map(|h| HeaderFlag::parse(h)).collect::<Result<_, _>>()?;
         let mut parts = Vec::new();
@@ -241,13 +244,15 @@ impl Shape {
 
 /// The certificates an HTTPS fetch trusts: `-k` none, `--cacert` that file's, else the bundled roots
 /// (and the demo server's authority, when it runs).
-fn trust(args: &FetchArgs, demo: Option<&DemoServer>) -> Result<Trust, String> {
+fn trust(args: &FetchArgs, demo: Option<&DemoServer>) -> Result<Trust, FlagError> {
     if args.insecure {
         return Ok(Trust::Insecure);
     }
     if let Some(path) = &args.cacert {
-        let pem = std::fs::read(path).map_err(|e| format!("--cacert {}: cannot be read ({e}).", path.display()))?;
-        return certificates_from_pem(&pem).map(Trust::Only).map_err(|e| format!("--cacert {}: {e}.", path.display()));
+        let pem = std::fs::read(path).map_err(|error| FlagError::CaCertUnreadable { path: path.clone(), error })?;
+        return certificates_from_pem(&pem)
+            .map(Trust::Only)
+            .map_err(|problem| FlagError::CaCertNoCertificates { path: path.clone(), problem });
     }
     Ok(demo.map_or(Trust::Bundled, |demo| Trust::BundledAnd(vec![demo.ca().clone()])))
 }
@@ -255,7 +260,7 @@ fn trust(args: &FetchArgs, demo: Option<&DemoServer>) -> Result<Trust, String> {
 /// Says why the input cannot be used and what to try; nothing was sent.
 fn bad_input(e: InputError) -> ExitCode {
     let error = FetchError::from(e);
-    eprintln!("# {error}\n# Try: {}", error.hint());
+    eprintln!("# {error}\n# Try: {}", error.hint(Place::Terminal));
     ExitCode::from(EXIT_BAD_INPUT)
 }
 
@@ -355,7 +360,7 @@ fn stream_job(
     output: Option<&OutputFile>,
 ) -> Ended {
     let host = job.target.host.clone();
-    let tls = job.tls.is_some();
+    let tls = job.target.secure;
     let id = worker.fetch(job);
     let mut stdin = io::stdin().lock();
     let mut head = None;
@@ -400,7 +405,20 @@ fn stream_job(
                     Some(code) => Ended::Failed(code),
                 };
             }
-            kind => {
+            kind @ (EventKind::Started { .. }
+            | EventKind::StepStarted(_)
+            | EventKind::Resolved { .. }
+            | EventKind::Connecting { .. }
+            | EventKind::AttemptFailed { .. }
+            | EventKind::Connected { .. }
+            | EventKind::Secured(_)
+            | EventKind::UnprovenEnd
+            | EventKind::Sent { .. }
+            | EventKind::Head(_)
+            | EventKind::ReplyComplete { .. }
+            | EventKind::RawEnd { .. }
+            | EventKind::HeadUnreadable { .. }
+            | EventKind::StepDone { .. }) => {
                 progress_line(&host, tls, &kind);
                 if let EventKind::Head(reply_head) = kind {
                     head = Some(reply_head);
@@ -503,7 +521,7 @@ fn finish(summary: &Summary, output: Option<&OutputFile>) -> Option<ExitCode> {
         eprintln!("# The reply is in {}.", file.path().display());
     }
     let error = summary.error.as_ref()?;
-    eprintln!("# Failed: {error}\n# Try: {}", error.hint());
+    eprintln!("# Failed: {error}\n# Try: {}", error.hint(Place::Terminal));
     Some(ExitCode::from(EXIT_FAILED))
 }
 

@@ -14,7 +14,7 @@
 
 use std::fmt::Write as _;
 
-use crate::fetch::{Request, Target, Version};
+use crate::fetch::{Method, Request, Target, Version};
 
 /// The curl command line that sends `request` to `target`.
 pub fn curl_command(target: &Target, request: &Request) -> String {
@@ -25,10 +25,12 @@ pub fn curl_command(target: &Target, request: &Request) -> String {
     });
     let body = request.body();
     let method = request.method();
-    if method == "HEAD" && body.is_empty() {
+    // curl's own method for these options: -I sends HEAD, a body POST, nothing else GET.
+    let curls_own = if body.is_empty() { Method::Get } else { Method::Post };
+    if *method == Method::Head && body.is_empty() {
         args.push("-I".to_owned());
-    } else if method != if body.is_empty() { "GET" } else { "POST" } {
-        args.extend(["-X".to_owned(), quote(method)]);
+    } else if *method != curls_own {
+        args.extend(["-X".to_owned(), quote(method.as_str())]);
     }
     let carries = |name: &str| request.headers().iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
     for (name, value) in request.headers() {

@@ -104,7 +104,7 @@ fn replies_are_byte_exact_for_edge_sizes() {
 #[test]
 fn default_request_has_the_host_header() {
     let target = Target::parse("127.0.0.1", "8080").unwrap();
-    assert_eq!(Job::new(target).request, b"GET / HTTP/1.0\r\nHost: 127.0.0.1:8080\r\n\r\n");
+    assert_eq!(&*Job::new(target).payload.bytes(), b"GET / HTTP/1.0\r\nHost: 127.0.0.1:8080\r\n\r\n");
 }
 
 #[test]

@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 use common::{collect_until_finished, job_for, reply_bytes, start_worker, summary};
 use fault_server::{FAULTS, Fault, FaultServer, MID_BODY_HEAD, READ_TIMEOUT, READ_TIMEOUT_ARG, assert_same_bytes};
 use socket_fetch::demo_server::{DemoServer, numbered_body};
-use socket_fetch::fetch::{Event, EventKind, HeadProblem, Job, ReplyHead, Target, default_request};
+use socket_fetch::fetch::{
+    Event, EventKind, HeadProblem, HeaderField, Job, Place, ReplyHead, RequestSpec, Target, default_request,
+};
 
 /// The engine's request to the server that never reads: far more than the kernel buffers, so the send stalls.
 const STALLED_REQUEST: usize = 16 * 1024 * 1024;
@@ -67,10 +69,9 @@ impl Fault {
             job.max_bytes = limit;
         }
         if self == Self::AcceptNeverRead {
-            let mut request = b"GET / HTTP/1.0\r\nX-Padding: ".to_vec();
-            request.resize(STALLED_REQUEST, b'p');
-            request.extend_from_slice(b"\r\n\r\n");
-            job.request = request;
+            let mut spec = RequestSpec::new(&job.target);
+            spec.headers.push(HeaderField::new("X-Padding", &"p".repeat(STALLED_REQUEST)));
+            job.set_request(spec.build().expect("a padded request"));
         }
         job
     }
@@ -100,7 +101,7 @@ fn each_fault_gives_its_error_keeps_the_bytes_and_the_worker_fetches_again() {
         let server = FaultServer::start(fault);
         let addr = server.addr;
         let job = fault.job(addr);
-        let request = job.request.clone();
+        let request = job.payload.bytes().into_owned();
         worker.fetch(job);
         let seen = collect_until_finished(&events);
         let log = server.finish();
@@ -173,7 +174,7 @@ fn each_fault_in_the_terminal_gives_the_bytes_on_stdout_a_plain_message_and_the_
             }
             Some(error) => {
                 assert_eq!(output.status.code(), Some(1), "{fault:?}:\n{stderr}");
-                let message = format!("# Failed: {error}\n# Try: {}\n", error.hint());
+                let message = format!("# Failed: {error}\n# Try: {}\n", error.hint(Place::Terminal));
                 assert!(stderr.contains(&message), "{fault:?}: {message:?} missing from:\n{stderr}");
             }
         }

@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use common::python::PythonServer;
 use common::{collect_until_finished, job_for, reply_bytes, start_worker, summary};
-use socket_fetch::fetch::{ChunkProblem, Event, EventKind, FetchError, Framing, Job};
+use socket_fetch::fetch::{
+    ChunkProblem, Event, EventKind, FetchError, Framing, HeaderField, Job, RequestSpec, Version,
+};
 
 /// The most a fetch may take after the server's last byte.
 const AFTER_LAST_BYTE: Duration = Duration::from_secs(1);
@@ -263,8 +265,9 @@ fn job(case: &Case, addr: SocketAddr) -> Job {
     let mut job = job_for(addr, "/");
     assert_eq!(job.read_timeout, Duration::from_secs(10), "waiting for the read timeout must fail these tests");
     if case.head_request {
-        "HEAD".clone_into(&mut job.method);
-        job.request = format!("HEAD / HTTP/1.0\r\nHost: {addr}\r\n\r\n").into_bytes();
+        let mut spec = RequestSpec::new(&job.target);
+        "HEAD".clone_into(&mut spec.method);
+        job.set_request(spec.build().expect("a HEAD request"));
     }
     job
 }
@@ -403,7 +406,7 @@ server.serve_forever()
 
 #[test]
 fn a_keep_alive_reply_from_pythons_http_server_ends_at_its_length_and_its_last_chunk() {
-    let Some(python) = PythonServer::start(&["-c".as_ref(), PYTHON_SERVER.as_ref()]) else { return };
+    let python = PythonServer::start(&["-c".as_ref(), PYTHON_SERVER.as_ref()]);
     let addr = python.addr;
     for (path, body, framing) in [
         ("/", &b"<p>Thirty-seven bytes of a page.</p>\n"[..], Framing::Length(37)),
@@ -454,10 +457,13 @@ fn keep_alive_replies_from_nginx_end_at_their_length_and_their_last_chunk() {
     let Some(nginx) = common::nginx::Nginx::start("framing", &[("page.txt", &text)]) else { return };
     for (gzip, framing) in [(false, Framing::Length(text.len() as u64)), (true, Framing::Chunked)] {
         let mut job = job_for(nginx.addr, "/page.txt");
-        let accept = if gzip { "Accept-Encoding: gzip\r\n" } else { "" };
-        job.request =
-            format!("GET /page.txt HTTP/1.1\r\nHost: {}\r\nConnection: keep-alive\r\n{accept}\r\n", nginx.addr)
-                .into_bytes();
+        let mut spec = RequestSpec::new(&job.target);
+        spec.version = Version::Http11;
+        spec.headers.push(HeaderField::new("Connection", "keep-alive"));
+        if gzip {
+            spec.headers.push(HeaderField::new("Accept-Encoding", "gzip"));
+        }
+        job.set_request(spec.build().expect("a keep-alive request"));
         let started = Instant::now();
         let seen = common::run_job(job);
         let took = started.elapsed();

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use common::nginx::Nginx;
 use socket_fetch::fetch::decode::{End, Plan, decode};
-use socket_fetch::fetch::{EventKind, Framing};
+use socket_fetch::fetch::{EventKind, Framing, HeaderField, RequestSpec, Version};
 
 /// A page large enough that nginx compresses it, and varied enough that a misplaced byte shows.
 fn page() -> Vec<u8> {
@@ -51,8 +51,11 @@ fn nginx_keep_alive_chunked_gzip_reply_ends_at_its_last_chunk_and_decodes_byte_e
     let mut job = common::job_for(nginx.addr, "/page.txt");
     // What a browser sends: HTTP/1.1 keeps the line open, and gzip is welcome. nginx then answers
     // with a compressed body in chunks, since it cannot know the compressed length beforehand.
-    job.request =
-        format!("GET /page.txt HTTP/1.1\r\nHost: {}\r\nAccept-Encoding: gzip\r\n\r\n", nginx.addr).into_bytes();
+    let mut spec = RequestSpec::new(&job.target);
+    spec.version = Version::Http11;
+    spec.headers.push(HeaderField::removed("Connection"));
+    spec.headers.push(HeaderField::new("Accept-Encoding", "gzip"));
+    job.set_request(spec.build().expect("a browser's request"));
     let started = Instant::now();
     let events = common::run_job(job);
     // The read timeout is 10 s: a fetch that waited for nginx to hang up would take that long.
@@ -86,8 +89,12 @@ fn nginx_head_reply_announces_a_length_but_has_no_body_and_ends_at_once() {
     let page = page();
     let Some(nginx) = Nginx::start("head", &[("page.html", &page)]) else { return };
     let mut job = common::job_for(nginx.addr, "/page.html");
-    "HEAD".clone_into(&mut job.method);
-    job.request = format!("HEAD /page.html HTTP/1.1\r\nHost: {}\r\n\r\n", nginx.addr).into_bytes();
+    let mut spec = RequestSpec::new(&job.target);
+    "HEAD".clone_into(&mut spec.method);
+    spec.version = Version::Http11;
+    // The line stays open after the reply, as nginx keeps it: the reply must end by its head alone.
+    spec.headers.push(HeaderField::removed("Connection"));
+    job.set_request(spec.build().expect("a HEAD request"));
     let started = Instant::now();
     let events = common::run_job(job);
     assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());

@@ -29,7 +29,7 @@ fn target(server: &RecordingServer) -> Target {
 /// Runs `spec` through the engine against `server`; the requests it recorded.
 fn send(server: RecordingServer, spec: &RequestSpec) -> Vec<Vec<u8>> {
     let mut job = Job::new(target(&server));
-    job.set_request(&spec.build().unwrap());
+    job.set_request(spec.build().unwrap());
     let events = common::run_job(job);
     assert!(common::summary(&events).error.is_none(), "{:?}", common::summary(&events).error);
     server.requests()
@@ -284,7 +284,7 @@ fn the_curl_command_sends_the_same_bytes_as_socket_fetch() {
             .expect("sh runs");
         assert!(curl.status.success(), "case {i}: {command}\n{}", String::from_utf8_lossy(&curl.stderr));
         let mut job = Job::new(target(&server));
-        job.set_request(&spec.build().unwrap());
+        job.set_request(spec.build().unwrap());
         assert!(common::summary(&common::run_job(job)).error.is_none());
         let requests = server.requests();
         assert_eq!(requests.len(), 2, "case {i}: {command}");
@@ -379,8 +379,8 @@ fn the_jobs_method_follows_the_request_so_a_reply_to_head_has_no_body() {
         let mut spec = RequestSpec::new(&target(&server));
         method.clone_into(&mut spec.method);
         let mut job = Job::new(target(&server));
-        job.set_request(&spec.build().unwrap());
-        assert_eq!(job.method, method);
+        job.set_request(spec.build().unwrap());
+        assert_eq!(job.payload.asks_head_only(), method == "HEAD");
         let events = common::run_job(job);
         assert_eq!(
             common::summary(&events).error.is_none(),

@@ -16,7 +16,7 @@ use common::{collect_until_finished, read_request, reply_bytes, run_job, start_w
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 use socket_fetch::demo_server::numbered_body;
 use socket_fetch::demo_server::tls::Pki;
-use socket_fetch::fetch::{Event, EventKind, FetchError, Job, Step, Target, Trust};
+use socket_fetch::fetch::{Event, EventKind, FetchError, Job, Place, Step, Target, Trust};
 
 /// How the test server ends its reply.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -88,7 +88,7 @@ fn demo_pki() -> Pki {
 fn https_job(port: u16, path: &str, pki: &Pki) -> Job {
     let target = Target::parse(&format!("https://localhost:{port}{path}"), "").unwrap();
     let mut job = Job::new(target);
-    job.tls = Some(Trust::Only(vec![pki.ca.clone()]));
+    job.trust = Trust::Only(vec![pki.ca.clone()]);
     job
 }
 
@@ -200,19 +200,19 @@ fn each_certificate_fault_has_its_own_words_and_the_next_fetch_works() {
         let server = TlsServer::start(pki.server_config().unwrap(), vec![(with_length(b"x"), Ending::CloseNotify)]);
         let mut job = https_job(server.port, "/", pki);
         if let Some(trust) = trust {
-            job.tls = Some(trust);
+            job.trust = trust;
         }
         worker.fetch(job);
         let seen = collect_until_finished(&events);
         assert_eq!(error(&seen), Some(want.clone()));
         assert!(reply_bytes(&seen).is_empty(), "{want}: nothing is sent before the server is known");
-        assert!(!want.hint().is_empty());
+        assert!(!want.hint(Place::Terminal).as_str().is_empty());
         server.finish();
     }
     // -k: the same untrusted server is fetched, and the event says it was not verified.
     let server = TlsServer::start(wrong_name.server_config().unwrap(), vec![(with_length(b"x"), Ending::CloseNotify)]);
     let mut job = https_job(server.port, "/", &wrong_name);
-    job.tls = Some(Trust::Insecure);
+    job.trust = Trust::Insecure;
     worker.fetch(job);
     let seen = collect_until_finished(&events);
     assert_eq!(error(&seen), None);
@@ -245,7 +245,7 @@ fn a_tls_server_fetched_with_plain_http_says_try_https_and_keeps_its_bytes() {
     assert_eq!(error(&events), Some(FetchError::SpeaksTls));
     let reply = reply_bytes(&events);
     assert_eq!(&reply[..2], [0x15, 0x03], "the server's alert is kept as it came");
-    assert_eq!(FetchError::SpeaksTls.hint(), "Try https:// in front of the host.");
+    assert_eq!(FetchError::SpeaksTls.hint(Place::Terminal).as_str(), "Try https:// in front of the host.");
 }
 
 #[test]

@@ -43,17 +43,17 @@ const HTTPS_PROGRESS: [&str; 6] = [
     "# Retrieving data from server",
 ];
 
-/// Runs the Python program, or `None` (after saying so) when python3 is not installed.
-fn run_python(args: &[&str]) -> Option<Output> {
+/// Runs the Python program; a missing python3 fails the test.
+fn run_python(args: &[&str]) -> Output {
     run_script("fetch.py", args, None)
 }
 
-/// Runs the Python HTTPS program trusting only the authority in `ca_file` (`SSL_CERT_FILE`), or `None`.
-fn run_python_https(args: &[&str], ca_file: &Path) -> Option<Output> {
+/// Runs the Python HTTPS program trusting only the authority in `ca_file` (`SSL_CERT_FILE`).
+fn run_python_https(args: &[&str], ca_file: &Path) -> Output {
     run_script("fetch_https.py", args, Some(ca_file))
 }
 
-fn run_script(name: &str, args: &[&str], ca_file: Option<&Path>) -> Option<Output> {
+fn run_script(name: &str, args: &[&str], ca_file: Option<&Path>) -> Output {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/tutorial").join(name);
     let mut command = Command::new("python3");
     command.arg(script).args(args).stdin(Stdio::null());
@@ -61,10 +61,9 @@ fn run_script(name: &str, args: &[&str], ca_file: Option<&Path>) -> Option<Outpu
         command.env("SSL_CERT_FILE", file).env_remove("SSL_CERT_DIR");
     }
     match command.output() {
-        Ok(output) => Some(output),
+        Ok(output) => output,
         Err(e) if e.kind() == ErrorKind::NotFound => {
-            println!("note: python3 is not installed, so the Python program was not run");
-            None
+            panic!("python3 is not installed: the tests of the tutorial's Python program need it")
         }
         Err(e) => panic!("cannot run python3: {e}"),
     }
@@ -203,7 +202,7 @@ fn closed_port() -> u16 {
 fn python_program_fetches_the_demo_page() {
     let server = DemoServer::start(0).unwrap();
     let port = server.addr().port().to_string();
-    let Some(output) = run_python(&["127.0.0.1", &port]) else { return };
+    let output = run_python(&["127.0.0.1", &port]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_progress_in_order(&stderr(&output));
     assert_whole_demo_page(&output.stdout);
@@ -212,7 +211,7 @@ fn python_program_fetches_the_demo_page() {
 #[test]
 fn python_program_reads_a_long_reply_to_the_end_and_sends_a_host_header() {
     let (port, server) = piecewise_server(100_000);
-    let Some(output) = run_python(&["127.0.0.1", &port.to_string()]) else { return };
+    let output = run_python(&["127.0.0.1", &port.to_string()]);
     let request = server.join().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert_eq!(String::from_utf8(request).unwrap(), format!("GET / HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n"));
@@ -222,13 +221,13 @@ fn python_program_reads_a_long_reply_to_the_end_and_sends_a_host_header() {
 #[test]
 fn python_program_explains_failures_and_exits_non_zero() {
     let port = closed_port().to_string();
-    let Some(output) = run_python(&["127.0.0.1", &port]) else { return };
+    let output = run_python(&["127.0.0.1", &port]);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("Error: could not connect to 127.0.0.1 port"), "{}", stderr(&output));
     assert!(output.stdout.is_empty());
 
     for args in [&["127.0.0.1", "70000"][..], &["127.0.0.1", "eighty"], &[]] {
-        let Some(output) = run_python(args) else { return };
+        let output = run_python(args);
         assert_eq!(output.status.code(), Some(1), "{args:?}");
         assert!(stderr(&output).starts_with("Error: "), "{args:?}: {}", stderr(&output));
         assert!(!stderr(&output).contains("Traceback"), "{args:?}: {}", stderr(&output));
@@ -263,7 +262,7 @@ fn python_https_program_reads_a_long_encrypted_reply_byte_exact_and_sends_the_na
     let pki = Pki::issue(&["localhost"], (2020, 2100)).unwrap();
     let ca = CaFile::new(&pki.ca_pem, "piecewise");
     let (port, server) = piecewise_tls_server(&pki, 100_000);
-    let Some(output) = run_python_https(&["localhost", &port.to_string()], &ca.0) else { return };
+    let output = run_python_https(&["localhost", &port.to_string()], &ca.0);
     let request = server.join().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     assert_lines_in_order(&stderr(&output), &HTTPS_PROGRESS);
@@ -276,7 +275,7 @@ fn python_https_program_fetches_the_demo_page_and_refuses_a_server_nobody_vouche
     let server = DemoServer::start(0).unwrap();
     let port = server.https_addr().port().to_string();
     let ca = CaFile::new(server.ca_pem(), "demo");
-    let Some(output) = run_python_https(&["localhost", &port], &ca.0) else { return };
+    let output = run_python_https(&["localhost", &port], &ca.0);
     assert!(output.status.success(), "{}", stderr(&output));
     assert_lines_in_order(&stderr(&output), &HTTPS_PROGRESS);
     assert_whole_demo_page(&output.stdout);
@@ -284,7 +283,7 @@ fn python_https_program_fetches_the_demo_page_and_refuses_a_server_nobody_vouche
     // Another authority than the demo's: its certificate is signed by nobody trusted.
     let other = Pki::issue(&["localhost"], (2020, 2100)).unwrap();
     let other_ca = CaFile::new(&other.ca_pem, "other");
-    let Some(output) = run_python_https(&["localhost", &port], &other_ca.0) else { return };
+    let output = run_python_https(&["localhost", &port], &other_ca.0);
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("Error: the server's certificate was not accepted: "), "{}", stderr(&output));
     assert!(!stderr(&output).contains("Traceback"), "{}", stderr(&output));

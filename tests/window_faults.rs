@@ -14,7 +14,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use fault_server::{FAULTS, Fault, FaultServer, READ_TIMEOUT, assert_same_bytes};
 use socket_fetch::demo_server::DemoServer;
-use socket_fetch::fetch::{FetchError, InputError, Target, default_request};
+use socket_fetch::fetch::{FetchError, InputError, Place, Target, default_request};
 use socket_fetch::ui::{Limits, SocketFetchApp, StartOptions};
 use window_harness::{fill, finished, harness_with, shows_text, step_until};
 
@@ -49,7 +49,7 @@ fn fetch_to_the_end(harness: &mut Harness<'_, SocketFetchApp>, what: &str) {
 fn assert_error_card(harness: &Harness<'_, SocketFetchApp>, error: &FetchError, title: &str, kept: bool, what: &str) {
     assert!(shows_text(harness, &format!("✖ {title}")), "{what}: the card's title {title:?}");
     assert!(shows_text(harness, &error.to_string()), "{what}: the message {:?}", error.to_string());
-    let hint = format!("What to try: {}", error.hint());
+    let hint = format!("What to try: {}", error.hint(Place::Window));
     assert!(shows_text(harness, &hint), "{what}: the hint {hint:?}");
     assert_eq!(shows_text(harness, "is kept below."), kept, "{what}: the card says the bytes that arrived are kept");
 }

@@ -97,7 +97,7 @@ fn tls_server(config: Arc<ServerConfig>, replies: Vec<Vec<u8>>) -> (SocketAddr, 
 
 fn https_job(port: u16, path: &str, pki: &Pki) -> Job {
     let mut job = Job::new(Target::parse(&format!("https://localhost:{port}{path}"), "").unwrap());
-    job.tls = Some(Trust::Only(vec![pki.ca.clone()]));
+    job.trust = Trust::Only(vec![pki.ca.clone()]);
     job
 }
 
@@ -197,7 +197,7 @@ fn plain_http_on_the_wire_is_exactly_the_request_and_the_reply() {
     for path in ["/", "/bytes/0", "/bytes/1000000"] {
         let relay = Relay::start(server.addr());
         let job = job_for(SocketAddr::from((Ipv4Addr::LOCALHOST, relay.port)), path);
-        let request_len = job.request.len() as u64;
+        let request_len = job.payload.bytes().len() as u64;
         let events = run_job(job);
         let (to_server, from_server) = relay.counts();
         assert_eq!(summary(&events).error, None);

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use super::flag_error::FlagError;
 use crate::fetch::ReplyWriter;
 
 /// What to try when the file cannot be written.
@@ -24,13 +25,13 @@ pub struct OutputFile {
 impl OutputFile {
     /// Opens the file for writing, making it if needed, without emptying it yet; `Err` is the
     /// message that says why it cannot be.
-    pub fn create(path: &Path) -> Result<Self, String> {
+    pub fn create(path: &Path) -> Result<Self, FlagError> {
         let file = OpenOptions::new()
             .write(true)
             .create(true)
             .truncate(false)
             .open(path)
-            .map_err(|e| format!("-o {}: the file cannot be written ({e}).", path.display()))?;
+            .map_err(|error| FlagError::OutputUnwritable { path: path.to_owned(), error })?;
         Ok(Self { path: path.to_owned(), file, failed: Arc::default() })
     }
 

@@ -6,8 +6,8 @@
 use std::io::Read as _;
 use std::path::Path;
 
+use super::flag_error::FlagError;
 use crate::fetch::{HeaderField, RequestSpec, Target, Version};
-use crate::server_text::one_line;
 
 /// The Content-Type curl sends with `-d` and `--data-binary`, unless a header says otherwise.
 pub const FORM_TYPE: &str = "application/x-www-form-urlencoded";
@@ -33,7 +33,7 @@ pub enum HeaderFlag {
 
 impl HeaderFlag {
     /// Reads one `-H` argument; `Err` says why it is not a header.
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, FlagError> {
         let colon = text.find(':');
         let semicolon = text.find(';').filter(|&at| colon.is_none_or(|c| at < c));
         match (colon, semicolon) {
@@ -42,17 +42,14 @@ impl HeaderFlag {
             }
             (Some(at), _) if text[at + 1..].trim().is_empty() => Ok(Self::Remove { name: text[..at].to_owned() }),
             (Some(at), _) => Ok(Self::Set { name: text[..at].to_owned(), value: text[at + 1..].to_owned() }),
-            (None, _) => Err(format!(
-                "-H \"{}\" is not a header: write -H 'Name: value' (or -H 'Name:' to leave a header out).",
-                one_line(text)
-            )),
+            (None, _) => Err(FlagError::NotAHeader(text.to_owned())),
         }
     }
 }
 
 /// The data of `-d` (text, or `@FILE` read with its line breaks left out, as curl does) or of
 /// `--data-binary` (text, or `@FILE` byte for byte); `@-` reads standard input.
-pub fn data_part(text: &str, binary: bool) -> Result<Vec<u8>, String> {
+pub fn data_part(text: &str, binary: bool) -> Result<Vec<u8>, FlagError> {
     let Some(name) = text.strip_prefix('@') else { return Ok(text.as_bytes().to_vec()) };
     let mut bytes = Vec::new();
     let read = if name == "-" {
@@ -61,7 +58,7 @@ pub fn data_part(text: &str, binary: bool) -> Result<Vec<u8>, String> {
         std::fs::read(Path::new(name)).map(|b| bytes = b)
     };
     let flag = if binary { "--data-binary" } else { "-d" };
-    read.map_err(|e| format!("{flag} @{}: the file cannot be read ({e}).", one_line(name)))?;
+    read.map_err(|error| FlagError::DataUnreadable { flag, name: name.to_owned(), error })?;
     if !binary {
         bytes.retain(|b| !matches!(b, b'\r' | b'\n'));
     }
@@ -110,12 +107,13 @@ mod tests {
 
     #[test]
     fn header_flags_read_as_curl_reads_them() {
-        let set = |n: &str, v: &str| Ok(HeaderFlag::Set { name: n.to_owned(), value: v.to_owned() });
-        assert_eq!(HeaderFlag::parse("X-A: 1"), set("X-A", " 1"));
-        assert_eq!(HeaderFlag::parse("X-A: a:b;c"), set("X-A", " a:b;c"));
-        assert_eq!(HeaderFlag::parse("X-A;"), set("X-A", ""));
-        assert_eq!(HeaderFlag::parse("Accept:"), Ok(HeaderFlag::Remove { name: "Accept".to_owned() }));
-        assert!(HeaderFlag::parse("no colon").is_err());
+        let set = |n: &str, v: &str| HeaderFlag::Set { name: n.to_owned(), value: v.to_owned() };
+        let parse = |text: &str| HeaderFlag::parse(text).unwrap();
+        assert_eq!(parse("X-A: 1"), set("X-A", " 1"));
+        assert_eq!(parse("X-A: a:b;c"), set("X-A", " a:b;c"));
+        assert_eq!(parse("X-A;"), set("X-A", ""));
+        assert_eq!(parse("Accept:"), HeaderFlag::Remove { name: "Accept".to_owned() });
+        assert!(matches!(HeaderFlag::parse("no colon"), Err(FlagError::NotAHeader(_))));
     }
 
     #[test]

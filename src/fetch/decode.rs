@@ -14,8 +14,8 @@ use std::rc::Rc;
 
 use flate2::read::{DeflateDecoder, MultiGzDecoder, ZlibDecoder};
 
-use super::event::{Framing, HeaderLine, ReplyHead};
 use super::framing::{ChunkProblem, Dechunker};
+use super::head::{Framing, ReplyHead, header_name};
 
 /// Bytes read out of the decoders at a time, and read from the raw body at a time.
 const PIECE: usize = 64 * 1024;
@@ -60,7 +60,7 @@ impl Plan {
         if head.framing == Framing::NoBody {
             return None;
         }
-        let (codings, not_undone) = codings(&head.headers);
+        let (codings, not_undone) = codings(head);
         let plan = Self { framing: head.framing, codings, not_undone };
         (plan.framing == Framing::Chunked || plan.is_encoded()).then_some(plan)
     }
@@ -78,12 +78,10 @@ impl Plan {
 
 /// The codings of all `Content-Encoding` lines, in order (`identity` means none), and why they cannot
 /// be undone, if they cannot.
-fn codings(headers: &[HeaderLine]) -> (Vec<Coding>, Option<NotUndone>) {
+fn codings(head: &ReplyHead) -> (Vec<Coding>, Option<NotUndone>) {
     let mut known = Vec::new();
-    let values = headers.iter().filter(|h| h.name.eq_ignore_ascii_case("content-encoding"));
-    for token in values.flat_map(|h| h.value.split(|b| *b == b',')) {
-        let token = token.trim_ascii();
-        if token.is_empty() || token.eq_ignore_ascii_case(b"identity") {
+    for token in head.list(header_name::CONTENT_ENCODING) {
+        if token.eq_ignore_ascii_case(b"identity") {
             continue;
         }
         if token.eq_ignore_ascii_case(b"gzip") || token.eq_ignore_ascii_case(b"x-gzip") {

@@ -3,14 +3,16 @@
 //! The `Display` text is the explanation a person reads; [`FetchError::hint`] is the next thing to try.
 //! Both avoid jargon because the same words appear on a classroom projector.
 
+use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use thiserror::Error;
 
-use super::event::Step;
 use super::framing::ChunkProblem;
+use super::hint::{Hint, Place, window_label};
 use super::limits::LimitError;
+use super::step::Step;
 use crate::format::count;
 use crate::server_text::one_line;
 
@@ -112,12 +114,12 @@ pub enum FetchError {
         "Nobody this computer trusts vouches for the server's certificate, its ID card: it signed it itself, or was signed by an unknown authority."
     )]
     CertUntrusted,
-    #[error("The server's certificate, its ID card, was not accepted: {detail}.")]
-    CertRejected { detail: String },
+    #[error("The server's certificate, its ID card, was not accepted: {problem}.")]
+    CertRejected { problem: CertProblem },
     #[error("The server on this port does not speak encrypted HTTP (TLS): it answered in plain text.")]
     NotTls,
-    #[error("The server hung up in the middle of the secure handshake ({detail}).")]
-    HandshakeCut { detail: String },
+    #[error("The server hung up in the middle of the secure handshake ({os_text}).")]
+    HandshakeCut { kind: io::ErrorKind, os_text: String },
     #[error("The server ended the secure handshake with an alert: {alert}.")]
     TlsAlert { alert: String },
     #[error("The secure handshake got no answer for {} s.", after.as_secs_f32())]
@@ -128,69 +130,145 @@ pub enum FetchError {
     TlsOther { detail: String },
     #[error("You stopped the fetch.")]
     Cancelled,
-    #[error("The {} step failed: {detail}.", step.name())]
-    Other { step: Step, detail: String },
+    /// An I/O error of no kind named above: its kind kept for programs, the system's words for people.
+    #[error("The {} step failed: {os_text}.", step.name())]
+    Io { step: Step, kind: io::ErrorKind, os_text: String },
+    #[error("The {} step failed: the helper thread crashed.", step.name())]
+    HelperCrashed { step: Step },
+}
+
+/// What is wrong with a server's certificate, besides its name, its dates and who vouches for it,
+/// which [`FetchError`] names itself. Each reads as the end of a sentence about the certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum CertProblem {
+    #[error("the authority that signed it has taken it back (revoked it)")]
+    Revoked,
+    #[error("its signature does not match what it says: it was changed, or not signed by whom it claims")]
+    BadSignature,
+    #[error("it is signed in a way this program cannot check")]
+    UnsupportedSignature,
+    #[error("it is not meant for a web server")]
+    WrongPurpose,
+    #[error("it is not written as a certificate must be")]
+    BadEncoding,
+    /// Another fault, in the TLS library's own words.
+    #[error("{0}")]
+    Other(String),
 }
 
 impl FetchError {
-    /// What to try next, in one sentence.
-    pub fn hint(&self) -> &'static str {
-        match self {
-            Self::Input(InputError::PathHasControl { .. }) => {
-                "Remove the control character from the path, or write it percent-encoded (%0D%0A for a line break), and fetch again."
+    /// An I/O error at `step` that has no variant of its own.
+    pub fn io(step: Step, e: &io::Error) -> Self {
+        Self::Io { step, kind: e.kind(), os_text: e.to_string() }
+    }
+}
+
+impl FetchError {
+    /// What to try next, as `place` says it: the terminal names its options, the window its controls.
+    pub fn hint(&self, place: Place) -> Hint {
+        let (terminal, window) = (place == Place::Terminal, place == Place::Window);
+        let text = match self {
+            Self::ConnectTimedOut { .. } => format!(
+                "The computer may be switched off, or a firewall may drop the call. Check the address, or {}.",
+                raise(place, "--connect-timeout", window_label::CONNECT_WAIT)
+            ),
+            Self::ReadTimedOut { .. } => format!(
+                "The server may be stuck, or may not speak HTTP on this port. Try again, or {}.",
+                raise(place, "--read-timeout", window_label::READ_WAIT)
+            ),
+            Self::HandshakeTimedOut { .. } => format!(
+                "The program on that port may not speak TLS: check the port, or {}.",
+                raise(place, "--read-timeout", window_label::READ_WAIT)
+            ),
+            Self::TooLarge { .. } if terminal => {
+                "Raise the size limit, --max-bytes (0 for none), to read the whole reply.".to_owned()
             }
-            Self::Input(InputError::Limit(_)) => "Correct the limit and fetch again.",
-            Self::Input(_) => "Correct the host or port and fetch again.",
+            Self::TooLarge { .. } => format!(
+                "Raise the size limit, \"{}\" under {}, to read the whole reply.",
+                window_label::KEEP,
+                window_label::LIMITS
+            ),
+            Self::CertWrongName => format!(
+                "Check the spelling of the name; with an IP address, type the site's name instead. {}",
+                look_anyway(place)
+            ),
+            Self::CertExpired | Self::CertNotYetValid => format!(
+                "Check this computer's date and time; otherwise the site's owner must renew the certificate. {}",
+                look_anyway(place)
+            ),
+            Self::CertUntrusted if terminal => {
+                format!("For your own test server, give its certificate authority with --cacert FILE. {}", look_anyway(place))
+            }
+            Self::CertUntrusted => format!(
+                "For your own test server, the terminal's --cacert FILE trusts its certificate authority. {}",
+                look_anyway(place)
+            ),
+            Self::CertRejected { .. } => look_anyway(place),
+            Self::NotTls if window => format!(
+                "Untick {}, or check the port (443 is the usual one for https).",
+                window_label::SECURE
+            ),
+            Self::SpeaksTls if window => {
+                format!("Tick {}, or write https:// in front of the host.", window_label::SECURE)
+            }
+            Self::Input(InputError::PathHasControl { .. }) => {
+                "Remove the control character from the path, or write it percent-encoded (%0D%0A for a line break), and fetch again.".to_owned()
+            }
+            Self::Input(InputError::Limit(_)) => "Correct the limit and fetch again.".to_owned(),
+            Self::Input(_) => "Correct the host or port and fetch again.".to_owned(),
             Self::NameNotFound { .. } => {
-                "Check the spelling of the name. Try 127.0.0.1 or the built-in demo server to see a fetch that works."
+                "Check the spelling of the name. Try 127.0.0.1 or the built-in demo server to see a fetch that works.".to_owned()
             }
             Self::ResolveTimedOut { .. } => {
-                "The phone book (DNS) may be unreachable: check the network, or use an IP address such as 127.0.0.1."
+                "The phone book (DNS) may be unreachable: check the network, or use an IP address such as 127.0.0.1.".to_owned()
             }
-            Self::Refused { .. } => "Check the port number, and that the server program is running.",
-            Self::ConnectTimedOut { .. } => {
-                "The computer may be switched off, or a firewall may drop the call. Check the address, or raise the connect timeout."
-            }
-            Self::Unreachable { .. } => "Check that this computer is on a network and that the address is right.",
+            Self::Refused { .. } => "Check the port number, and that the server program is running.".to_owned(),
+            Self::Unreachable { .. } => "Check that this computer is on a network and that the address is right.".to_owned(),
             Self::SendTimedOut { .. } => {
-                "The server may be overloaded, or not reading at all. Try again, or send a shorter request."
+                "The server may be overloaded, or not reading at all. Try again, or send a shorter request.".to_owned()
             }
-            Self::ReadTimedOut { .. } => {
-                "The server may be stuck, or may not speak HTTP on this port. Try again, or raise the read timeout."
-            }
-            Self::Reset { .. } => "The server program may have crashed or been restarted. Try again in a moment.",
+            Self::Reset { .. } => "The server program may have crashed or been restarted. Try again in a moment.".to_owned(),
             Self::ClosedEmpty => {
-                "The program on that port may not speak HTTP, or it refused this request. Check the port."
+                "The program on that port may not speak HTTP, or it refused this request. Check the port.".to_owned()
             }
             Self::Truncated { .. } | Self::ChunkedCutShort { .. } => {
-                "The server program may have stopped mid-reply, or the connection dropped. Try again."
+                "The server program may have stopped mid-reply, or the connection dropped. Try again.".to_owned()
             }
             Self::BrokenChunks(_) => {
-                "The server program sends a broken chunked body: look at the raw reply where the chunk sizes stop matching the data."
+                "The server program sends a broken chunked body: look at the raw reply where the chunk sizes stop matching the data.".to_owned()
             }
-            Self::TooLarge { .. } => "Raise the size limit to read the whole reply.",
-            Self::CertWrongName => {
-                "Check the spelling of the name; with an IP address, type the site's name instead. To look anyway (unsafe), the terminal's -k (--insecure) skips the check."
-            }
-            Self::CertExpired | Self::CertNotYetValid => {
-                "Check this computer's date and time; otherwise the site's owner must renew the certificate. To look anyway (unsafe), the terminal's -k (--insecure) skips the check."
-            }
-            Self::CertUntrusted => {
-                "For your own test server, give its certificate authority with --cacert FILE. To look anyway (unsafe), the terminal's -k (--insecure) skips the check."
-            }
-            Self::CertRejected { .. } => "To look anyway (unsafe), the terminal's -k (--insecure) skips the check.",
-            Self::NotTls => "Fetch with http:// instead, or check the port (443 is the usual one for https).",
+            Self::NotTls => "Fetch with http:// instead, or check the port (443 is the usual one for https).".to_owned(),
             Self::HandshakeCut { .. } | Self::TlsOther { .. } => {
-                "Try again; check the port, and that the server speaks https on it."
+                "Try again; check the port, and that the server speaks https on it.".to_owned()
             }
-            Self::TlsAlert { .. } => "The server refused this connection: check the name and port, or try again later.",
-            Self::HandshakeTimedOut { .. } => {
-                "The program on that port may not speak TLS: check the port, or raise the read timeout."
+            Self::TlsAlert { .. } => "The server refused this connection: check the name and port, or try again later.".to_owned(),
+            Self::SpeaksTls => "Try https:// in front of the host.".to_owned(),
+            Self::Cancelled => "Start the fetch again when you are ready.".to_owned(),
+            Self::Io { .. } | Self::HelperCrashed { .. } => {
+                "Try again; if it keeps failing, copy the log into a bug report.".to_owned()
             }
-            Self::SpeaksTls => "Try https:// in front of the host.",
-            Self::Cancelled => "Start the fetch again when you are ready.",
-            Self::Other { .. } => "Try again; if it keeps failing, copy the log into a bug report.",
-        }
+        };
+        Hint::new(text)
+    }
+}
+
+/// "raise the read timeout", with the place's name for it.
+fn raise(place: Place, flag: &str, label: &str) -> String {
+    match place {
+        Place::Terminal => format!("raise the timeout ({flag})"),
+        Place::Window => format!("raise \"{label}\" under {}", window_label::LIMITS),
+    }
+}
+
+/// How to look at a site whose certificate failed its check anyway, at this place.
+fn look_anyway(place: Place) -> String {
+    match place {
+        Place::Terminal => "To look anyway (unsafe), -k (--insecure) skips the check.".to_owned(),
+        Place::Window => format!(
+            "To look anyway (unsafe), tick \"{}\" under {} and fetch again.",
+            window_label::SKIP_CHECK,
+            window_label::LIMITS
+        ),
     }
 }
 
@@ -198,9 +276,55 @@ impl FetchError {
 mod tests {
     use super::*;
 
+    const CERTIFICATE_FAULTS: [FetchError; 5] = [
+        FetchError::CertWrongName,
+        FetchError::CertExpired,
+        FetchError::CertNotYetValid,
+        FetchError::CertUntrusted,
+        FetchError::CertRejected { problem: CertProblem::BadSignature },
+    ];
+
+    #[test]
+    fn each_certificate_fault_names_the_places_own_way_to_look_anyway() {
+        for error in CERTIFICATE_FAULTS {
+            let window = error.hint(Place::Window).to_string();
+            assert!(window.contains(window_label::SKIP_CHECK) && window.contains(window_label::LIMITS), "{window}");
+            assert!(!window.contains("-k"), "{window}");
+            let terminal = error.hint(Place::Terminal).to_string();
+            assert!(terminal.contains("-k (--insecure)") && !terminal.contains(window_label::LIMITS), "{terminal}");
+        }
+    }
+
+    #[test]
+    fn the_window_names_its_controls_and_the_terminal_its_options() {
+        let after = Duration::from_secs(1);
+        for (error, flag, label) in [
+            (FetchError::ReadTimedOut { after }, "--read-timeout", window_label::READ_WAIT),
+            (FetchError::HandshakeTimedOut { after }, "--read-timeout", window_label::READ_WAIT),
+            (
+                FetchError::ConnectTimedOut { addr: SocketAddr::from(([127, 0, 0, 1], 9)), after },
+                "--connect-timeout",
+                window_label::CONNECT_WAIT,
+            ),
+            (FetchError::TooLarge { limit: 1 }, "--max-bytes", window_label::KEEP),
+        ] {
+            let (window, terminal) = (error.hint(Place::Window).to_string(), error.hint(Place::Terminal).to_string());
+            assert!(window.contains(label) && !window.contains(flag), "{window}");
+            assert!(terminal.contains(flag) && !terminal.contains(label), "{terminal}");
+        }
+        let secure = format!("Tick {}", window_label::SECURE);
+        assert!(FetchError::SpeaksTls.hint(Place::Window).as_str().starts_with(&secure));
+        assert!(
+            FetchError::NotTls.hint(Place::Window).as_str().starts_with(&format!("Untick {}", window_label::SECURE))
+        );
+        assert!(!FetchError::SpeaksTls.hint(Place::Terminal).as_str().contains(window_label::SECURE));
+        assert_eq!(FetchError::ClosedEmpty.hint(Place::Window), FetchError::ClosedEmpty.hint(Place::Terminal));
+    }
+
     #[test]
     fn an_unusual_failure_names_its_step_in_the_steps_words() {
-        let error = FetchError::Other { step: Step::Resolve, detail: "no threads left".to_owned() };
+        let error = FetchError::io(Step::Resolve, &io::Error::other("no threads left"));
         assert_eq!(error.to_string(), "The name lookup step failed: no threads left.");
+        assert!(matches!(error, FetchError::Io { kind: io::ErrorKind::Other, .. }));
     }
 }

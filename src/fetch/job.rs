@@ -1,10 +1,11 @@
 //! One fetch to perform: where to, what to send, and how long to wait.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
 use super::raw::StopRule;
-use super::request::Request;
+use super::request::{Method, Request};
 use super::target::Target;
 use super::tls::Trust;
 
@@ -20,12 +21,13 @@ pub const DEFAULT_MAX_BYTES: u64 = 256 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
+    /// Where to, and whether over HTTPS (`target.secure`).
     pub target: Target,
-    /// The request's method (`GET`, `HEAD`, ...), as in its first line: a reply to HEAD has no body
-    /// whatever its head says, so where the reply ends depends on it.
-    pub method: String,
-    /// Exactly the bytes sent after connecting.
-    pub request: Vec<u8>,
+    /// What to send, and so how the reply is read.
+    pub payload: Payload,
+    /// Over HTTPS, the certificates the server's is checked against. Only [`Job::tls`] reads it, and
+    /// only for a secure target: a plain http fetch has no certificates to check, whatever this says.
+    pub trust: Trust,
     /// How long the name lookup and the connect may take; [`super::limits::NO_WAIT_LIMIT`] for no limit.
     /// Read from what a person typed by [`super::limits::wait_from_seconds`].
     pub connect_timeout: Duration,
@@ -36,50 +38,63 @@ pub struct Job {
     pub max_bytes: u64,
     /// Pause before each step until the caller says `next`.
     pub step_through: bool,
-    /// Over HTTPS: the certificates the server's is checked against. `None`: plain http.
-    pub tls: Option<Trust>,
-    /// Raw mode, for any TCP service: the reply is not read as HTTP, and reading stops by this rule.
-    /// `None`: an HTTP fetch, whose reply ends where its framing says.
-    pub raw: Option<StopRule>,
+}
+
+/// What a job sends after connecting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    /// An HTTP request: the reply ends where its framing says, and a reply to HEAD has no body
+    /// whatever its head says.
+    Http(Request),
+    /// Raw mode, for any TCP service: `bytes` are sent as they are, the reply is not read as HTTP,
+    /// and reading stops by `stop`.
+    Raw { bytes: Vec<u8>, stop: StopRule },
+}
+
+impl Payload {
+    /// Exactly the bytes sent.
+    pub fn bytes(&self) -> Cow<'_, [u8]> {
+        match self {
+            Self::Http(request) => Cow::Owned(request.bytes()),
+            Self::Raw { bytes, .. } => Cow::Borrowed(bytes),
+        }
+    }
+
+    /// The request asks for the head only (`HEAD`): its reply has no body.
+    pub fn asks_head_only(&self) -> bool {
+        matches!(self, Self::Http(request) if *request.method() == Method::Head)
+    }
 }
 
 impl Job {
-    /// A job with the tutorial's request (plus a Host header) and the default limits.
+    /// A job with the tutorial's request (plus a Host header), the bundled certificates and the
+    /// default limits.
     pub fn new(target: Target) -> Self {
         Self {
-            method: DEFAULT_METHOD.to_owned(),
-            request: default_request(&target),
+            payload: Payload::Http(Request::tutorial(&target)),
+            trust: Trust::Bundled,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
             max_bytes: DEFAULT_MAX_BYTES,
             step_through: false,
-            tls: target.secure.then_some(Trust::Bundled),
-            raw: None,
             target,
         }
     }
 
-    /// Sends `request` (built from a [`super::RequestSpec`]) instead of the tutorial's; its method
-    /// goes with it, since a reply to HEAD has no body.
-    pub fn set_request(&mut self, request: &Request) {
-        request.method().clone_into(&mut self.method);
-        self.request = request.bytes();
+    /// Over HTTPS, the certificates the server's is checked against; `None` for plain http.
+    pub fn tls(&self) -> Option<&Trust> {
+        self.target.secure.then_some(&self.trust)
+    }
+
+    /// Sends `request` (built from a [`super::RequestSpec`]) instead of the tutorial's.
+    pub fn set_request(&mut self, request: Request) {
+        self.payload = Payload::Http(request);
     }
 
     /// Raw mode: sends `bytes` as they are, and reads the reply until `stop` says, with no HTTP framing.
     pub fn set_raw(&mut self, bytes: Vec<u8>, stop: StopRule) {
-        self.request = bytes;
-        self.raw = Some(stop);
+        self.payload = Payload::Raw { bytes, stop };
     }
-}
-
-/// The method of [`default_request`], the tutorial's.
-pub const DEFAULT_METHOD: &str = "GET";
-
-/// `GET / HTTP/1.0` with a Host header. The tutorial sent no Host header; nearly every server today
-/// hosts many sites on one address and needs it to know which site is meant.
-pub fn default_request(target: &Target) -> Vec<u8> {
-    format!("{DEFAULT_METHOD} {} HTTP/1.0\r\nHost: {}\r\n\r\n", target.path, target.host_header()).into_bytes()
 }
 
 /// What the worker can be told. [`super::Worker`]'s methods send these; they are public for tests and tools.
@@ -96,3 +111,34 @@ pub enum Command {
 
 /// Called after each event is sent, so a window can wake up and draw it.
 pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fetch::RequestSpec;
+
+    #[test]
+    fn certificates_are_checked_only_for_a_secure_target() {
+        let mut plain = Job::new(Target::parse("127.0.0.1", "8080").unwrap());
+        plain.trust = Trust::Insecure;
+        assert_eq!(plain.tls(), None);
+        let secure = Job::new(Target::parse("https://localhost", "8443").unwrap());
+        assert_eq!(secure.tls(), Some(&Trust::Bundled));
+    }
+
+    #[test]
+    fn only_a_head_request_asks_for_the_head_alone() {
+        let target = Target::parse("127.0.0.1", "8080").unwrap();
+        for (method, head_only) in [("HEAD", true), ("head", false), ("GET", false), ("PROPFIND", false)] {
+            let mut spec = RequestSpec::new(&target);
+            method.clone_into(&mut spec.method);
+            let mut job = Job::new(target.clone());
+            job.set_request(spec.build().unwrap());
+            assert_eq!(job.payload.asks_head_only(), head_only, "{method}");
+            assert!(job.payload.bytes().starts_with(format!("{method} / ").as_bytes()), "{method}");
+        }
+        let mut raw = Job::new(target);
+        raw.set_raw(b"HEAD / HTTP/1.0\r\n\r\n".to_vec(), StopRule::Hangup);
+        assert!(!raw.payload.asks_head_only(), "raw bytes are not read as HTTP");
+    }
+}

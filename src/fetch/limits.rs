@@ -82,7 +82,7 @@ pub fn wait_from_text(what: Wait, text: &str) -> Result<Duration, LimitError> {
         LimitError::NotSeconds { .. } => LimitError::NotSeconds { what, text: typed },
         LimitError::Negative { .. } => LimitError::Negative { what, seconds: typed },
         LimitError::TooLong { .. } => LimitError::TooLong { what, seconds: typed },
-        other => other,
+        other @ (LimitError::NotBytes(_) | LimitError::KeepOutOfRange(_)) => other,
     })
 }
 

@@ -10,7 +10,7 @@ use thiserror::Error;
 use url::Url;
 
 use super::error::InputError;
-use super::event::ReplyHead;
+use super::head::{ReplyHead, header_name};
 use super::target::Target;
 use crate::server_text::one_line;
 
@@ -55,12 +55,12 @@ pub fn redirect_of(head: &ReplyHead, current: &Target) -> Option<Redirect> {
     if !is_redirect_status(head.status) {
         return None;
     }
-    let location = head.headers.iter().find(|h| h.name.eq_ignore_ascii_case("location"))?;
+    let location = head.header(header_name::LOCATION)?;
     Some(match url_of(current) {
-        Ok(current) => resolve_location(&current, &location.value),
+        Ok(current) => resolve_location(&current, location),
         // A checked target always makes a URL; were it not to, the Location could not be read against it.
         Err(e) => Redirect::Unusable {
-            location: String::from_utf8_lossy(&location.value).into_owned(),
+            location: String::from_utf8_lossy(location).into_owned(),
             problem: LocationProblem::NotUrl(e),
         },
     })

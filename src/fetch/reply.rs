@@ -3,12 +3,8 @@
 //! are never changed here; this only says where things are.
 
 use super::error::FetchError;
-use super::event::{EventKind, Framing};
 use super::framing::{ChunkProblem, Dechunker};
-use super::head::{HeadProblem, HeadRead, HeadReader, is_interim};
-
-/// More interim (1xx) heads than this before a real one is not a server answering a request.
-pub const MAX_INTERIM_HEADS: usize = 20;
+use super::head::{Framing, HeadProblem, HeadRead, HeadReader, MAX_INTERIM_HEADS, ReplyHead, is_interim};
 
 /// Where the reader is in the reply.
 #[derive(Debug)]
@@ -32,12 +28,21 @@ enum Stage {
     Ended,
 }
 
-/// What one feed found: the events it tells, and whether the reply ended.
+/// What one feed found: the heads it read, and whether the reply ended.
 #[derive(Debug)]
 pub struct Fed {
-    /// Heads read (interim ones, then the real one), or why none can be.
-    pub events: Vec<EventKind>,
+    /// Heads read (interim ones, then the real one), or why none can be, in order.
+    pub found: Vec<Found>,
     pub end: End,
+}
+
+/// One thing a feed found in the reply; the caller tells it as it wishes.
+#[derive(Debug)]
+pub enum Found {
+    /// A head, read whole: an interim one or the real one.
+    Head(ReplyHead),
+    /// The rest of the reply cannot be read as HTTP; its bytes are still kept.
+    Unreadable(HeadProblem),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -67,7 +72,7 @@ impl ReplyReader {
 
     /// Takes the next bytes of the reply, in any split.
     pub fn feed(&mut self, input: &[u8]) -> Fed {
-        let mut events = Vec::new();
+        let mut found = Vec::new();
         let mut at = 0;
         let end = loop {
             let rest = &input[at..];
@@ -75,7 +80,7 @@ impl ReplyReader {
                 Stage::Head { reader, interim } => match reader.feed(rest) {
                     HeadRead::More => break End::More,
                     HeadRead::Unreadable(problem) => {
-                        events.push(EventKind::HeadUnreadable { problem });
+                        found.push(Found::Unreadable(problem));
                         self.stage = Stage::UntilClose { http: false };
                     }
                     HeadRead::Head { head, used } => {
@@ -93,9 +98,9 @@ impl ReplyReader {
                             Framing::Chunked => Stage::Chunked(Box::default()),
                             Framing::UntilClose => Stage::UntilClose { http: true },
                         };
-                        events.push(EventKind::Head(head));
+                        found.push(Found::Head(head));
                         if endless {
-                            events.push(EventKind::HeadUnreadable { problem: HeadProblem::EndlessInterimHeads });
+                            found.push(Found::Unreadable(HeadProblem::EndlessInterimHeads));
                         }
                     }
                 },
@@ -121,7 +126,7 @@ impl ReplyReader {
             }
         };
         self.fed += input.len() as u64;
-        Fed { events, end }
+        Fed { found, end }
     }
 
     /// How the reply ends when the server hangs up: `Ok(true)` when it is complete by its framing
@@ -153,9 +158,9 @@ mod tests {
         let mut offset = 0;
         for piece in pieces {
             let fed = reader.feed(piece);
-            statuses.extend(fed.events.iter().filter_map(|e| match e {
-                EventKind::Head(head) => Some(head.status),
-                _ => None,
+            statuses.extend(fed.found.iter().filter_map(|found| match found {
+                Found::Head(head) => Some(head.status),
+                Found::Unreadable(_) => None,
             }));
             match fed.end {
                 End::Complete { used } => return (statuses, Some(offset + used), reader),
@@ -235,10 +240,7 @@ mod tests {
         let mut reader = ReplyReader::new(false);
         let fed = reader.feed(&reply);
         assert_eq!(fed.end, End::More);
-        assert!(matches!(
-            fed.events.last(),
-            Some(EventKind::HeadUnreadable { problem: HeadProblem::EndlessInterimHeads })
-        ));
+        assert!(matches!(fed.found.last(), Some(Found::Unreadable(HeadProblem::EndlessInterimHeads))));
         assert_eq!(reader.at_close(), Ok(false));
     }
 

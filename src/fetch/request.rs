@@ -43,6 +43,57 @@ impl Version {
     }
 }
 
+/// A request's method: the common ones by name, any other token as sent. Methods are compared with
+/// their case (RFC 9110, section 9.1): `head` is not `HEAD`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Head,
+    Post,
+    Put,
+    Delete,
+    Options,
+    Patch,
+    Connect,
+    Trace,
+    /// Any other token, as sent.
+    Other(String),
+}
+
+impl Method {
+    /// The method a token names; the token must already be one (see [`RequestSpec::build`]).
+    fn of_token(token: String) -> Self {
+        match token.as_str() {
+            "GET" => Self::Get,
+            "HEAD" => Self::Head,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            "DELETE" => Self::Delete,
+            "OPTIONS" => Self::Options,
+            "PATCH" => Self::Patch,
+            "CONNECT" => Self::Connect,
+            "TRACE" => Self::Trace,
+            _ => Self::Other(token),
+        }
+    }
+
+    /// As in the request line: `GET`, `HEAD`, ...
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Head => "HEAD",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Patch => "PATCH",
+            Self::Connect => "CONNECT",
+            Self::Trace => "TRACE",
+            Self::Other(token) => token,
+        }
+    }
+}
+
 /// One row of the header list, as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HeaderField {
@@ -95,7 +146,8 @@ impl RequestSpec {
 
     /// The request, or the first field that cannot be sent, in the order the fields are shown.
     pub fn build(&self) -> Result<Request, RequestProblem> {
-        let method = token(&self.method).ok_or_else(|| RequestProblem::Method(one_line(&self.method)))?;
+        let method =
+            token(&self.method).map(Method::of_token).ok_or_else(|| RequestProblem::Method(one_line(&self.method)))?;
         let path =
             if self.path == "*" { "*".to_owned() } else { parse_path(&self.path).map_err(RequestProblem::Path)? };
         let mut headers = Vec::with_capacity(self.headers.len() + 2);
@@ -124,7 +176,7 @@ impl RequestSpec {
 /// A well-formed request: only [`RequestSpec::build`] makes one, so every field is safe to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Request {
-    method: String,
+    method: Method,
     path: String,
     version: Version,
     headers: Vec<(String, String)>,
@@ -132,7 +184,20 @@ pub struct Request {
 }
 
 impl Request {
-    pub fn method(&self) -> &str {
+    /// The tutorial's request to `target`: `GET <path> HTTP/1.0` with a Host header. The tutorial
+    /// sent no Host header; nearly every server today hosts many sites on one address and needs it
+    /// to know which site is meant.
+    pub fn tutorial(target: &Target) -> Self {
+        Self {
+            method: Method::Get,
+            path: target.path.clone(),
+            version: Version::Http10,
+            headers: vec![("Host".to_owned(), target.host_header())],
+            body: Vec::new(),
+        }
+    }
+
+    pub fn method(&self) -> &Method {
         &self.method
     }
 
@@ -157,7 +222,7 @@ impl Request {
     /// Exactly the bytes sent: the request line, each header (`Name: value`, or `Name:` for an
     /// empty value), the empty line, and the body.
     pub fn bytes(&self) -> Vec<u8> {
-        let mut head = format!("{} {} {}\r\n", self.method, self.path, self.version.as_str());
+        let mut head = format!("{} {} {}\r\n", self.method.as_str(), self.path, self.version.as_str());
         for (name, value) in &self.headers {
             head.push_str(name);
             head.push(':');
@@ -172,6 +237,11 @@ impl Request {
         bytes.extend_from_slice(&self.body);
         bytes
     }
+}
+
+/// The tutorial's request to `target`, as bytes: see [`Request::tutorial`].
+pub fn default_request(target: &Target) -> Vec<u8> {
+    Request::tutorial(target).bytes()
 }
 
 /// Which field cannot be sent, in plain words, for a message next to it; [`RequestProblem::hint`]
@@ -268,7 +338,6 @@ fn field_value(text: &str) -> Result<String, BadByte> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fetch::default_request;
 
     fn target() -> Target {
         Target::parse("127.0.0.1", "8080").unwrap()

@@ -17,17 +17,15 @@ use socket2::{Domain, Protocol, Socket, Type};
 
 use super::chunk::{BufferPool, Chunk};
 use super::error::FetchError;
-use super::event::{Event, EventKind, Step, Summary};
-use super::job::{Command, Job, JobId, Waker};
+use super::event::{Event, EventKind, Summary};
+use super::job::{Command, Job, JobId, Payload, Waker};
 use super::raw::StopRule;
-use super::reply::{End, ReplyReader};
+use super::reply::{End, Found, ReplyReader};
+use super::slice::{SLICE, is_slice_timeout};
+use super::step::Step;
 use super::timing::{Clock, Phase, PhaseRecorder};
 use super::tls::{self, Link, TlsLink, Trust, Turn};
 use super::wire::{Tap, WireRecord};
-
-/// The longest a socket read or write, or a wait for the event reader, blocks before the job looks at
-/// its commands again: this bounds how long Cancel takes.
-const SLICE: Duration = Duration::from_millis(20);
 
 /// What crossed the wire is reported once this many pieces wait, or after [`WIRE_EVERY`]: a 1 GiB
 /// download over TLS is some 65,000 records, which as one event each would cost more than the download.
@@ -153,11 +151,12 @@ enum Meanwhile {
 impl Run<'_> {
     fn all_steps(&mut self) -> StepResult<()> {
         let job = self.job;
+        let request: Arc<[u8]> = Arc::from(job.payload.bytes());
         self.emit(EventKind::Started {
             host: job.target.host.clone(),
             port: job.target.port,
-            request: Arc::from(job.request.as_slice()),
-            tls: job.tls.is_some(),
+            request: Arc::clone(&request),
+            tls: job.target.secure,
         })?;
         // The fetch's clock starts at step 1: handing the Started event over (and waking a window)
         // is the program's own work, and a busy machine can make it take milliseconds.
@@ -165,14 +164,14 @@ impl Run<'_> {
         let socket = self.step(Step::Socket, Self::open_socket)?;
         let addresses = self.step(Step::Resolve, Self::resolve)?;
         let stream = self.step(Step::Connect, |run| run.connect(socket, &addresses))?;
-        let tap = Tap::new(stream, job.tls.is_some(), self.clock.elapsed());
-        let mut link = match &job.tls {
+        let tap = Tap::new(stream, job.target.secure, self.clock.elapsed());
+        let mut link = match job.tls() {
             Some(trust) => Link::Tls(Box::new(self.step(Step::Handshake, |run| run.handshake(tap, trust))?)),
             None => Link::Plain(Box::new(tap)),
         };
-        let outcome = self.step(Step::Send, |run| run.send(&mut link)).and_then(|()| match job.raw {
-            Some(rule) => self.step(Step::Receive, |run| run.receive_raw(&mut link, rule)),
-            None => self.step(Step::Receive, |run| run.receive(&mut link)),
+        let outcome = self.step(Step::Send, |run| run.send(&mut link, &request)).and_then(|()| match &job.payload {
+            Payload::Raw { stop, .. } => self.step(Step::Receive, |run| run.receive_raw(&mut link, *stop)),
+            Payload::Http(_) => self.step(Step::Receive, |run| run.receive(&mut link)),
         });
         self.wire_left = link.tap_mut().take_last();
         outcome
@@ -273,7 +272,7 @@ impl Run<'_> {
     /// Step 1. Like the tutorial, open an IPv4 TCP socket before knowing the address.
     fn open_socket(_: &mut Self) -> StepResult<Socket> {
         Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP))
-            .map_err(|e| FetchError::Other { step: Step::Socket, detail: e.to_string() }.into())
+            .map_err(|e| FetchError::io(Step::Socket, &e).into())
     }
 
     /// Step 2. Ask the system's resolver (hosts file, then DNS) for every address of the host.
@@ -315,7 +314,7 @@ impl Run<'_> {
             let socket = match spare.take() {
                 Some(s) if address.is_ipv4() => s,
                 _ => Socket::new(Domain::for_address(address), Type::STREAM, Some(Protocol::TCP))
-                    .map_err(|e| FetchError::Other { step: Step::Connect, detail: e.to_string() })?,
+                    .map_err(|e| FetchError::io(Step::Connect, &e))?,
             };
             let limit = self.job.connect_timeout;
             // Connect waits a little longer than its own limit, so the OS's timeout (with its reason) comes first.
@@ -332,7 +331,7 @@ impl Run<'_> {
                     stream
                         .set_read_timeout(Some(SLICE))
                         .and_then(|()| stream.set_write_timeout(Some(SLICE)))
-                        .map_err(|e| FetchError::Other { step: Step::Connect, detail: e.to_string() })?;
+                        .map_err(|e| FetchError::io(Step::Connect, &e))?;
                     return Ok(stream);
                 }
                 Some(Err(e)) => connect_error(&e, address, limit),
@@ -397,9 +396,8 @@ impl Run<'_> {
     }
 
     /// Step 4 (5 over HTTPS). Hand the whole request to the network; over TLS, as encrypted records.
-    fn send(&mut self, link: &mut Link) -> StepResult<()> {
+    fn send(&mut self, link: &mut Link, request: &[u8]) -> StepResult<()> {
         link.tap_mut().sync(self.clock.elapsed());
-        let request = &self.job.request;
         let mut written = 0;
         let mut last_progress = Instant::now();
         loop {
@@ -437,7 +435,7 @@ impl Run<'_> {
         let tls = matches!(link, Link::Tls(_));
         // The reply's first two bytes: a plain fetch answered with a TLS record was sent to an https server.
         let mut first = Vec::with_capacity(2);
-        let mut reply = ReplyReader::new(self.job.method == "HEAD");
+        let mut reply = ReplyReader::new(self.job.payload.asks_head_only());
         let mut last_progress = Instant::now();
         let mut last_wire = Instant::now();
         link.tap_mut().sync(self.clock.elapsed());
@@ -471,8 +469,11 @@ impl Run<'_> {
                     let chunk = self.out.buffers.chunk(buf, keep, &mut spare);
                     first.extend(chunk.iter().take(2 - first.len()));
                     let fed = reply.feed(&chunk);
-                    for kind in fed.events {
-                        self.emit(kind)?;
+                    for found in fed.found {
+                        self.emit(match found {
+                            Found::Head(head) => EventKind::Head(head),
+                            Found::Unreadable(problem) => EventKind::HeadUnreadable { problem },
+                        })?;
                     }
                     let kept = chunk.len();
                     self.pass_on(chunk)?;
@@ -526,7 +527,7 @@ impl Run<'_> {
         // The most to read: the stop rule's count, or one byte more than the size limit allows.
         let wanted = match rule {
             StopRule::Bytes(n) if n <= self.job.max_bytes => n,
-            _ => self.job.max_bytes.saturating_add(1),
+            StopRule::Bytes(_) | StopRule::Hangup | StopRule::Quiet(_) => self.job.max_bytes.saturating_add(1),
         };
         loop {
             let mut buf = spare.take().unwrap_or_else(|| self.out.buffers.take());
@@ -559,11 +560,11 @@ impl Run<'_> {
                         StopRule::Quiet(quiet) if last_progress.elapsed() >= quiet => {
                             return self.emit(EventKind::RawEnd { by: rule });
                         }
-                        StopRule::Quiet(_) => {}
-                        _ if last_progress.elapsed() > self.job.read_timeout => {
+                        StopRule::Hangup | StopRule::Bytes(_) if last_progress.elapsed() > self.job.read_timeout => {
                             return Err(FetchError::ReadTimedOut { after: self.job.read_timeout }.into());
                         }
-                        _ => {}
+                        // A quiet rule is its own read timeout.
+                        StopRule::Quiet(_) | StopRule::Hangup | StopRule::Bytes(_) => {}
                     }
                 }
                 Err(e) => {
@@ -604,7 +605,7 @@ impl Run<'_> {
                 // The job may have stopped waiting (cancelled or timed out): then nobody needs the result.
                 let _ = done.send(call());
             })
-            .map_err(|e| FetchError::Other { step, detail: e.to_string() })?;
+            .map_err(|e| FetchError::io(step, &e))?;
         self.poll_commands()?;
         let deadline = Instant::now() + limit;
         loop {
@@ -612,7 +613,7 @@ impl Run<'_> {
                 recv(result) -> value => {
                     return match value {
                         Ok(value) => Ok(Some(value)),
-                        Err(_) => Err(FetchError::Other { step, detail: "the helper thread crashed".to_owned() }.into()),
+                        Err(_) => Err(FetchError::HelperCrashed { step }.into()),
                     };
                 }
                 recv(self.inbox) -> command => {
@@ -646,11 +647,10 @@ fn line_open(stream: &TcpStream) -> bool {
     }
 }
 
-/// True for the read/write timeout of one [`SLICE`], which only means "nothing yet".
-pub(super) fn is_slice_timeout(e: &io::Error) -> bool {
-    matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut | io::ErrorKind::Interrupted)
-}
-
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "io::ErrorKind is the standard library's, and grows: kinds not named here are kept in FetchError::Io"
+)]
 fn connect_error(e: &io::Error, addr: SocketAddr, limit: Duration) -> FetchError {
     match e.kind() {
         io::ErrorKind::ConnectionRefused => FetchError::Refused { addr },
@@ -658,15 +658,19 @@ fn connect_error(e: &io::Error, addr: SocketAddr, limit: Duration) -> FetchError
         io::ErrorKind::NetworkUnreachable | io::ErrorKind::HostUnreachable | io::ErrorKind::AddrNotAvailable => {
             FetchError::Unreachable { addr }
         }
-        _ => FetchError::Other { step: Step::Connect, detail: e.to_string() },
+        _ => FetchError::io(Step::Connect, e),
     }
 }
 
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "io::ErrorKind is the standard library's, and grows: kinds not named here are kept in FetchError::Io"
+)]
 fn stream_error(e: &io::Error, received: u64, step: Step) -> FetchError {
     match e.kind() {
         io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted | io::ErrorKind::BrokenPipe => {
             FetchError::Reset { received }
         }
-        _ => FetchError::Other { step, detail: e.to_string() },
+        _ => FetchError::io(step, e),
     }
 }

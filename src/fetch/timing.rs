@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use super::event::Step;
+use super::step::Step;
 
 /// The phases of a fetch's timeline. `Wait` is the time between sending the request and the first
 /// byte of the reply (the server thinking); `Download` runs from the first byte to the end.

@@ -16,7 +16,8 @@ use rustls::{
 };
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
-use super::error::FetchError;
+use super::error::{CertProblem, FetchError};
+use super::slice::is_slice_timeout;
 use super::wire::{Direction, Tap};
 
 /// The only application protocol offered: this tool sends HTTP/1.x.
@@ -70,14 +71,24 @@ pub struct Agreed {
     pub wire_received: u64,
 }
 
+/// Why PEM text gave no certificates. Each reads as the end of a sentence about the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PemProblem {
+    #[error("no certificate (-----BEGIN CERTIFICATE-----) in it")]
+    NoCertificate,
+    /// The PEM reader's own words.
+    #[error("it is not readable PEM ({0})")]
+    Unreadable(String),
+}
+
 /// Reads certificates from PEM text (curl's `--cacert` file, the demo server's CA).
-pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, String> {
+pub fn certificates_from_pem(pem: &[u8]) -> Result<Vec<CertificateDer<'static>>, PemProblem> {
     use rustls::pki_types::pem::PemObject as _;
     let found: Result<Vec<_>, _> = CertificateDer::pem_slice_iter(pem).collect();
     match found {
-        Ok(found) if found.is_empty() => Err("no certificate (-----BEGIN CERTIFICATE-----) in it".to_owned()),
+        Ok(found) if found.is_empty() => Err(PemProblem::NoCertificate),
         Ok(found) => Ok(found),
-        Err(e) => Err(format!("it is not readable PEM ({e})")),
+        Err(e) => Err(PemProblem::Unreadable(e.to_string())),
     }
 }
 
@@ -223,7 +234,7 @@ impl TlsLink {
         while self.connection.wants_write() {
             match self.connection.write_tls(&mut self.wire) {
                 Ok(_) => progress = true,
-                Err(e) if super::run::is_slice_timeout(&e) => break,
+                Err(e) if is_slice_timeout(&e) => break,
                 Err(e) => return Err(self.cut_off(&e)),
             }
         }
@@ -240,7 +251,7 @@ impl TlsLink {
                     return Err(tls_error(&e, Some(&self.wire.first)));
                 }
             }
-            Err(e) if super::run::is_slice_timeout(&e) => {}
+            Err(e) if is_slice_timeout(&e) => {}
             Err(e) => return Err(self.cut_off(&e)),
         }
         Ok(if self.connection.is_handshaking() || self.connection.wants_write() {
@@ -255,16 +266,17 @@ impl TlsLink {
         if !self.wire.first.is_empty() && !starts_like_tls(&self.wire.first) {
             return FetchError::NotTls;
         }
-        FetchError::HandshakeCut { detail: e.to_string() }
+        FetchError::HandshakeCut { kind: e.kind(), os_text: e.to_string() }
     }
 
     /// What the finished handshake agreed.
+    #[allow(clippy::wildcard_enum_match_arm, reason = "rustls's ServerName grows: only a DNS name is a name")]
     pub fn agreed(&self, host: &str, trust: &Trust) -> Agreed {
         let c = &self.connection;
         let version = match c.protocol_version() {
             Some(rustls::ProtocolVersion::TLSv1_3) => "TLS 1.3".to_owned(),
             Some(rustls::ProtocolVersion::TLSv1_2) => "TLS 1.2".to_owned(),
-            Some(other) => format!("{other:?}"),
+            Some(other) => other.as_str().map_or_else(|| format!("unknown ({:#06x})", u16::from(other)), str::to_owned),
             None => "unknown".to_owned(),
         };
         let server_name = ServerName::try_from(host).ok().and_then(|name| match name {
@@ -273,8 +285,14 @@ impl TlsLink {
         });
         Agreed {
             version,
-            cipher_suite: c.negotiated_cipher_suite().map_or_else(String::new, |s| format!("{:?}", s.suite())),
-            key_exchange: c.negotiated_key_exchange_group().map(|g| format!("{:?}", g.name())),
+            cipher_suite: c.negotiated_cipher_suite().map_or_else(String::new, |s| {
+                let suite = s.suite();
+                suite.as_str().map_or_else(|| format!("unknown ({:#06x})", u16::from(suite)), str::to_owned)
+            }),
+            key_exchange: c.negotiated_key_exchange_group().map(|g| {
+                let group = g.name();
+                group.as_str().map_or_else(|| format!("unknown ({:#06x})", u16::from(group)), str::to_owned)
+            }),
             alpn: c.alpn_protocol().map(|p| String::from_utf8_lossy(p).into_owned()),
             server_name,
             certificates: c.peer_certificates().unwrap_or_default().iter().map(|der| certificate_info(der)).collect(),
@@ -391,6 +409,10 @@ pub fn read_error(e: &io::Error) -> Option<FetchError> {
 }
 
 /// A rustls error in plain words. `first`: the first bytes the server sent, when known.
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "rustls's errors are its own and grow: those not named here are told in its own words"
+)]
 fn tls_error(e: &rustls::Error, first: Option<&[u8]>) -> FetchError {
     use rustls::Error as E;
     match e {
@@ -401,7 +423,18 @@ fn tls_error(e: &rustls::Error, first: Option<&[u8]>) -> FetchError {
             CertificateError::Expired | CertificateError::ExpiredContext { .. } => FetchError::CertExpired,
             CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => FetchError::CertNotYetValid,
             CertificateError::UnknownIssuer => FetchError::CertUntrusted,
-            other => FetchError::CertRejected { detail: format!("{other:?}") },
+            CertificateError::Revoked => FetchError::CertRejected { problem: CertProblem::Revoked },
+            CertificateError::BadSignature => FetchError::CertRejected { problem: CertProblem::BadSignature },
+            CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+            | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+                FetchError::CertRejected { problem: CertProblem::UnsupportedSignature }
+            }
+            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+                FetchError::CertRejected { problem: CertProblem::WrongPurpose }
+            }
+            CertificateError::BadEncoding => FetchError::CertRejected { problem: CertProblem::BadEncoding },
+            // rustls may add faults: they are told in its own words (its Display, meant for people).
+            other => FetchError::CertRejected { problem: CertProblem::Other(other.to_string()) },
         },
         E::AlertReceived(alert) => FetchError::TlsAlert { alert: alert_words(*alert) },
         E::InvalidMessage(_) | E::InappropriateMessage { .. } if first.is_some_and(|b| !starts_like_tls(b)) => {
@@ -411,6 +444,10 @@ fn tls_error(e: &rustls::Error, first: Option<&[u8]>) -> FetchError {
     }
 }
 
+#[allow(
+    clippy::wildcard_enum_match_arm,
+    reason = "TLS has dozens of alerts: those not worded here are told by their name"
+)]
 fn alert_words(alert: AlertDescription) -> String {
     match alert {
         AlertDescription::HandshakeFailure => {
@@ -420,7 +457,7 @@ fn alert_words(alert: AlertDescription) -> String {
         AlertDescription::UnrecognisedName => "unrecognised name: it holds no site by the name sent".to_owned(),
         AlertDescription::InternalError => "internal error: something failed inside the server".to_owned(),
         AlertDescription::CertificateRequired => "certificate required: it wants a certificate from you".to_owned(),
-        other => format!("{other:?}"),
+        other => other.as_str().map_or_else(|| format!("alert number {}", u8::from(other)), str::to_owned),
     }
 }
 
@@ -449,7 +486,16 @@ fn certificate_info(der: &CertificateDer<'_>) -> CertificateInfo {
                 .filter_map(|name| match name {
                     GeneralName::DNSName(dns) => Some((*dns).to_owned()),
                     GeneralName::IPAddress(bytes) => ip_text(bytes),
-                    _ => None,
+                    // A certificate for a web server names it by DNS name or address; other kinds of
+                    // name (e-mail, URI, ...) say nothing about which server this is.
+                    GeneralName::OtherName(..)
+                    | GeneralName::RFC822Name(_)
+                    | GeneralName::X400Address(_)
+                    | GeneralName::DirectoryName(_)
+                    | GeneralName::EDIPartyName(_)
+                    | GeneralName::URI(_)
+                    | GeneralName::RegisteredID(_)
+                    | GeneralName::Invalid(..) => None,
                 })
                 .collect()
         })

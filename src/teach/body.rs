@@ -2,7 +2,7 @@
 //! Transfer-Encoding) and from its first bytes: a server may say one thing and send another, and
 //! then the text says so.
 
-use crate::fetch::{Framing, ReplyHead};
+use crate::fetch::{Framing, MediaType, ReplyHead, header_name};
 use crate::format;
 use crate::server_text::visible;
 
@@ -84,58 +84,42 @@ impl BodyKind {
     }
 }
 
-/// A Content-Type value, read: its media type (lower case) and the kind it names, if a known one.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContentType {
-    pub media: String,
-    pub kind: Option<BodyKind>,
-    pub charset: Option<String>,
+impl BodyKind {
+    /// The kind a media type names, if a known one.
+    pub fn of_media_type(media: &MediaType) -> Option<Self> {
+        match media.essence.as_str() {
+            "text/html" | "application/xhtml+xml" => Some(Self::Html),
+            "application/json" => Some(Self::Json),
+            "image/png" => Some(Self::Png),
+            "image/jpeg" | "image/jpg" => Some(Self::Jpeg),
+            "image/gif" => Some(Self::Gif),
+            "image/webp" => Some(Self::Webp),
+            "image/svg+xml" => Some(Self::Svg),
+            "application/pdf" => Some(Self::Pdf),
+            "text/plain" => Some(Self::PlainText),
+            "text/css" => Some(Self::Css),
+            "text/javascript" | "application/javascript" | "application/x-javascript" => Some(Self::JavaScript),
+            "text/xml" | "application/xml" => Some(Self::Xml),
+            "application/gzip" | "application/x-gzip" => Some(Self::Gzip),
+            "application/octet-stream" => Some(Self::NotText),
+            m if m.ends_with("+json") => Some(Self::Json),
+            m if m.ends_with("+xml") => Some(Self::Xml),
+            m if m.starts_with("image/") => Some(Self::OtherImage),
+            m if m.starts_with("audio/") => Some(Self::Audio),
+            m if m.starts_with("video/") => Some(Self::Video),
+            m if m.starts_with("font/") => Some(Self::Font),
+            _ => None,
+        }
+    }
 }
 
-impl ContentType {
-    pub fn parse(value: &[u8]) -> Self {
-        // A media type and its parameters are short; a server may send megabytes.
-        let text = String::from_utf8_lossy(&value[..value.len().min(super::headers::VALUE_READ)]);
-        let mut parts = text.split(';');
-        let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-        let charset = parts.find_map(|p| {
-            let (key, value) = p.split_once('=')?;
-            key.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches('"').to_owned())
-        });
-        let kind = match media.as_str() {
-            "text/html" | "application/xhtml+xml" => Some(BodyKind::Html),
-            "application/json" => Some(BodyKind::Json),
-            "image/png" => Some(BodyKind::Png),
-            "image/jpeg" | "image/jpg" => Some(BodyKind::Jpeg),
-            "image/gif" => Some(BodyKind::Gif),
-            "image/webp" => Some(BodyKind::Webp),
-            "image/svg+xml" => Some(BodyKind::Svg),
-            "application/pdf" => Some(BodyKind::Pdf),
-            "text/plain" => Some(BodyKind::PlainText),
-            "text/css" => Some(BodyKind::Css),
-            "text/javascript" | "application/javascript" | "application/x-javascript" => Some(BodyKind::JavaScript),
-            "text/xml" | "application/xml" => Some(BodyKind::Xml),
-            "application/gzip" | "application/x-gzip" => Some(BodyKind::Gzip),
-            "application/octet-stream" => Some(BodyKind::NotText),
-            m if m.ends_with("+json") => Some(BodyKind::Json),
-            m if m.ends_with("+xml") => Some(BodyKind::Xml),
-            m if m.starts_with("image/") => Some(BodyKind::OtherImage),
-            m if m.starts_with("audio/") => Some(BodyKind::Audio),
-            m if m.starts_with("video/") => Some(BodyKind::Video),
-            m if m.starts_with("font/") => Some(BodyKind::Font),
-            _ => None,
-        };
-        Self { media, kind, charset }
-    }
-
-    /// "an HTML page, written in UTF-8 letters" or, for a type this tool does not know, its name.
-    pub fn describe(&self) -> String {
-        let kind =
-            self.kind.map_or_else(|| format!("a kind named \"{}\"", visible(&self.media)), |k| k.name().to_owned());
-        match &self.charset {
-            Some(charset) => format!("{kind}, its letters written in the {} character set", visible(charset)),
-            None => kind,
-        }
+/// "an HTML page, written in UTF-8 letters" or, for a type this tool does not know, its name.
+pub fn describe_media_type(media: &MediaType) -> String {
+    let kind = BodyKind::of_media_type(media)
+        .map_or_else(|| format!("a kind named \"{}\"", visible(&media.essence)), |k| k.name().to_owned());
+    match &media.charset {
+        Some(charset) => format!("{kind}, its letters written in the {} character set", visible(charset)),
+        None => kind,
     }
 }
 
@@ -230,11 +214,14 @@ pub fn describe_body(head: &ReplyHead, after_head: &[u8], extra: u64, complete: 
     let extra = usize::try_from(extra).unwrap_or(usize::MAX);
     let body = &after_head[..after_head.len().saturating_sub(extra)];
     let size = body.len() as u64;
-    let header = |name: &str| head.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name)).map(|h| &h.value[..]);
-    let declared = header("content-type").map(ContentType::parse);
-    let encoding = header("content-encoding")
-        .map(|v| String::from_utf8_lossy(v).trim().to_ascii_lowercase())
-        .filter(|v| !v.is_empty() && v != "identity");
+    let declared = head.header(header_name::CONTENT_TYPE).map(MediaType::parse);
+    // Every Content-Encoding line, as the decoded body view reads them: lines of a list combine.
+    let codings: Vec<String> = head
+        .list(header_name::CONTENT_ENCODING)
+        .map(|coding| String::from_utf8_lossy(coding).to_ascii_lowercase())
+        .filter(|coding| coding != "identity")
+        .collect();
+    let encoding = (!codings.is_empty()).then(|| codings.join(", "));
     let chunked = head.framing == Framing::Chunked;
     // The first chunk's size line is framing, not content: look past it to tell the kind.
     let content = if chunked { after_first_chunk_size(body) } else { body };
@@ -269,8 +256,8 @@ fn nothing_story(head: &ReplyHead) -> String {
 }
 
 /// What the body is, from what the server says and what its first bytes look like.
-fn kind_story(declared: Option<&ContentType>, encoding: Option<&str>, sniffed: Option<BodyKind>) -> String {
-    let said = declared.map(ContentType::describe);
+fn kind_story(declared: Option<&MediaType>, encoding: Option<&str>, sniffed: Option<BodyKind>) -> String {
+    let said = declared.map(describe_media_type);
     if let Some(encoding) = encoding {
         let inside = said.map_or_else(String::new, |said| format!(" Once unpacked, the server says it is {said}."));
         let unlike = if encoding.contains("gzip") && sniffed.is_some_and(|k| k != BodyKind::Gzip) {
@@ -284,7 +271,7 @@ fn kind_story(declared: Option<&ContentType>, encoding: Option<&str>, sniffed: O
             visible(encoding)
         );
     }
-    let declared_kind = declared.and_then(|d| d.kind);
+    let declared_kind = declared.and_then(BodyKind::of_media_type);
     match (said, declared_kind, sniffed) {
         (None, _, Some(sniffed)) => format!(
             "The server does not say what kind it is; its first bytes look like {}. {}",
@@ -384,11 +371,22 @@ mod tests {
             ("application/x-made-up", None),
         ];
         for (value, kind) in cases {
-            assert_eq!(ContentType::parse(value.as_bytes()).kind, kind, "{value}");
+            assert_eq!(BodyKind::of_media_type(&MediaType::parse(value.as_bytes())), kind, "{value}");
         }
-        let html = ContentType::parse(b"text/html; charset=\"UTF-8\"");
-        assert_eq!(html.describe(), "an HTML page, its letters written in the UTF-8 character set");
-        assert_eq!(ContentType::parse(b"application/x-made-up").describe(), "a kind named \"application/x-made-up\"");
+        let html = MediaType::parse(b"text/html; charset=\"UTF-8\"");
+        assert_eq!(describe_media_type(&html), "an HTML page, its letters written in the UTF-8 character set");
+        let made_up = MediaType::parse(b"application/x-made-up");
+        assert_eq!(describe_media_type(&made_up), "a kind named \"application/x-made-up\"");
+    }
+
+    #[test]
+    fn every_content_encoding_line_counts_as_the_decoder_reads_them() {
+        let two_lines =
+            head(200, Framing::Length(2), &[("Content-Encoding", "identity"), ("content-encoding", " GZIP ,")]);
+        let story = describe_body(&two_lines, b"\x1f\x8b", 0, true);
+        assert!(story.what.starts_with("Compressed bytes: the server squeezed the body with gzip "), "{}", story.what);
+        let identity = head(200, Framing::Length(2), &[("Content-Encoding", "identity")]);
+        assert!(!describe_body(&identity, b"hi", 0, true).what.contains("Compressed"));
     }
 
     #[test]

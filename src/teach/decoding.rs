@@ -114,7 +114,12 @@ pub fn end_problem(end: &End) -> Option<String> {
 fn hint(problem: ChunkProblem) -> &'static str {
     match problem {
         ChunkProblem::SizeTooLarge | ChunkProblem::SizeLineTooLong | ChunkProblem::TrailersTooLarge => "",
-        _ => " The raw reply shows the bytes where the sizes and the data stopped matching.",
+        ChunkProblem::SizeNotHex { .. }
+        | ChunkProblem::BadCharAfterSize { .. }
+        | ChunkProblem::CrWithoutLf { .. }
+        | ChunkProblem::MissingCrlfAfterData { .. } => {
+            " The raw reply shows the bytes where the sizes and the data stopped matching."
+        }
     }
 }
 

@@ -1,13 +1,14 @@
 //! What each header line means, in plain words: the reply's headers people meet, and the
 //! request's. A header this tool has no sentence for gets an honest generic one, never a guess.
 
-use super::body::ContentType;
+use super::body::describe_media_type;
+use crate::fetch::MediaType;
 use crate::format;
 use crate::server_text::one_line;
 
 /// How much of a header's value is read to tell its meaning: the values that matter are short,
 /// and a server may send a value of megabytes.
-pub const VALUE_READ: usize = 1024;
+const VALUE_READ: usize = 1024;
 
 /// Said of a reply header this tool has no description for.
 pub const UNKNOWN_REPLY_HEADER: &str =
@@ -25,7 +26,9 @@ pub fn reply_header_meaning(name: &str, value: &[u8]) -> String {
     let lower = text.to_ascii_lowercase();
     let shown = one_line(text);
     let fixed = match name.to_ascii_lowercase().as_str() {
-        "content-type" => return format!("What kind of thing the body is: {}.", ContentType::parse(value).describe()),
+        "content-type" => {
+            return format!("What kind of thing the body is: {}.", describe_media_type(&MediaType::parse(value)));
+        }
         "content-length" => return content_length_meaning(text),
         "location" => return location_meaning(text),
         "retry-after" => {

@@ -19,6 +19,9 @@
 //! The texts are written for someone who has never programmed: short sentences, and no technical
 //! word without a meaning in the glossary.
 
+// A catch-all arm over our own enums would silently swallow a variant added later.
+#![warn(clippy::wildcard_enum_match_arm)]
+
 mod body;
 mod code;
 pub mod decoding;
@@ -28,22 +31,24 @@ mod layers;
 mod raw;
 mod request;
 mod status;
+mod text_types;
 mod texts;
 mod tls;
 pub mod wire;
 
-pub use body::{BodyKind, BodyStory, ContentType, FIRST_BYTES, describe_body, one_line_bytes, sniff};
+pub use body::{BodyKind, BodyStory, FIRST_BYTES, describe_body, describe_media_type, one_line_bytes, sniff};
 pub use code::{Language, Program, marked_lines, marker_name, steps_marked};
 pub use headers::{UNKNOWN_REPLY_HEADER, UNKNOWN_REQUEST_HEADER, reply_header_meaning, request_header_meaning};
 pub use layers::{Layer, layer_at_work, layer_note};
 pub use raw::{RAW_MODE, raw_end};
 pub use request::{Line, path_meaning, request_line_meaning, request_lines};
 pub use status::{interim_note, status_meaning};
+pub use text_types::{StepText, Term};
 pub use texts::{
-    GLOSSARY, Part, REPLY_PARTS, StepText, Term, define, failure_story, is_typed_address, lookup_result, reply_end,
-    step_heading, step_text,
+    GLOSSARY, Part, REPLY_PARTS, define, failure_story, is_typed_address, lookup_result, reply_end, step_heading,
+    step_text,
 };
 pub use tls::{
     CARD_NOT_VERIFIED, CARD_VERIFIED, HANDSHAKE_STEP, IdCard, SKIP_CHECK, UNPROVEN_END, id_card, secured_line,
-    tls_failure_story, validity_words, window_hint, window_secured_line,
+    tls_failure_story, validity_words, window_secured_line,
 };

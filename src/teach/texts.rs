@@ -3,21 +3,8 @@
 
 use std::net::IpAddr;
 
+use super::text_types::{StepText, Term};
 use crate::fetch::{FetchError, InputError, Step};
-
-/// What to show beside one step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StepText {
-    /// A short heading, without a number (`step.index() + 1` gives one).
-    pub title: &'static str,
-    /// Two or three sentences shown beside the step while it runs.
-    pub explanation: &'static str,
-    /// One sentence on what is about to happen: shown while paused before the step in step-through
-    /// mode, and printed by the terminal's `--step` mode.
-    pub next: &'static str,
-    /// The [`GLOSSARY`] words the step's texts use, for a "words used here" list.
-    pub terms: &'static [&'static str],
-}
 
 pub fn step_text(step: Step) -> StepText {
     match step {
@@ -109,13 +96,6 @@ pub fn reply_end(completion: Option<(bool, u64)>) -> String {
             crate::format::count(n)
         ),
     }
-}
-
-/// A technical word and its meaning, in one line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Term {
-    pub word: &'static str,
-    pub meaning: &'static str,
 }
 
 /// Every technical word the texts use, in the order a fetch meets them.
@@ -233,8 +213,21 @@ pub fn failure_story(error: &FetchError) -> &'static str {
         }
         FetchError::TooLarge { .. } => "The answer was longer than we agreed to write down, so we stopped listening.",
         FetchError::Cancelled => "You hung up before the call was over.",
-        FetchError::Other { .. } => "Something unusual went wrong on this computer; the message says what.",
-        _ => "The secure connection failed; the message says why.",
+        FetchError::Io { .. } | FetchError::HelperCrashed { .. } => {
+            "Something unusual went wrong on this computer; the message says what."
+        }
+        // Told by tls_failure_story above; a story of their own all the same, should it have none.
+        FetchError::CertWrongName
+        | FetchError::CertExpired
+        | FetchError::CertNotYetValid
+        | FetchError::CertUntrusted
+        | FetchError::CertRejected { .. }
+        | FetchError::NotTls
+        | FetchError::HandshakeCut { .. }
+        | FetchError::TlsAlert { .. }
+        | FetchError::HandshakeTimedOut { .. }
+        | FetchError::SpeaksTls
+        | FetchError::TlsOther { .. } => "The secure connection failed; the message says why.",
     }
 }
 

@@ -2,10 +2,10 @@
 
 use std::fmt::Write as _;
 
-use crate::fetch::{Agreed, FetchError};
+use crate::fetch::{Agreed, FetchError, window_label};
 use crate::server_text::one_line;
 
-use super::texts::{StepText, Term};
+use super::text_types::{StepText, Term};
 
 /// The TLS handshake, between connect and send.
 pub const HANDSHAKE_STEP: StepText = StepText {
@@ -54,7 +54,23 @@ pub fn tls_failure_story(error: &FetchError) -> Option<&'static str> {
         FetchError::HandshakeTimedOut { .. } => "Like offering a secret code and hearing nothing back.",
         FetchError::SpeaksTls => "Like speaking plainly to someone who only answers in a secret code.",
         FetchError::TlsOther { .. } => "The secret code could not be agreed; the message says why.",
-        _ => return None,
+        FetchError::Input(_)
+        | FetchError::NameNotFound { .. }
+        | FetchError::ResolveTimedOut { .. }
+        | FetchError::Refused { .. }
+        | FetchError::ConnectTimedOut { .. }
+        | FetchError::Unreachable { .. }
+        | FetchError::ReadTimedOut { .. }
+        | FetchError::SendTimedOut { .. }
+        | FetchError::Reset { .. }
+        | FetchError::ClosedEmpty
+        | FetchError::Truncated { .. }
+        | FetchError::BrokenChunks(_)
+        | FetchError::ChunkedCutShort { .. }
+        | FetchError::TooLarge { .. }
+        | FetchError::Cancelled
+        | FetchError::Io { .. }
+        | FetchError::HelperCrashed { .. } => return None,
     })
 }
 
@@ -90,28 +106,9 @@ pub const UNPROVEN_END: &str = "The server hung up without ending the encrypted 
      everything that came is kept, but nothing proves it is the whole reply.";
 
 /// The window's option that skips the certificate check, as its checkbox says it.
-pub const SKIP_CHECK: &str = "Skip certificate check (unsafe)";
+pub const SKIP_CHECK: &str = window_label::SKIP_CHECK;
 /// Where that option is, for the log and the card.
 const SKIP_CHECK_UNDER_LIMITS: &str = "\"Skip certificate check (unsafe)\" is ticked under ⚙ Limits";
-
-/// The last sentence of the shared hint for a certificate fault: the terminal's way to look anyway.
-const TERMINAL_SKIP: &str = "To look anyway (unsafe), the terminal's -k (--insecure) skips the check.";
-/// The same, for the window: its own option.
-const WINDOW_SKIP: &str =
-    "To look anyway (unsafe), tick \"Skip certificate check (unsafe)\" under ⚙ Limits and fetch again.";
-
-/// What to try, as the window says it: [`FetchError::hint`], with the window's own controls named
-/// where the shared hint names the terminal's options.
-pub fn window_hint(error: &FetchError) -> String {
-    let hint = error.hint();
-    match error {
-        FetchError::SpeaksTls => "Tick 🔒 Secure (HTTPS), or write https:// in front of the host.".to_owned(),
-        FetchError::NotTls => {
-            "Untick 🔒 Secure (HTTPS), or check the port (443 is the usual one for https).".to_owned()
-        }
-        _ => hint.strip_suffix(TERMINAL_SKIP).map_or_else(|| hint.to_owned(), |first| format!("{first}{WINDOW_SKIP}")),
-    }
-}
 
 /// The certificate card's first line, every time the server's identity was not checked.
 pub const CARD_NOT_VERIFIED: &str = "NOT VERIFIED. \"Skip certificate check (unsafe)\" is ticked under ⚙ Limits, so \
@@ -328,24 +325,5 @@ mod tests {
         assert!(card.rows[1].1.ends_with("and 9,992 more"), "{}", card.rows[1].1);
         assert_eq!(card.chain.len(), CARD_LIST_MOST + 2);
         assert_eq!(card.chain[CARD_LIST_MOST], "… and 42 more certificates.");
-    }
-
-    #[test]
-    fn each_certificate_fault_names_the_windows_own_option() {
-        for error in [
-            FetchError::CertWrongName,
-            FetchError::CertExpired,
-            FetchError::CertNotYetValid,
-            FetchError::CertUntrusted,
-            FetchError::CertRejected { detail: "BadSignature".to_owned() },
-        ] {
-            assert!(error.hint().ends_with(TERMINAL_SKIP), "{error:?}: the shared hint changed");
-            let hint = window_hint(&error);
-            assert!(hint.contains(SKIP_CHECK) && hint.contains("⚙ Limits"), "{hint}");
-            assert!(!hint.contains("-k"), "{hint}");
-        }
-        assert_eq!(window_hint(&FetchError::ClosedEmpty), FetchError::ClosedEmpty.hint());
-        assert!(window_hint(&FetchError::SpeaksTls).starts_with("Tick 🔒 Secure (HTTPS)"));
-        assert!(window_hint(&FetchError::NotTls).starts_with("Untick 🔒 Secure (HTTPS)"));
     }
 }

@@ -856,13 +856,11 @@ impl SocketFetchApp {
         job.max_bytes = limits.max_bytes;
         let raw = outgoing.is_raw();
         outgoing.apply_to(&mut job);
-        if job.tls.is_some() {
-            if limits.skip_cert_check {
-                job.tls = Some(Trust::Insecure);
-            } else if let Some(demo) = &self.demo {
-                // The demo server's HTTPS certificate is trusted while it runs, beside the bundled roots.
-                job.tls = Some(Trust::BundledAnd(vec![demo.ca().clone()]));
-            }
+        if limits.skip_cert_check {
+            job.trust = Trust::Insecure;
+        } else if let Some(demo) = &self.demo {
+            // The demo server's HTTPS certificate is trusted while it runs, beside the bundled roots.
+            job.trust = Trust::BundledAnd(vec![demo.ca().clone()]);
         }
         let id = worker.fetch(job);
         let (host, port) = (target.host.clone(), target.port);

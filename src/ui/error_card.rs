@@ -3,8 +3,8 @@
 
 use egui::{Color32, RichText, Ui};
 
-use crate::fetch::{FetchError, InputError};
-use crate::teach::{tls_failure_story, window_hint};
+use crate::fetch::{FetchError, InputError, Place};
+use crate::teach::tls_failure_story;
 
 /// A part of socket-fetch the window could not start: not a fetch that failed, so it gets a card of
 /// its own.
@@ -51,7 +51,32 @@ pub fn error_card_ui(ui: &mut Ui, error: &FetchError, kept_bytes: u64) {
         FetchError::Input(InputError::Limit(_)) => "Check the limits",
         FetchError::Input(InputError::PathHasControl { .. }) => "Check the path",
         FetchError::Input(_) => "Check the host and port",
-        _ => "The fetch did not finish",
+        FetchError::NameNotFound { .. }
+        | FetchError::ResolveTimedOut { .. }
+        | FetchError::Refused { .. }
+        | FetchError::ConnectTimedOut { .. }
+        | FetchError::Unreachable { .. }
+        | FetchError::ReadTimedOut { .. }
+        | FetchError::SendTimedOut { .. }
+        | FetchError::Reset { .. }
+        | FetchError::ClosedEmpty
+        | FetchError::Truncated { .. }
+        | FetchError::BrokenChunks(_)
+        | FetchError::ChunkedCutShort { .. }
+        | FetchError::TooLarge { .. }
+        | FetchError::CertWrongName
+        | FetchError::CertExpired
+        | FetchError::CertNotYetValid
+        | FetchError::CertUntrusted
+        | FetchError::CertRejected { .. }
+        | FetchError::NotTls
+        | FetchError::HandshakeCut { .. }
+        | FetchError::TlsAlert { .. }
+        | FetchError::HandshakeTimedOut { .. }
+        | FetchError::SpeaksTls
+        | FetchError::TlsOther { .. }
+        | FetchError::Io { .. }
+        | FetchError::HelperCrashed { .. } => "The fetch did not finish",
     };
     let quiet = matches!(error, FetchError::Cancelled);
     let kept = (kept_bytes > 0)
@@ -61,7 +86,7 @@ pub fn error_card_ui(ui: &mut Ui, error: &FetchError, kept_bytes: u64) {
         Some(story) if is_certificate_fault(error) => format!("{error} {story}"),
         _ => error.to_string(),
     };
-    card_ui(ui, title, quiet, &message, &window_hint(error), kept);
+    card_ui(ui, title, quiet, &message, error.hint(Place::Window).as_str(), kept);
 }
 
 fn is_certificate_fault(error: &FetchError) -> bool {
@@ -100,6 +125,7 @@ mod tests {
     use egui_kittest::kittest::{NodeT as _, Queryable as _};
 
     use super::*;
+    use crate::fetch::CertProblem;
 
     /// The card's texts (a label's text is its node's value), drawn headless.
     fn card_labels(draw: impl FnMut(&mut Ui)) -> Vec<String> {
@@ -130,7 +156,7 @@ mod tests {
             (FetchError::CertExpired, "expiry date has passed"),
             (FetchError::CertNotYetValid, "not valid yet"),
             (FetchError::CertUntrusted, "printed at home"),
-            (FetchError::CertRejected { detail: "BadSignature".to_owned() }, "something wrong on it"),
+            (FetchError::CertRejected { problem: CertProblem::BadSignature }, "something wrong on it"),
         ] {
             let labels = card_labels(|ui| error_card_ui(ui, &error, 0));
             assert!(labels.iter().any(|l| l.starts_with(&error.to_string()) && l.contains(story)), "{labels:?}");

@@ -4,7 +4,7 @@
 
 use egui::{RichText, Ui};
 
-use crate::fetch::{Framing, Step};
+use crate::fetch::{Framing, Step, header_name};
 use crate::format;
 use crate::teach::{
     FIRST_BYTES, Layer, RAW_MODE, REPLY_PARTS, decoding, define, describe_body, failure_story, interim_note,
@@ -245,7 +245,7 @@ fn reply_anatomy_ui(ui: &mut Ui, view: &FetchView) {
     if head.framing == Framing::Chunked {
         ui.label(RichText::new(decoding::CHUNKS).weak());
     }
-    if head.headers.iter().any(|h| h.name.eq_ignore_ascii_case("content-encoding")) {
+    if head.headers(header_name::CONTENT_ENCODING).next().is_some() {
         ui.label(RichText::new(decoding::COMPRESSION).weak());
     }
     if view.decoded.is_some() {

@@ -8,11 +8,11 @@ use egui::{Key, TextStyle, Ui};
 use super::fetch_view::FetchView;
 use super::layout::{button_width, checkbox_width, spares_that_fit, text_width};
 use crate::fetch::limits::{self, LimitError, Wait};
-use crate::fetch::{DEFAULT_PORT, HTTPS_PORT};
+use crate::fetch::{DEFAULT_PORT, HTTPS_PORT, window_label};
 use crate::teach::SKIP_CHECK;
 
 /// The Secure toggle's words: one compact widget, so the top bar keeps to two rows.
-pub const SECURE_LABEL: &str = "🔒 Secure (HTTPS)";
+pub const SECURE_LABEL: &str = window_label::SECURE;
 /// Its words in a narrower bar (a projector's zoom), the most first, down to the padlock alone (see
 /// [`FormRow::fit`]); the hover text always says it whole.
 const SECURE_LABELS: [&str; 3] = [SECURE_LABEL, "🔒 HTTPS", PADLOCK];
@@ -394,13 +394,13 @@ fn limits_ui(ui: &mut Ui, limits: &mut Limits) {
     // The fields cannot hold a value the engine refuses: 0 (no limit) up to one day, and a keep limit
     // the window can hold.
     egui::Grid::new("limits").num_columns(2).show(ui, |ui| {
-        ui.label("Wait for the server to answer the call");
+        ui.label(window_label::CONNECT_WAIT);
         ui.add(wait_field(&mut limits.connect_timeout_s, max_wait));
         ui.end_row();
-        ui.label("Give up when the server is silent for");
+        ui.label(window_label::READ_WAIT);
         ui.add(wait_field(&mut limits.read_timeout_s, max_wait));
         ui.end_row();
-        ui.label("Keep at most");
+        ui.label(window_label::KEEP);
         ui.add(egui::DragValue::new(&mut limits.max_mib).range(1..=limits::MAX_KEEP_MIB).suffix(" MiB"));
         ui.end_row();
     });

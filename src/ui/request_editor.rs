@@ -86,7 +86,7 @@ impl Outgoing {
     pub fn apply_to(self, job: &mut Job) {
         match self {
             Self::Default => {}
-            Self::Http(request) => job.set_request(&request),
+            Self::Http(request) => job.set_request(request),
             Self::Raw(bytes, stop) => job.set_raw(bytes, stop),
         }
     }
