@@ -28,11 +28,18 @@ pub enum InputError {
     HostHasControl,
     #[error("The host is {0} characters long; a name can be at most 253.")]
     HostTooLong(usize),
-    #[error("The host \"{host}\" has a character a computer name cannot have: '{bad}'.")]
+    #[error(
+        "The host \"{}\" has a character a computer name cannot have: '{}'.",
+        one_line(host),
+        one_line(&bad.to_string())
+    )]
     HostBadChar { host: String, bad: char },
-    #[error("\"{0}\" looks like an IP address, but each of its four numbers must be from 0 to 255.")]
+    #[error("\"{}\" looks like an IP address, but each of its four numbers must be from 0 to 255.", one_line(.0))]
     BadIpv4(String),
-    #[error("\"{0}\" is not a name that can be written in the plain letters the internet's phone book uses.")]
+    #[error(
+        "\"{}\" is not a name that can be written in the plain letters the internet's phone book uses.",
+        one_line(.0)
+    )]
     BadInternationalName(String),
     #[error("{}", unsupported_scheme(&one_line(.0)))]
     UnsupportedScheme(String),
@@ -275,6 +282,15 @@ fn look_anyway(place: Place) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_typed_host_is_shown_with_its_invisible_characters_escaped() {
+        let bad = InputError::HostBadChar { host: "exa\u{202E}mple".to_owned(), bad: '\u{202E}' }.to_string();
+        assert!(bad.contains("exa\\u{202E}mple") && bad.contains("'\\u{202E}'"), "{bad}");
+        assert!(!bad.contains('\u{202E}'), "{bad}");
+        let ip = InputError::BadIpv4("1.2.3.\u{1B}4".to_owned()).to_string();
+        assert!(ip.contains("1.2.3.\\x1B4") && !ip.contains('\u{1B}'), "{ip}");
+    }
 
     const CERTIFICATE_FAULTS: [FetchError; 5] = [
         FetchError::CertWrongName,
