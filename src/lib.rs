@@ -8,7 +8,9 @@
 //! window's thread (on X11 through a selection owner of its own). [`curl_command`] writes a request
 //! as the curl command line that sends the same bytes.
 //! [`history`] keeps the last fetches and their replies on disk.
-//! [`cli`] prints the engine's events in a terminal; [`ui`] draws them in a window.
+//! [`cli`] prints the engine's events in a terminal; [`ui`] draws them in a window, from the fetches
+//! its [`session`] starts and folds (no GUI there). [`shared_bytes`] hands a finished reply to other
+//! threads without copying it.
 
 pub mod cli;
 pub mod clipboard;
@@ -19,5 +21,7 @@ pub mod fetch;
 pub mod format;
 pub mod history;
 pub mod server_text;
+pub mod session;
+pub mod shared_bytes;
 pub mod teach;
 pub mod ui;
