@@ -7,7 +7,7 @@ use std::iter;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crossbeam_channel::Receiver;
-use parking_lot::Mutex;
+use parking_lot::RwLock;
 
 use crate::fetch::{Event, Redirect, Target, Waker, is_redirect_status, redirect_of};
 use crate::history::{Keeper, Record};
@@ -17,7 +17,7 @@ use crate::shared_bytes::SharedBytes;
 use super::decoded_body::DecodedBody;
 use super::fetch_view::FetchView;
 
-/// The most time the thread holds the lock for one batch of events: the window waits at most this
+/// The most time the thread holds the write lock for one batch of events: the window waits at most this
 /// long to draw, however fast a server sends.
 const BATCH_TIME: Duration = Duration::from_millis(4);
 
@@ -65,10 +65,10 @@ impl Folded {
 }
 
 /// Runs until the last sender of `events` is gone (the session and its worker dropped).
-pub fn fold_events(events: &Receiver<Event>, folded: &Mutex<Folded>, history: Option<&Keeper>, wake: &Waker) {
+pub fn fold_events(events: &Receiver<Event>, folded: &RwLock<Folded>, history: Option<&Keeper>, wake: &Waker) {
     while let Ok(first) = events.recv() {
         {
-            let mut folded = folded.lock();
+            let mut folded = folded.write();
             let deadline = Instant::now() + BATCH_TIME;
             for event in iter::once(first).chain(events.try_iter()) {
                 folded.take(event, history);

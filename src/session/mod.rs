@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::thread;
 
 use crossbeam_channel::Sender;
-use parking_lot::{MappedMutexGuard, Mutex, MutexGuard};
+use parking_lot::{MappedRwLockReadGuard, RwLock, RwLockReadGuard};
 
 use crate::demo_server::DemoServer;
 use crate::fetch::{self, Event, Target, Waker, Worker};
@@ -35,18 +35,19 @@ pub enum StartError {
 }
 
 /// The fetch on show, for reading.
-pub struct Reader(Arc<Mutex<Folded>>);
+pub struct Reader(Arc<RwLock<Folded>>);
 
 impl Reader {
-    /// The fetch on show, as folded so far. Held for a frame's drawing at most: the fold waits meanwhile.
-    pub fn read(&self) -> MutexGuard<'_, Folded> {
-        self.0.lock()
+    /// The fetch on show, as folded so far. Held for a frame's drawing at most: the fold waits
+    /// meanwhile. Reads may nest (a test's check inside another); a write never happens under one.
+    pub fn read(&self) -> RwLockReadGuard<'_, Folded> {
+        self.0.read_recursive()
     }
 }
 
 /// The fetches of one window: the worker, the fold of its events, the demo server and the history.
 pub struct Session {
-    folded: Arc<Mutex<Folded>>,
+    folded: Arc<RwLock<Folded>>,
     /// The worker's end of the events, until the first fetch starts the worker.
     events: Sender<Event>,
     /// Until attached: the fold thread's end of the events.
@@ -99,15 +100,14 @@ impl Session {
     }
 
     /// A reader of the fetch on show, apart from the session, so the window can read it while it
-    /// changes its own state. Never call the session's other methods while holding a read: they
-    /// take the same lock.
+    /// changes its own state. Never start, follow or clear while holding a read: they write.
     pub fn reader(&self) -> Reader {
         Reader(Arc::clone(&self.folded))
     }
 
     /// The fetch view on show, if any (for tests and benchmarks).
-    pub fn view(&self) -> Option<MappedMutexGuard<'_, FetchView>> {
-        MutexGuard::try_map(self.folded.lock(), |folded| folded.view.as_mut()).ok()
+    pub fn view(&self) -> Option<MappedRwLockReadGuard<'_, FetchView>> {
+        RwLockReadGuard::try_map(self.folded.read_recursive(), |folded| folded.view.as_ref()).ok()
     }
 
     /// Starts the fetch `plan` says; nothing on show belongs to an earlier fetch after it.
@@ -118,7 +118,7 @@ impl Session {
     /// Follows the redirect of the fetch on show to `url` (at `target`), as the next hop of the same story.
     pub fn follow(&mut self, url: &url::Url, target: Target) -> Result<(), StartError> {
         let Some(plan) = self.plan.as_ref().map(|plan| plan.redirected(target)) else { return Ok(()) };
-        let mut folded = self.folded.lock();
+        let mut folded = self.folded.write();
         let Some(previous) = folded.view.take() else { return Ok(()) };
         let from = folded.target.as_ref().and_then(|t| fetch::url_of(t).ok()).unwrap_or_else(|| url.clone());
         drop(folded);
@@ -143,7 +143,7 @@ impl Session {
         let job = plan.job(self.demo.as_ref().map(DemoServer::ca));
         let (host, port, max_bytes) = (plan.target.host.clone(), plan.target.port, plan.limits.max_bytes);
         // Locked before the job is sent: its first events wait for its view.
-        let mut folded = self.folded.lock();
+        let mut folded = self.folded.write();
         let id = worker.fetch(job);
         let mut view = match hop {
             Some((previous, line)) => FetchView::next_hop(previous, id, host, port, max_bytes, line),
@@ -159,7 +159,7 @@ impl Session {
 
     /// Nothing on show from an earlier fetch.
     pub fn clear(&mut self) {
-        *self.folded.lock() = Folded::default();
+        *self.folded.write() = Folded::default();
         self.plan = None;
     }
 
@@ -177,7 +177,7 @@ impl Session {
     }
 
     fn job(&self) -> Option<fetch::JobId> {
-        self.folded.lock().view.as_ref().map(|v| v.job)
+        self.folded.read_recursive().view.as_ref().map(|v| v.job)
     }
 
     /// Starts the demo server, once; answers it.

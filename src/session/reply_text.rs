@@ -5,12 +5,15 @@
 
 mod reply_bytes;
 mod row_index;
+#[cfg(test)]
+mod row_index_tests;
 
 use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::server_text::is_invisible_format;
 use reply_bytes::ReplyBytes;
+pub use row_index::Row;
 use row_index::RowIndex;
 
 /// How much of a chunk is copied before it is indexed: well inside a core's L2 cache.
@@ -31,14 +34,6 @@ pub enum Piece<'a> {
     /// A character that draws as nothing or rearranges the text around it (zero-width, bidi
     /// overrides, byte order mark, line separators), drawn as `\u{XXXX}` so it cannot hide.
     Invisible(char),
-}
-
-/// One display row: its number, where it starts in the reply, and its bytes without the newline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Row<'a> {
-    pub index: usize,
-    pub start: usize,
-    pub bytes: &'a [u8],
 }
 
 impl ReplyText {

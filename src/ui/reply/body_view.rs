@@ -70,23 +70,13 @@ pub fn body_switch_ui(ui: &mut Ui, body: &mut Body, decoded: &DecodedBody) -> bo
     *body != before
 }
 
-/// The reply view, drawing `body`; answers the bytes selected for a copy (clamped to those there are).
-pub fn shown_reply_ui(
-    ui: &mut Ui,
-    view: Option<&FetchView>,
-    body: Body,
-    state: &mut ReplyViewState,
-) -> Option<Range<usize>> {
-    let clamp = |range: Range<usize>, len: usize| range.start.min(len)..range.end.min(len);
-    if let Some(decoded) = view.and_then(|v| v.decoded.as_ref()).filter(|_| body == Body::Decoded) {
-        let shared = decoded.lock();
-        if shared.text.is_empty() {
-            let empty = if shared.outcome.is_some() { "The decoded body is empty." } else { "Decoding…" };
-            ui.label(RichText::new(empty).weak());
-            return None;
-        }
-        return reply_ui(ui, Some(&*shared.text), state).map(|range| clamp(range, shared.text.bytes().len()));
+/// The decoded body in the reply view; answers the bytes selected for a copy.
+pub fn decoded_body_ui(ui: &mut Ui, decoded: &DecodedBody, state: &mut ReplyViewState) -> Option<Range<usize>> {
+    let shared = decoded.lock();
+    if shared.text.is_empty() {
+        let empty = if shared.outcome.is_some() { "The decoded body is empty." } else { "Decoding…" };
+        ui.label(RichText::new(empty).weak());
+        return None;
     }
-    let reply = view.map(|v| &*v.reply);
-    reply_ui(ui, reply, state).zip(reply).map(|(range, reply)| clamp(range, reply.bytes().len()))
+    reply_ui(ui, Some(&*shared.text), state)
 }

@@ -14,14 +14,14 @@ use crate::server_text::{one_line, visible};
 use crate::session::FetchView;
 use crate::shared_bytes::SharedBytes;
 use crate::ui::panels::notice::{Notice, Place};
-use crate::ui::reply::body_view::{Body, body_switch_ui, frozen_body, shown_reply_ui, with_body};
+use crate::ui::reply::body_view::{Body, body_switch_ui, decoded_body_ui, frozen_body, with_body};
 use crate::ui::reply::copying::Copying;
 use crate::ui::reply::hex_view::{HEX_COPY_CAP, HexCopy, HexViewState, Shown, hex_text, hex_ui, shown_switch_ui};
-use crate::ui::reply::reply_view::ReplyViewState;
+use crate::ui::reply::reply_view::{ReplyViewState, reply_ui};
 use crate::ui::reply::save_dialog::{SaveAction, SaveDialog};
 
-/// Said when a copy or a save is asked for before the reply is complete.
-const STILL_ARRIVING: &str = "The reply is still arriving: copy or save it once it is complete";
+/// Said when a selection's copy or a save is asked for before the reply is complete.
+const STILL_ARRIVING: &str = "the reply is still arriving: copy or save it once it is complete";
 
 pub struct ReplyPanel {
     /// The reply as text or in hex.
@@ -38,6 +38,8 @@ pub struct ReplyPanel {
     job: Option<JobId>,
     copier: Copier,
     copying: Option<Copying>,
+    /// "Copy reply" asked for while this fetch's reply was still arriving: made once it is complete.
+    copy_waiting: Option<JobId>,
     save: SaveDialog,
 }
 
@@ -53,6 +55,7 @@ impl ReplyPanel {
             job: None,
             copier: Copier::new(x11_clipboard),
             copying: None,
+            copy_waiting: None,
             save: SaveDialog::default(),
         }
     }
@@ -69,6 +72,19 @@ impl ReplyPanel {
             self.job = job;
             self.text = ReplyViewState::default();
             self.hex = HexViewState::default();
+        }
+        if let Some(job) = self.copy_waiting {
+            match view.filter(|v| v.job == job) {
+                Some(view) if view.reply.frozen().is_some() => {
+                    self.copy_waiting = None;
+                    self.copy_reply(ctx, Some(view), notice);
+                }
+                Some(_) => {}
+                None => {
+                    self.copy_waiting = None;
+                    warn(notice, "Not copied: a new fetch replaced the reply before it was complete.".to_owned());
+                }
+            }
         }
         if let Some(copying) = &self.copying {
             match copying.result(ctx) {
@@ -116,10 +132,14 @@ impl ReplyPanel {
                 (Some(HexCopy::Hex(range)), Some(view)) => self.hex_copy(ui.ctx(), view, range, what, notice),
                 _ => {}
             }
-        } else if let Some(range) = shown_reply_ui(ui, view, self.body, &mut self.text)
-            && let Some(view) = view
-        {
-            self.start_copy(ui.ctx(), view, range, what, notice);
+        } else {
+            let selected = match view.and_then(|v| v.decoded.as_ref()).filter(|_| self.body == Body::Decoded) {
+                Some(decoded) => decoded_body_ui(ui, decoded, &mut self.text),
+                None => reply_ui(ui, view.map(|v| &*v.reply), &mut self.text),
+            };
+            if let (Some(range), Some(view)) = (selected, view) {
+                self.start_copy(ui.ctx(), view, range, what, notice);
+            }
         }
     }
 
@@ -136,9 +156,13 @@ impl ReplyPanel {
         }
     }
 
-    /// "Copy reply", from its button or Ctrl+Shift+C.
+    /// "Copy reply", from its button or Ctrl+Shift+C: the whole reply, once it is complete.
     pub fn copy_reply(&mut self, ctx: &egui::Context, view: Option<&FetchView>, notice: &mut Option<Notice>) {
         let Some(view) = view.filter(|v| !v.reply.is_empty()) else { return };
+        if view.reply.frozen().is_none() && self.copying.is_none() {
+            self.copy_waiting = Some(view.job);
+            return;
+        }
         self.start_copy_of(ctx, view, Body::Raw, 0..view.reply.bytes().len(), "the reply", notice);
     }
 
@@ -172,6 +196,9 @@ impl ReplyPanel {
                 let percent = (copying.progress() * 100.0).round();
                 ui.add_enabled(false, egui::Button::new(format!("Copying… {percent} %")))
                     .on_disabled_hover_text("The copy is being made; the window stays usable meanwhile");
+            } else if self.copy_waiting.is_some() {
+                ui.add_enabled(false, egui::Button::new("Copying… 0 %"))
+                    .on_disabled_hover_text("The copy starts when the whole reply has arrived");
             } else if let Some(cap) = self.copier.cap().filter(|cap| reply_len > *cap) {
                 // Said before copying: this clipboard path would lose the copy.
                 ui.add_enabled(false, egui::Button::new(format!("Copy reply: over {} MiB", cap >> 20)))
@@ -181,9 +208,8 @@ impl ReplyPanel {
                         format::bytes(reply_len)
                     ));
             } else if ui
-                .add_enabled(reply_len > 0 && complete, egui::Button::new("Copy reply"))
+                .add_enabled(reply_len > 0, egui::Button::new("Copy reply"))
                 .on_hover_text("Put the whole raw reply on the clipboard (Ctrl+Shift+C)")
-                .on_disabled_hover_text(STILL_ARRIVING)
                 .clicked()
             {
                 self.copy_reply(ui.ctx(), view, notice);

@@ -120,8 +120,8 @@ struct Geometry {
     rows_in_view: f32,
 }
 
-/// Draws the reply, or a placeholder when there is none yet. Returns the bytes to copy when the
-/// person pressed Ctrl+C over a selection.
+/// Draws the reply, or a placeholder when there is none yet. Returns the bytes to copy (those there
+/// are) when the person pressed Ctrl+C over a selection.
 pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewState) -> Option<Range<usize>> {
     let Some(reply) = reply.filter(|r| !r.is_empty()) else {
         ui.label(RichText::new("The server's raw reply will appear here, byte for byte.").weak());
@@ -224,7 +224,9 @@ pub fn reply_ui(ui: &mut Ui, reply: Option<&ReplyText>, state: &mut ReplyViewSta
     follow_pointer(ui, &geometry, &drawn, &response, state, end);
 
     let copy = ui.input(|i| i.events.iter().any(|e| matches!(e, Event::Copy)));
-    let selected = state.selection.range();
+    // Clamped to the bytes there are: the selection may reach past the end.
+    let (selected, len) = (state.selection.range(), reply.bytes().len());
+    let selected = selected.start.min(len)..selected.end.min(len);
     (copy && !selected.is_empty()).then_some(selected)
 }
 
