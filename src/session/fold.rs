@@ -38,7 +38,7 @@ impl Folded {
     }
 
     /// Folds `event` into the fetch on show and does what the fold asks for.
-    fn take(&mut self, event: Event, history: Option<&Keeper>) {
+    fn take_in(&mut self, event: Event, history: Option<&Keeper>) {
         let Some(view) = &mut self.view else { return };
         if let Some(chunk) = view.apply(event)
             && let Some(decoded) = &view.decoded
@@ -71,7 +71,7 @@ pub fn fold_events(events: &Receiver<Event>, folded: &RwLock<Folded>, history: O
             let mut folded = folded.write();
             let deadline = Instant::now() + BATCH_TIME;
             for event in iter::once(first).chain(events.try_iter()) {
-                folded.take(event, history);
+                folded.take_in(event, history);
                 if Instant::now() > deadline {
                     break;
                 }

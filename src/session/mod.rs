@@ -182,16 +182,14 @@ impl Session {
 
     /// Starts the demo server, once; answers it.
     pub fn use_demo(&mut self) -> Result<&DemoServer, StartError> {
-        if self.demo.is_none() {
-            match DemoServer::start(0) {
-                Ok(server) => self.demo = Some(server),
-                Err(e) => {
-                    self.clear();
-                    return Err(StartError::DemoServer(e));
-                }
-            }
-        }
-        self.demo.as_ref().ok_or_else(|| StartError::DemoServer(std::io::Error::other("the demo server stopped")))
+        let server = match self.demo.take() {
+            Some(server) => server,
+            None => DemoServer::start(0).map_err(|e| {
+                self.clear();
+                StartError::DemoServer(e)
+            })?,
+        };
+        Ok(self.demo.insert(server))
     }
 
     /// The demo server, while it runs.
