@@ -9,7 +9,9 @@
 //! as the curl command line that sends the same bytes.
 //! [`escape`] is the one way a byte or character that does not show as itself is written for a person.
 //! [`history`] keeps the last fetches and their replies on disk.
-//! [`cli`] prints the engine's events in a terminal; [`ui`] draws them in a window.
+//! [`cli`] prints the engine's events in a terminal; [`ui`] draws them in a window, from the fetches
+//! its [`session`] starts and folds (no GUI there). [`shared_bytes`] hands a finished reply to other
+//! threads without copying it.
 
 pub mod cli;
 pub mod clipboard;
@@ -21,5 +23,7 @@ pub mod fetch;
 pub mod format;
 pub mod history;
 pub mod server_text;
+pub mod session;
+pub mod shared_bytes;
 pub mod teach;
 pub mod ui;

@@ -186,6 +186,7 @@ fn the_explain_panel_tells_each_real_reply_part_by_part() {
         step_until(&mut harness, &format!("{}: the fetch to end", case.name), finished);
         let view = harness.state().view().unwrap();
         assert!(view.error().is_none(), "{}: {:?}", case.name, view.error());
+        drop(view);
         // Only the explain panel and the log tell the reply in words: hide the raw reply.
         harness.get_by_label("Timing").click();
         harness.run_steps(2);
@@ -236,7 +237,7 @@ fn step_4_quotes_the_request_line_this_fetch_sends() {
 }
 
 fn paused_before(step: Step) -> impl Fn(&SocketFetchApp) -> bool {
-    move |app| app.view().and_then(socket_fetch::ui::FetchView::paused_before) == Some(step)
+    move |app| app.view().and_then(|v| v.paused_before()) == Some(step)
 }
 
 fn step_through(host: &str, server: &DemoServer) -> Harness<'static, SocketFetchApp> {

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
 use socket_fetch::history::{Keeper, MAX_ENTRIES, News, Record, Store};
+use socket_fetch::shared_bytes::SharedBytes;
 
 /// An empty folder for one test.
 fn folder(name: &str) -> PathBuf {
@@ -157,7 +158,8 @@ fn a_reply_file_changed_or_left_behind_is_not_trusted() {
 fn the_keeper_writes_on_its_own_thread_and_says_what_it_holds() {
     let dir = folder("keeper");
     let keeper = Keeper::start(dir.clone(), || {}).unwrap();
-    keeper.add(Record { reply_size: 5, ..record(1) }, Some(b"hello".to_vec()));
+    let reply = SharedBytes::whole(std::sync::Arc::new(b"hello".to_vec()));
+    keeper.add(Record { reply_size: 5, ..record(1) }, Some(reply));
     let start = Instant::now();
     let id = loop {
         assert!(start.elapsed() < Duration::from_secs(10), "no news from the history thread");

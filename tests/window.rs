@@ -128,7 +128,7 @@ fn step_through_harness(server: &DemoServer) -> Harness<'static, SocketFetchApp>
 }
 
 fn paused_before(step: Step) -> impl Fn(&SocketFetchApp) -> bool {
-    move |app| app.view().and_then(socket_fetch::ui::FetchView::paused_before) == Some(step)
+    move |app| app.view().and_then(|v| v.paused_before()) == Some(step)
 }
 
 #[test]
@@ -352,6 +352,7 @@ fn fetched(addr: std::net::SocketAddr) -> Harness<'static, SocketFetchApp> {
     step_until(&mut harness, "the fetch to end", finished);
     let view = harness.state().view().unwrap();
     assert!(view.error().is_none(), "{:?}", view.error());
+    drop(view);
     harness
 }
 
@@ -438,9 +439,10 @@ fn the_first_and_last_of_30_million_rows_are_reachable_by_keys_and_scroll_bar() 
 fn a_row_of_escaped_bytes_lays_out_only_what_is_in_view() {
     let addr = serve_once(b"HTTP/1.0 200 OK\r\n\r\n", 4000, |block, _| block.fill(0x80));
     let mut harness = fetched(addr);
-    let reply = &harness.state().view().unwrap().reply;
-    let row = reply.rows(2..3).next().unwrap();
+    let view = harness.state().view().unwrap();
+    let row = view.reply.rows(2..3).next().unwrap();
     assert!(row.bytes.len() >= 1000 && row.bytes.iter().all(|b| *b == 0x80), "row 3 is a long run of 0x80");
+    drop(view);
     let laid_out = |harness: &Harness<'_, SocketFetchApp>| {
         let node = harness.get_by(|n| n.value().is_some_and(|v| v.trim_start().starts_with("3  ")));
         let text = node.value().unwrap();

@@ -15,7 +15,7 @@ use recording_server::RecordingServer;
 use socket_fetch::copy_rule::unescape;
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::ui::SocketFetchApp;
-use window_harness::{copied_text, fetch, fetched, harness, shows_text};
+use window_harness::{copied_text, demo_options, fetch, fetched, harness, harness_with, shows_text, step_until};
 
 fn reply(harness: &Harness<'_, SocketFetchApp>) -> Vec<u8> {
     harness.state().view().unwrap().reply.bytes().to_vec()
@@ -34,6 +34,25 @@ fn copy_reply_shows_progress_while_frames_go_on_then_says_what_landed() {
     assert!(shows_text(&harness, "Copied the reply"), "the notice says it landed");
     assert!(shows_text(&harness, "exactly as received"));
     assert!(harness.query_by_label("Copy reply").is_some(), "the button is back");
+}
+
+#[test]
+fn copy_reply_pressed_while_the_reply_arrives_copies_all_of_it_once_complete() {
+    let server = DemoServer::start(0).unwrap();
+    let mut harness = harness_with(demo_options(&server, "/slow"));
+    harness.get_by_label("▶ Fetch").click();
+    step_until(&mut harness, "the first lines", |app| {
+        app.view().is_some_and(|v| v.is_running() && v.reply.bytes().ends_with(b"line 1 of 10\n"))
+    });
+    harness.get_by_label("Copy reply").click();
+    harness.step(); // the click
+    harness.step(); // the copy waits
+    assert!(harness.state().view().unwrap().is_running(), "pressed while the reply still arrives");
+    assert!(shows_text(&harness, "Copying…"), "the copy waits for the reply's end");
+    let copied = copied_text(&mut harness).map(String::into_bytes);
+    assert!(!harness.state().view().unwrap().is_running());
+    assert_eq!(copied, Some(reply(&harness)), "the whole reply, not the part there was when pressed");
+    assert!(reply(&harness).ends_with(b"line 10 of 10\n"));
 }
 
 #[test]

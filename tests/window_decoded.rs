@@ -26,7 +26,7 @@ fn decoded_from(server: &DemoServer, path: &str) -> Harness<'static, SocketFetch
     // The explain panel tells the reply's head line by line: hide it, so what is on screen is the reply view's.
     harness.get_by_label("🎓 Explain").click();
     step_until(&mut harness, "the body to be decoded", |app| {
-        app.view().and_then(|v| v.decoded.as_ref()).is_some_and(DecodedBody::is_done)
+        app.view().is_some_and(|v| v.decoded.as_ref().is_some_and(DecodedBody::is_done))
     });
     harness
 }
@@ -126,7 +126,7 @@ fn fetched_once(head: &'static [u8], mut body: impl io::Read + Send + 'static) -
     let mut harness = fetch(harness_for_any_bytes(options));
     server.join().unwrap();
     step_until(&mut harness, "the decoding to stop", |app| {
-        app.view().and_then(|v| v.decoded.as_ref()).is_some_and(DecodedBody::is_done)
+        app.view().is_some_and(|v| v.decoded.as_ref().is_some_and(DecodedBody::is_done))
     });
     harness.get_by_label("Decoded body").click();
     harness.run_steps(2);

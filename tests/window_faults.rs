@@ -91,6 +91,7 @@ fn each_fault_in_the_window_shows_a_clear_message_keeps_the_bytes_and_the_next_f
         if fault == Fault::HalfClose {
             assert!(log.client_closed, "after the server's half-close, the window's fetch closed its end too");
         }
+        drop(view);
         match &expected {
             Some(error) => assert_error_card(&harness, error, "The fetch did not finish", !want.is_empty(), &what),
             None => assert_no_error_card(&harness, &what),

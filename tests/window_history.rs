@@ -23,12 +23,14 @@ fn two_fetches_are_listed_after_a_restart_shown_again_compared_and_forgotten_whe
     let mut harness = fetch(harness_with(options.clone()));
     let view = harness.state().view().unwrap();
     let (first_reply, first_head) = (view.reply.bytes().to_vec(), view.head.as_ref().unwrap().head_len);
+    drop(view);
     fill(&mut harness, "Host", "127.0.0.1/data.json");
     let mut harness = fetch(harness);
     // Recorded once it has ended (the previous fetch's end does not count).
     step_until(&mut harness, "both fetches in the history", |app| app.history().entries().len() == 2);
     let view = harness.state().view().unwrap();
     let second_body = (view.reply.bytes().len() - view.head.as_ref().unwrap().head_len) as u64;
+    drop(view);
     drop(harness);
 
     // A new window on the same folder: a restart.

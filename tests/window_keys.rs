@@ -13,7 +13,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::fetch::{FetchError, Step};
-use socket_fetch::ui::{FetchView, SocketFetchApp, StartOptions};
+use socket_fetch::ui::{SocketFetchApp, StartOptions};
 use window_harness::{demo_options, finished, harness_with, press, shows_text, step_until};
 
 /// A window with "Pause before each step" ticked, its form filled with the demo server's `path`.
@@ -22,7 +22,7 @@ fn step_through(server: &DemoServer, path: &str) -> Harness<'static, SocketFetch
 }
 
 fn paused(app: &SocketFetchApp) -> Option<Step> {
-    app.view().and_then(FetchView::paused_before)
+    app.view().and_then(|v| v.paused_before())
 }
 
 /// Presses `key` at each pause until the fetch ends; fails if a press does not move the fetch on.

@@ -126,6 +126,7 @@ fn the_demo_over_https_through_use_demo_server_shows_its_certificate_as_an_id_ca
     let view = harness.state().view().unwrap();
     assert_eq!(view.error(), None, "the demo's own authority is trusted for this run");
     assert!(view.tls && view.agreed.as_ref().is_some_and(|a| a.verified));
+    drop(view);
 
     harness.get_by_label("Show the ID card").click();
     harness.run_steps(3);

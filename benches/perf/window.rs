@@ -14,7 +14,7 @@ use egui::accesskit::{Node, Role};
 use egui::{Event, Key, Modifiers, MouseWheelSource, MouseWheelUnit, PointerButton, Pos2, RawInput, Rect, TouchPhase};
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::fetch::FetchError;
-use socket_fetch::ui::{FetchView, SocketFetchApp, StartOptions, StepState};
+use socket_fetch::ui::{SocketFetchApp, StartOptions, StepState};
 
 use crate::{Figure, median, mib, ms, quantile, vm_hwm, vm_rss_self};
 
@@ -100,7 +100,7 @@ impl Window {
     }
 
     fn running(&self) -> bool {
-        self.app.view().is_some_and(FetchView::is_running)
+        self.app.view().is_some_and(|v| v.is_running())
     }
 
     /// Frames until `done`, within [`FETCH_LIMIT`]; the frame times, the last being the frame after
@@ -540,7 +540,7 @@ fn measure_shape(run: Run, figures: &mut Vec<Figure>) -> Vec<String> {
     let mut before_last;
     let last_in = loop {
         if fetch_start.elapsed() > FETCH_LIMIT {
-            let got = window.app.view().map_or(0, FetchView::received);
+            let got = window.app.view().map_or(0, |v| v.received());
             println!("| the fetch did not end within {} s ({} taken in)", FETCH_LIMIT.as_secs(), mib(got));
             figures.push(Figure::new(
                 &format!("window, {name}: the reply arrives"),
@@ -550,7 +550,7 @@ fn measure_shape(run: Run, figures: &mut Vec<Figure>) -> Vec<String> {
             ));
             return not_measured(&format!("only {} arrived in {} s", mib(got), FETCH_LIMIT.as_secs()));
         }
-        before_last = window.app.view().map_or(0, FetchView::received);
+        before_last = window.app.view().map_or(0, |v| v.received());
         let typing = during.len() % TYPE_EVERY == TYPE_EVERY - 1;
         let events = if typing { vec![Event::Text("a".to_owned())] } else { Vec::new() };
         let took = window.timed(events);
@@ -580,7 +580,9 @@ fn measure_shape(run: Run, figures: &mut Vec<Figure>) -> Vec<String> {
         during.len() + 1,
         view.error().map_or_else(String::new, |e| format!(", error: {e}"))
     );
-    if received != SHAPE_REPLY || view.error().is_some() {
+    let failed = view.error().is_some();
+    drop(view);
+    if received != SHAPE_REPLY || failed {
         figures.push(Figure::new(
             &format!("window, {name}: the reply arrives"),
             "the fetch failed".to_owned(),

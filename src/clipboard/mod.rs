@@ -1,7 +1,8 @@
 //! Copying a reply to the clipboard off the window's thread, by the copy rule ([`crate::copy_rule`]).
 //!
-//! The bytes are first gathered out of the window's reply a slice per frame ([`Gather`]), so
-//! even a 256 MiB copy never stalls a frame. Then a copy is a job on a thread of its own (`clipboard-copy`): it reads the bytes once to decide
+//! The bytes are the window's frozen reply itself ([`SharedBytes`]): nothing is copied out of it on
+//! the window's thread, and no second copy of it is held while the clipboard keeps it. A copy is a
+//! job on a thread of its own (`clipboard-copy`): it reads the bytes once to decide
 //! the form (exact or escaped) and count what the notice tells, then hands them to the clipboard.
 //! On X11 that is our own selection owner ([`x11`]), which makes the text chunk by chunk when a
 //! program pastes: no size limit, and an escaped copy is never held whole. Elsewhere (Wayland, or
@@ -16,6 +17,7 @@ use std::sync::{Arc, OnceLock};
 use crossbeam_channel::{Receiver, bounded};
 
 use crate::copy_rule::{self, Form, Survey};
+use crate::shared_bytes::SharedBytes;
 
 pub use x11::X11Owner;
 
@@ -24,15 +26,11 @@ pub use x11::X11Owner;
 pub const TEXT_PATH_CAP: u64 = 8 << 20;
 /// How much the job reads between two progress updates.
 const STEP: usize = 1 << 20;
-/// How long [`Gather`] copies in one frame: a small part of a frame's 16 ms.
-const GATHER_TIME_PER_FRAME: std::time::Duration = std::time::Duration::from_millis(8);
-/// How much [`Gather`] copies between two looks at the clock.
-const GATHER_SLICE: usize = 1 << 20;
 
 /// The bytes being copied and what the clipboard makes of them.
 #[derive(Debug, Clone)]
 pub struct Offer {
-    pub bytes: Arc<Vec<u8>>,
+    pub bytes: SharedBytes,
     pub form: Form,
     /// The length of the clipboard text.
     pub text_len: u64,
@@ -89,7 +87,7 @@ impl Copier {
     }
 
     /// Starts copying `bytes`; `wake` is called when the result is there.
-    pub fn start(&self, bytes: Arc<Vec<u8>>, wake: impl Fn() + Send + 'static) -> std::io::Result<CopyJob> {
+    pub fn start(&self, bytes: SharedBytes, wake: impl Fn() + Send + 'static) -> std::io::Result<CopyJob> {
         let done = Arc::new(AtomicU64::new(0));
         let (tx, result) = bounded(1);
         let job = CopyJob { total: bytes.len() as u64, done: Arc::clone(&done), result };
@@ -102,7 +100,7 @@ impl Copier {
         Ok(job)
     }
 
-    fn copy(&self, bytes: Arc<Vec<u8>>, done: &AtomicU64) -> Result<Copied, CopyError> {
+    fn copy(&self, bytes: SharedBytes, done: &AtomicU64) -> Result<Copied, CopyError> {
         let mut survey = Survey::default();
         for chunk in bytes.chunks(STEP) {
             survey.push(chunk);
@@ -120,7 +118,7 @@ impl Copier {
             Self::Text if text_len > TEXT_PATH_CAP => Err(CopyError::TooLarge { text_len }),
             Self::Text => {
                 let text = match form {
-                    Form::Exact => bytes.as_ref().clone(),
+                    Form::Exact => bytes.to_vec(),
                     Form::Escaped => copy_rule::escape(&bytes),
                 };
                 // Both forms are UTF-8 by construction; the lossy reading never changes a byte of them.
@@ -147,61 +145,5 @@ impl CopyJob {
                 Some(Err(CopyError::Failed("the copy stopped unexpectedly".to_owned())))
             }
         }
-    }
-}
-
-/// A copy of part of the window's reply, made [`GATHER_TIME_PER_FRAME`] at a time: the one copy
-/// the window makes, which the clipboard (or the file being saved) keeps while the view keeps its own.
-#[derive(Debug)]
-pub struct Gather {
-    bytes: Vec<u8>,
-    range: std::ops::Range<usize>,
-}
-
-impl Gather {
-    /// Will copy `range` of the reply; the memory is asked for now and filled as it is copied.
-    pub fn new(range: std::ops::Range<usize>) -> Self {
-        Self { bytes: Vec::with_capacity(range.len()), range }
-    }
-
-    /// Copies the next slice from `reply`, which may have grown since but starts the same.
-    /// Returns the bytes once all are in.
-    pub fn step(&mut self, reply: &[u8]) -> Option<Vec<u8>> {
-        let end = self.range.end.min(reply.len());
-        let started = std::time::Instant::now();
-        loop {
-            let from = self.range.start + self.bytes.len();
-            if from >= end {
-                return Some(std::mem::take(&mut self.bytes));
-            }
-            if started.elapsed() > GATHER_TIME_PER_FRAME {
-                return None;
-            }
-            self.bytes.extend_from_slice(&reply[from..end.min(from + GATHER_SLICE)]);
-        }
-    }
-
-    /// How far the gathering is, from 0 to 1.
-    pub fn progress(&self) -> f32 {
-        if self.range.is_empty() { 1.0 } else { self.bytes.len() as f32 / self.range.len() as f32 }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gather_copies_exactly_its_range_of_a_growing_reply() {
-        let mut reply: Vec<u8> = (0..=255).cycle().take(3 * GATHER_SLICE).collect();
-        let mut gather = Gather::new(10..2 * GATHER_SLICE + 5);
-        let want = reply[10..2 * GATHER_SLICE + 5].to_vec();
-        let got = loop {
-            reply.extend_from_slice(b"more bytes arrive meanwhile");
-            if let Some(bytes) = gather.step(&reply) {
-                break bytes;
-            }
-        };
-        assert_eq!(got, want);
     }
 }

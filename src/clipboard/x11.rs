@@ -267,13 +267,14 @@ impl Transfer {
 mod tests {
     use super::*;
     use crate::copy_rule::{Survey, clipboard_text};
+    use crate::shared_bytes::SharedBytes;
 
     fn transfer_of(bytes: &[u8]) -> Transfer {
         let mut survey = Survey::default();
         survey.push(bytes);
         let survey = survey.finish();
         let text_len = survey.text_len().unwrap_or(u64::MAX);
-        Transfer::new(Offer { bytes: Arc::new(bytes.to_vec()), form: survey.form(), text_len })
+        Transfer::new(Offer { bytes: SharedBytes::whole(Arc::new(bytes.to_vec())), form: survey.form(), text_len })
     }
 
     #[test]

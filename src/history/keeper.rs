@@ -8,10 +8,11 @@ use std::thread;
 use crossbeam_channel::{Receiver, Sender};
 
 use super::{Comparison, Entry, Record, Store, compare};
+use crate::shared_bytes::SharedBytes;
 
 /// What the window asks of the history.
 enum Order {
-    Add(Record, Option<Vec<u8>>),
+    Add(Record, Option<SharedBytes>),
     SetOn(bool),
     Reply(u64),
     Compare(u64, u64),
@@ -80,8 +81,9 @@ impl Keeper {
         Ok(Self { orders, news })
     }
 
-    /// Remembers a fetch that ended, with its reply when it is to be kept.
-    pub fn add(&self, record: Record, reply: Option<Vec<u8>>) {
+    /// Remembers a fetch that ended, with its reply when it is to be kept: the finished reply
+    /// itself, read on this thread, never copied for it.
+    pub fn add(&self, record: Record, reply: Option<SharedBytes>) {
         self.order(Order::Add(record, reply));
     }
 

@@ -1,42 +1,18 @@
-//! The window: an [`eframe::App`] that sends jobs to the engine's worker and draws its events.
-//! It never waits on the network; the worker wakes it after each event (`waker.rs`).
+//! The window: an [`eframe::App`] that owns one [`crate::session::Session`] and the panels that draw
+//! it. It never waits on the network; the session wakes it after each batch of events (`frame/waker.rs`).
 
-mod app;
-mod certificate_card;
-mod code_panel;
-mod decoded_body;
-mod error_card;
-mod explain_panel;
-mod fetch_view;
-mod form;
-mod hex_view;
-mod history_panel;
-mod keys;
-mod layout;
-mod log_panel;
-mod notice;
+mod frame;
 mod palette;
-mod pictures;
-mod redirect_bar;
-mod reply_text;
-mod reply_view;
-mod request_editor;
-mod save_dialog;
-mod start_options;
-mod steps_panel;
-mod top_bar;
-mod waker;
-mod waterfall;
-mod window_fit;
-mod wire_view;
+mod panels;
+mod reply;
+mod request;
 
-pub use app::SocketFetchApp;
-pub use decoded_body::{Body, DecodedBody};
-pub use fetch_view::{FetchView, StepState};
-pub use form::Limits;
-pub use history_panel::HistoryPanel;
-pub use reply_text::ReplyText;
-pub use start_options::{StartOptions, Tab, Theme, ZOOM_RANGE, parse_zoom};
+pub use crate::session::{DecodedBody, FetchView, ReplyText, StepState};
+pub use frame::app::SocketFetchApp;
+pub use frame::start_options::{StartOptions, Tab, Theme, ZOOM_RANGE, parse_zoom};
+pub use panels::history_panel::HistoryPanel;
+pub use reply::body_view::Body;
+pub use request::form::Limits;
 
 /// The window's icon: the same picture the package installs for the menu entry.
 const WINDOW_ICON_PNG: &[u8] = include_bytes!("../../assets/icons/hicolor/256x256/apps/socket-fetch.png");
