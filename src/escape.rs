@@ -190,10 +190,9 @@ pub fn each_run<B>(style: Style, text: &str, each: &mut impl FnMut(Run<'_>) -> C
     } else {
         for (i, c) in text.char_indices() {
             let line_end = style == Style::Terminal && c == '\r' && text.as_bytes().get(i + 1) == Some(&b'\n');
-            match style.mark(c) {
-                Mark::Itself => {}
-                _ if line_end => {}
-                mark => marked(i, c, mark, &mut start)?,
+            let mark = style.mark(c);
+            if !line_end && !matches!(mark, Mark::Itself) {
+                marked(i, c, mark, &mut start)?;
             }
         }
     }

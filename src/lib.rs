@@ -13,6 +13,9 @@
 //! its [`session`] starts and folds (no GUI there). [`shared_bytes`] hands a finished reply to other
 //! threads without copying it.
 
+// A new variant of an enum (an error, a step) must be handled where it is matched, not swallowed.
+#![warn(clippy::wildcard_enum_match_arm)]
+
 pub mod cli;
 pub mod clipboard;
 pub mod copy_rule;

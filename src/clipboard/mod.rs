@@ -19,7 +19,7 @@ use crossbeam_channel::{Receiver, bounded};
 use crate::copy_rule::{self, Form, Survey};
 use crate::shared_bytes::SharedBytes;
 
-pub use x11::X11Owner;
+pub use x11::{X11Error, X11Owner};
 
 /// The largest text handed to eframe's clipboard. arboard's X11 side loses anything from 16 MiB up
 /// (measured under Xvfb: 8 MiB lands, 16 MiB does not); its Wayland side is untested here.
@@ -40,7 +40,7 @@ pub struct Offer {
 #[derive(Clone)]
 pub enum Copier {
     /// Our own X11 selection owner, connected on the first copy.
-    X11(Arc<OnceLock<Result<X11Owner, String>>>),
+    X11(Arc<OnceLock<Result<X11Owner, X11Error>>>),
     /// eframe's clipboard: the job returns the text for the window to hand over.
     Text,
 }
@@ -62,7 +62,12 @@ pub enum CopyError {
     )]
     TooLarge { text_len: u64 },
     #[error("the clipboard could not take it: {0}.")]
-    Failed(String),
+    Failed(#[from] X11Error),
+    /// The thread that makes the copy could not start (the system's words for why).
+    #[error("the copy could not start ({0}).")]
+    NotStarted(String),
+    #[error("the copy stopped unexpectedly.")]
+    Stopped,
 }
 
 /// A copy being made.
@@ -141,9 +146,7 @@ impl CopyJob {
         match self.result.try_recv() {
             Ok(result) => Some(result),
             Err(crossbeam_channel::TryRecvError::Empty) => None,
-            Err(crossbeam_channel::TryRecvError::Disconnected) => {
-                Some(Err(CopyError::Failed("the copy stopped unexpectedly".to_owned())))
-            }
+            Err(crossbeam_channel::TryRecvError::Disconnected) => Some(Err(CopyError::Stopped)),
         }
     }
 }

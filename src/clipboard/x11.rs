@@ -39,6 +39,24 @@ const CHUNK: usize = 1 << 20;
 /// share of the reply is let go.
 const STALLED: Duration = Duration::from_mins(1);
 
+/// Why the clipboard could not be had, in words for the notice that follows "Not copied:".
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum X11Error {
+    /// No display to connect to; the system's words for why.
+    #[error("no X11 display to copy to ({0})")]
+    NoDisplay(String),
+    /// The display refused the hidden window that owns the selection.
+    #[error("the X11 display refused the clipboard window ({0})")]
+    Refused(String),
+    #[error("the clipboard thread could not start ({0})")]
+    NoThread(String),
+    /// The display stopped answering.
+    #[error("the X11 display did not answer ({0})")]
+    NoAnswer(String),
+    #[error("another program kept the clipboard")]
+    Kept,
+}
+
 /// Our hold on CLIPBOARD. Its thread, `clipboard-x11`, answers pastes for as long as the program runs.
 pub struct X11Owner {
     conn: Arc<RustConnection>,
@@ -57,10 +75,10 @@ struct State {
 
 impl X11Owner {
     /// Connects to the display in `DISPLAY` and starts the thread that answers pastes.
-    pub fn start() -> Result<Self, String> {
-        let (conn, screen) = x11rb::connect(None).map_err(|e| format!("no X11 display to copy to ({e})"))?;
+    pub fn start() -> Result<Self, X11Error> {
+        let (conn, screen) = x11rb::connect(None).map_err(|e| X11Error::NoDisplay(e.to_string()))?;
         let conn = Arc::new(conn);
-        let fail = |e: &dyn std::fmt::Display| format!("the X11 display refused the clipboard window ({e})");
+        let fail = |e: &dyn std::fmt::Display| X11Error::Refused(e.to_string());
         let root = conn.setup().roots.get(screen).ok_or_else(|| fail(&"no such screen"))?.root;
         let window = conn.generate_id().map_err(|e| fail(&e))?;
         // A window nobody sees: selections are owned by a window.
@@ -73,14 +91,14 @@ impl X11Owner {
         std::thread::Builder::new()
             .name("clipboard-x11".into())
             .spawn(move || server.run())
-            .map_err(|e| format!("the clipboard thread could not start ({e})"))?;
+            .map_err(|e| X11Error::NoThread(e.to_string()))?;
         Ok(Self { conn, window, atoms, state })
     }
 
     /// Puts `offer` on the clipboard: from now on every paste gets it.
-    pub fn offer(&self, offer: Offer) -> Result<(), String> {
+    pub fn offer(&self, offer: Offer) -> Result<(), X11Error> {
         lock(&self.state).offer = Some(offer);
-        let lost = |e: &dyn std::fmt::Display| format!("the X11 display did not answer ({e})");
+        let lost = |e: &dyn std::fmt::Display| X11Error::NoAnswer(e.to_string());
         self.conn.set_selection_owner(self.window, self.atoms.CLIPBOARD, CURRENT_TIME).map_err(|e| lost(&e))?;
         let owner = self
             .conn
@@ -93,7 +111,7 @@ impl X11Owner {
             Ok(())
         } else {
             lock(&self.state).offer = None;
-            Err("another program kept the clipboard".to_owned())
+            Err(X11Error::Kept)
         }
     }
 }
@@ -115,6 +133,7 @@ impl Server {
     fn run(self) {
         // Ends when the display goes away; copies then fail with a message when they are made.
         while let Ok(event) = self.conn.wait_for_event() {
+            #[expect(clippy::wildcard_enum_match_arm, reason = "the owner answers three of X11's many events")]
             let sent = match event {
                 Event::SelectionRequest(request) => self.answer(&request),
                 Event::PropertyNotify(e) if e.state == Property::DELETE => self.next_chunk(e.window, e.atom),

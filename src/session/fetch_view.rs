@@ -230,9 +230,10 @@ impl FetchView {
         }
         // The engine's clock starts at step 1, after Started was sent: the log starts at 0 and never
         // goes back.
-        let at = match event.kind {
-            EventKind::Started { .. } => self.log_offset,
-            _ => (self.log_offset + event.at).max(self.log.last().map_or(Duration::ZERO, |line| line.at)),
+        let at = if matches!(event.kind, EventKind::Started { .. }) {
+            self.log_offset
+        } else {
+            (self.log_offset + event.at).max(self.log.last().map_or(Duration::ZERO, |line| line.at))
         };
         // The engine reads a head from bytes before it hands them on: whichever comes first, the
         // log says that bytes arrived before it says what they were.
@@ -350,7 +351,7 @@ impl FetchView {
                     match state {
                         StepState::Running => *state = StepState::Failed,
                         StepState::Paused => *state = StepState::NotRun,
-                        _ => {}
+                        StepState::Waiting | StepState::Done(_) | StepState::Failed | StepState::NotRun => {}
                     }
                 }
                 let text = match &summary.error {

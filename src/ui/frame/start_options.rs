@@ -108,14 +108,26 @@ impl Tab {
 /// The zoom factors the window takes: 50 % to 400 %.
 pub const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.5..=4.0;
 
+/// A `--zoom` that cannot be used; each says the range to use.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ZoomError {
+    #[error("\"{}\" is not a number: {}", crate::server_text::one_line(.0), zoom_range())]
+    NotANumber(String),
+    #[error("{} is out of range: {}", .0, zoom_range())]
+    OutOfRange(f32),
+}
+
+fn zoom_range() -> String {
+    format!("a zoom factor is from {} (50 %) to {} (400 %)", ZOOM_RANGE.start(), ZOOM_RANGE.end())
+}
+
 /// Reads `--zoom FACTOR` (2 or 2.0 for 200 %).
 ///
 /// # Errors
-/// A factor that is not a number, or outside [`ZOOM_RANGE`], with the range to use.
-pub fn parse_zoom(text: &str) -> Result<f32, String> {
-    let range = || format!("a zoom factor is from {} (50 %) to {} (400 %)", ZOOM_RANGE.start(), ZOOM_RANGE.end());
-    let factor: f32 = text.trim().parse().map_err(|_| format!("{text:?} is not a number: {}", range()))?;
-    if ZOOM_RANGE.contains(&factor) { Ok(factor) } else { Err(format!("{factor} is out of range: {}", range())) }
+/// A factor that is not a number, or outside [`ZOOM_RANGE`].
+pub fn parse_zoom(text: &str) -> Result<f32, ZoomError> {
+    let factor: f32 = text.trim().parse().map_err(|_| ZoomError::NotANumber(text.to_owned()))?;
+    if ZOOM_RANGE.contains(&factor) { Ok(factor) } else { Err(ZoomError::OutOfRange(factor)) }
 }
 
 #[cfg(test)]
@@ -133,7 +145,7 @@ mod tests {
     #[test]
     fn zoom_factors_out_of_range_or_not_numbers_are_refused_with_the_range() {
         for text in ["0.49", "4.01", "0", "-2", "NaN", "inf", "200%", ""] {
-            let error = parse_zoom(text).expect_err(text);
+            let error = parse_zoom(text).expect_err(text).to_string();
             assert!(error.contains("from 0.5 (50 %) to 4 (400 %)"), "{text}: {error}");
         }
     }

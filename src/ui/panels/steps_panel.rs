@@ -36,7 +36,7 @@ pub fn steps_ui(ui: &mut Ui, view: Option<&FetchView>) -> bool {
             match state {
                 StepState::Done(took) => drop(ui.add(egui::Label::new(RichText::new(ms(took)).weak()).extend())),
                 StepState::NotRun => drop(ui.add(egui::Label::new(RichText::new("not run").weak()).extend())),
-                _ => {}
+                StepState::Waiting | StepState::Paused | StepState::Running | StepState::Failed => {}
             }
         });
         if let Some(view) = view {
@@ -132,7 +132,7 @@ fn details_ui(ui: &mut Ui, view: &FetchView, step: Step, state: StepState) -> bo
                 }
             }
         }
-        _ => {}
+        Step::Socket | Step::Resolve | Step::Receive => {}
     }
     false
 }

@@ -331,7 +331,7 @@ impl ReplyPanel {
         match Copying::start(&self.copier, SharedBytes::part(store, range), what, ctx) {
             Ok(copying) => self.copying = Some(copying),
             Err(e) => {
-                let error = CopyError::Failed(format!("the copy could not start ({e})"));
+                let error = CopyError::NotStarted(e.to_string());
                 tell(notice, format!("Not copied: {error} Save reply to file keeps all of it."), false);
             }
         }

@@ -194,7 +194,7 @@ pub fn row_columns(pieces: &[Piece<'_>]) -> usize {
             Piece::Text(text) => {
                 text.chars().count() + memchr::memchr_iter(b'\t', text.as_bytes()).count() * (TAB_COLUMNS - 1)
             }
-            other => escape_columns(other),
+            Piece::Byte(_) | Piece::Invisible(_) => escape_columns(*piece),
         })
         .sum()
 }
