@@ -21,9 +21,9 @@ use crate::demo_server::tls::DEMO_HOST;
 use crate::fetch::limits::{self, Wait};
 use crate::fetch::wire::Tally;
 use crate::fetch::{
-    self, Event, EventKind, FetchError, InputError, Job, MAX_REDIRECTS, Phase, Redirect, ReplyHead, ReplyWriter,
-    RequestProblem, Step, StopRule, Summary, Target, Trust, Version, Worker, certificates_from_pem, raw_bytes,
-    redirect_of, url_of,
+    self, Carried, Event, EventKind, FetchError, InputError, Job, MAX_REDIRECTS, Phase, Redirect, ReplyHead,
+    ReplyWriter, RequestProblem, Step, StopRule, Summary, Target, Trust, Version, Worker, certificates_from_pem,
+    raw_bytes, redirect_of, url_of,
 };
 use crate::fetch::{Direction, Place};
 use crate::format::ms;
@@ -91,6 +91,10 @@ pub struct FetchArgs {
     /// address, up to 10 times; every reply goes to stdout, in order.
     #[arg(short = 'L', long, conflicts_with = "raw_request")]
     pub location: bool,
+    /// As -L, and the -H Authorization and Cookie headers go to every host of the chain, as curl's
+    /// --location-trusted (with -L they go only to the first address's host, port and scheme).
+    #[arg(long, conflicts_with = "raw_request")]
+    pub location_trusted: bool,
     /// The request's method (GET, HEAD, POST, PUT, DELETE, OPTIONS or any other word), as curl -X.
     #[arg(short = 'X', long = "request", value_name = "METHOD")]
     pub method: Option<String>,
@@ -179,10 +183,15 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let job_for = |target: Target, via: Option<u16>| {
+    let job_for = |target: Target, via: Option<u16>, carried: Carried| {
         let mut job = Job::new(target);
         match &shape {
-            Shape::Http(flags) => job.set_request(flags.spec(&job.target, via).build()?),
+            Shape::Http(flags) => {
+                job.set_request(flags.spec(&job.target, via, carried).build()?);
+                if let Some(note) = flags.left_out_note(carried) {
+                    eprintln!("#   {note}");
+                }
+            }
             Shape::Raw(bytes) => job.set_raw(bytes.clone(), args.stop),
         }
         job.trust = trust.clone();
@@ -193,7 +202,7 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
         Ok::<_, RequestProblem>(job)
     };
     // A request that cannot be sent is refused before anything is: the first hop's is the one typed.
-    if let Err(problem) = job_for(target.clone(), None) {
+    if let Err(problem) = job_for(target.clone(), None, Carried::ALL) {
         eprintln!("# {problem}\n# Try: {}", problem.hint());
         return ExitCode::from(EXIT_BAD_INPUT);
     }
@@ -210,7 +219,12 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
         },
         None => None,
     };
-    let code = fetch_hops(target, job_for, args.location, output.as_ref());
+    let follow = match (args.location, args.location_trusted) {
+        (_, true) => Follow::Trusted,
+        (true, false) => Follow::Yes,
+        (false, false) => Follow::No,
+    };
+    let code = fetch_hops(target, job_for, follow, output.as_ref());
     drop(demo);
     code
 }
@@ -264,6 +278,14 @@ fn bad_input(e: InputError) -> ExitCode {
     ExitCode::from(EXIT_BAD_INPUT)
 }
 
+/// Whether redirects are followed: `-L`, or `--location-trusted`, which sends the credentials on too.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Follow {
+    No,
+    Yes,
+    Trusted,
+}
+
 /// How one hop ended.
 enum Ended {
     /// The fetch failed, or the events stopped: the chain ends with this code.
@@ -274,13 +296,15 @@ enum Ended {
 
 /// Fetches `target` and, with `follow`, each address its replies redirect to, as curl -L does: every
 /// reply goes to stdout in order, and the chain stops at a loop or after [`MAX_REDIRECTS`] redirects.
-/// `job_for` makes each hop's job from its target and the status of the redirect that led there.
+/// `job_for` makes each hop's job from its target, the status of the redirect that led there, and
+/// which of the typed headers it may carry.
 fn fetch_hops(
     mut target: Target,
-    job_for: impl Fn(Target, Option<u16>) -> Result<Job, RequestProblem>,
-    follow: bool,
+    job_for: impl Fn(Target, Option<u16>, Carried) -> Result<Job, RequestProblem>,
+    follow: Follow,
     output: Option<&OutputFile>,
 ) -> ExitCode {
+    let first = target.clone();
     let (events_tx, events) = bounded(EVENT_QUEUE);
     // To a file or a pipe, the reply goes straight from the worker's reads to stdout (or -o's
     // file), on the worker's thread: that is what keeps pace with curl. In front of a person, this
@@ -306,7 +330,8 @@ fn fetch_hops(
     loop {
         fetched.extend(url_of(&target).ok());
         let out = on_terminal.then(raw_stdout);
-        let job = match job_for(target.clone(), via) {
+        let carried = Carried::to(&first, &target, follow == Follow::Trusted);
+        let job = match job_for(target.clone(), via, carried) {
             Ok(job) => job,
             Err(problem) => {
                 eprintln!("# {problem}\n# Try: {}", problem.hint());
@@ -322,14 +347,20 @@ fn fetch_hops(
             return ExitCode::SUCCESS;
         };
         let (url, next) = match redirect {
-            Redirect::Follow { url, target } => (url, target),
+            Redirect::Follow { url, target, leaves_tls } => {
+                // Said whether or not it is followed: -L goes on, as curl does, and this is the warning.
+                if leaves_tls {
+                    eprintln!("# {}", hops::leaves_tls_text(&url));
+                }
+                (url, target)
+            }
             other @ Redirect::Unusable { .. } => {
                 // Said whether or not -L was given: the reply is there, the next address is not.
                 eprintln!("# {}", hops::not_followed(&other).unwrap_or_default());
-                return if follow { ExitCode::from(EXIT_FAILED) } else { ExitCode::SUCCESS };
+                return if follow == Follow::No { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILED) };
             }
         };
-        if !follow {
+        if follow == Follow::No {
             eprintln!("# {}", hops::follow_hint(&url));
             return ExitCode::SUCCESS;
         }

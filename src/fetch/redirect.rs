@@ -20,8 +20,9 @@ pub const MAX_REDIRECTS: usize = 10;
 /// What a redirecting reply asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redirect {
-    /// An http:// or https:// URL: fetching `target` follows it.
-    Follow { url: Url, target: Target },
+    /// An http:// or https:// URL: fetching `target` follows it. `leaves_tls`: from an https page
+    /// to a plain http one, so the next request and its reply travel unencrypted.
+    Follow { url: Url, target: Target, leaves_tls: bool },
     /// The Location cannot be followed; `location` is the server's text as sent (not yet made safe to show).
     Unusable { location: String, problem: LocationProblem },
 }
@@ -88,7 +89,10 @@ pub fn resolve_location(current: &Url, location: &[u8]) -> Redirect {
     };
     match url.scheme() {
         "http" | "https" => match Target::from_url(&url) {
-            Ok(target) => Redirect::Follow { url: without_fragment(url), target },
+            Ok(target) => {
+                let leaves_tls = current.scheme() == "https" && !target.secure;
+                Redirect::Follow { url: without_fragment(url), target, leaves_tls }
+            }
             Err(e) => unusable(LocationProblem::Target(e)),
         },
         other => unusable(LocationProblem::OtherScheme(other.to_owned())),
@@ -98,6 +102,30 @@ pub fn resolve_location(current: &Url, location: &[u8]) -> Redirect {
 /// The URL a target is fetched from, as the next Location is read against and as hops are compared.
 pub fn url_of(target: &Target) -> Result<Url, url::ParseError> {
     Url::parse(&format!("{}://{}{}", target.scheme(), target.host_header(), target.path))
+}
+
+/// Which of the first request's own headers (`-H`) a hop after a redirect still sends, as curl
+/// decides it: Authorization and Cookie go only to the first URL's host, port and scheme (so a
+/// chain A → B → A sends them again at its end), unless curl's `--location-trusted` says to send
+/// them anywhere; a Host header of one's own goes only to the first URL's host name, whatever the
+/// port, scheme or `--location-trusted`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Carried {
+    /// Authorization and Cookie.
+    pub credentials: bool,
+    pub host: bool,
+}
+
+impl Carried {
+    /// The first hop sends every header it was given.
+    pub const ALL: Self = Self { credentials: true, host: true };
+
+    /// For a hop to `next` in a chain that began at `first`; `trusted` is `--location-trusted`.
+    pub fn to(first: &Target, next: &Target, trusted: bool) -> Self {
+        let same_name = first.host.eq_ignore_ascii_case(&next.host);
+        let same_origin = same_name && first.port == next.port && first.secure == next.secure;
+        Self { credentials: trusted || same_origin, host: same_name }
+    }
 }
 
 /// The fragment (`#...`) is the browser's own: it is never sent, so two URLs that differ only in it
@@ -119,7 +147,7 @@ mod tests {
     /// The URL and target followed, or what came instead.
     fn followed(location: &str) -> (String, String, u16, String) {
         match resolve_location(&base(), location.as_bytes()) {
-            Redirect::Follow { url, target } => (url.to_string(), target.host, target.port, target.path),
+            Redirect::Follow { url, target, .. } => (url.to_string(), target.host, target.port, target.path),
             other @ Redirect::Unusable { .. } => panic!("{location:?}: {other:?}"),
         }
     }
@@ -144,8 +172,14 @@ mod tests {
     #[test]
     fn https_is_followed_into_tls_and_other_schemes_and_broken_locations_are_not() {
         let got = resolve_location(&base(), b"https://secure.invalid/x#y");
-        let Redirect::Follow { url, target } = got else { panic!("{got:?}") };
+        let Redirect::Follow { url, target, leaves_tls } = got else { panic!("{got:?}") };
         assert_eq!((url.as_str(), target.port, target.secure), ("https://secure.invalid/x", 443, true));
+        assert!(!leaves_tls, "into TLS is not out of it");
+        let secure = Url::parse("https://secure.invalid/x").unwrap_or_else(|e| panic!("{e}"));
+        for (location, leaves) in [("http://plain.invalid/", true), ("/same", false), ("//other.invalid/", false)] {
+            let got = resolve_location(&secure, location.as_bytes());
+            assert!(matches!(got, Redirect::Follow { leaves_tls, .. } if leaves_tls == leaves), "{location}: {got:?}");
+        }
         let problem = |location: &[u8]| match resolve_location(&base(), location) {
             Redirect::Unusable { problem, .. } => problem,
             other @ Redirect::Follow { .. } => panic!("{location:?}: {other:?}"),
@@ -183,6 +217,21 @@ mod tests {
         assert_eq!(url_of(&target).map(String::from), Ok("http://example.invalid/".to_owned()));
     }
 
+    #[test]
+    fn credentials_stay_with_the_first_origin_and_a_host_header_with_its_name() {
+        let at = |text: &str| Target::parse(text, "80").unwrap_or_else(|e| panic!("{e}"));
+        let first = at("http://a.invalid:8080/");
+        let carried = |next: &str, trusted| {
+            let c = Carried::to(&first, &at(next), trusted);
+            (c.credentials, c.host)
+        };
+        assert_eq!(carried("http://A.invalid:8080/other", false), (true, true), "same origin, any path or case");
+        assert_eq!(carried("http://a.invalid:9090/", false), (false, true), "another port");
+        assert_eq!(carried("https://a.invalid:8080/", false), (false, true), "another scheme");
+        assert_eq!(carried("http://b.invalid:8080/", false), (false, false), "another host");
+        assert_eq!(carried("http://b.invalid:8080/", true), (true, false), "trusted: credentials, never the Host");
+    }
+
     proptest::proptest! {
         /// For any Location bytes: never a panic; what is followed is an http target whose request
         /// path is printable ASCII without spaces, and its URL reads back to the same target.
@@ -191,7 +240,7 @@ mod tests {
             proptest::collection::vec(proptest::num::u8::ANY, 0..60),
             proptest::prelude::Strategy::prop_map("[ -~é€\t]{0,40}", String::into_bytes),
         ]) {
-            if let Redirect::Follow { url, target } = resolve_location(&base(), &location) {
+            if let Redirect::Follow { url, target, .. } = resolve_location(&base(), &location) {
                 proptest::prop_assert_eq!(url.scheme(), "http");
                 proptest::prop_assert!(target.path.starts_with('/'));
                 proptest::prop_assert!(target.path.bytes().all(|b| b.is_ascii_graphic()), "{:?}", target.path);
