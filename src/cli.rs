@@ -12,7 +12,7 @@ use crossbeam_channel::{Receiver, bounded};
 use url::Url;
 
 mod flag_error;
-mod output_file;
+mod output;
 mod request_flags;
 mod terminal_safe;
 
@@ -32,7 +32,7 @@ use crate::teach::hops;
 use crate::teach::wire::wire_line;
 use crate::teach::{RAW_MODE, UNPROVEN_END, lookup_result, raw_end, secured_line, step_heading, step_text};
 use flag_error::FlagError;
-use output_file::OutputFile;
+use output::Output;
 use request_flags::{HeaderFlag, RequestFlags};
 use terminal_safe::TerminalSafe;
 
@@ -40,6 +40,8 @@ use terminal_safe::TerminalSafe;
 pub const EXIT_FAILED: u8 = 1;
 /// Exit code when the host or port cannot be used; nothing was sent.
 pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code when the reply could not be written to stdout or `-o`'s file, as curl's.
+pub const EXIT_WRITE_ERROR: u8 = 23;
 
 /// How many events may wait for the terminal: the worker waits when the terminal falls behind,
 /// so memory stays flat however large the reply.
@@ -115,7 +117,8 @@ pub struct FetchArgs {
     /// Ask in HTTP/1.1 (with Connection: close, unless -H 'Connection:' leaves it out); HTTP/1.0 by default.
     #[arg(long = "http1.1")]
     pub http11: bool,
-    /// Write the reply to FILE, byte for byte, instead of stdout; progress stays on stderr.
+    /// Write the reply to FILE, byte for byte, instead of stdout (- is stdout); progress stays on
+    /// stderr. FILE is made, or emptied, when the first reply byte comes.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
     /// Accepted for curl's sake: the reply's head is always part of the raw reply.
@@ -210,21 +213,21 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
         eprintln!("# {RAW_MODE}");
     }
     let output = match &args.output {
-        Some(path) => match OutputFile::create(path) {
-            Ok(file) => Some(file),
+        Some(path) => match Output::file(path) {
+            Ok(output) => output,
             Err(message) => {
-                eprintln!("# {message}\n# Try: {}", output_file::HINT);
+                eprintln!("# {message}\n# Try: {}", output::HINT);
                 return ExitCode::from(EXIT_BAD_INPUT);
             }
         },
-        None => None,
+        None => Output::stdout(),
     };
     let follow = match (args.location, args.location_trusted) {
         (_, true) => Follow::Trusted,
         (true, false) => Follow::Yes,
         (false, false) => Follow::No,
     };
-    let code = fetch_hops(target, job_for, follow, output.as_ref());
+    let code = fetch_hops(target, job_for, follow, &output);
     drop(demo);
     code
 }
@@ -302,7 +305,7 @@ fn fetch_hops(
     mut target: Target,
     job_for: impl Fn(Target, Option<u16>, Carried) -> Result<Job, RequestProblem>,
     follow: Follow,
-    output: Option<&OutputFile>,
+    output: &Output,
 ) -> ExitCode {
     let first = target.clone();
     let (events_tx, events) = bounded(EVENT_QUEUE);
@@ -310,11 +313,11 @@ fn fetch_hops(
     // file), on the worker's thread: that is what keeps pace with curl. In front of a person, this
     // thread writes the reply and the progress lines both, so they reach the terminal in the order
     // they happened.
-    let on_terminal = output.is_none() && io::stdout().is_terminal();
-    let started = match output {
-        Some(file) => file.writer().and_then(|writer| Worker::spawn_writing(events_tx, Arc::new(|| {}), writer)),
-        None if on_terminal => Worker::spawn(events_tx, Arc::new(|| {})),
-        None => Worker::spawn_writing(events_tx, Arc::new(|| {}), raw_stdout()),
+    let on_terminal = output.is_stdout() && io::stdout().is_terminal();
+    let started = if on_terminal {
+        Worker::spawn(events_tx, Arc::new(|| {}))
+    } else {
+        Worker::spawn_writing(events_tx, Arc::new(|| {}), output.writer(raw_stdout))
     };
     let mut worker = match started {
         Ok(worker) => worker,
@@ -329,7 +332,7 @@ fn fetch_hops(
     let mut via = None;
     loop {
         fetched.extend(url_of(&target).ok());
-        let out = on_terminal.then(raw_stdout);
+        let out = on_terminal.then(|| output.writer(raw_stdout));
         let carried = Carried::to(&first, &target, follow == Follow::Trusted);
         let job = match job_for(target.clone(), via, carried) {
             Ok(job) => job,
@@ -388,7 +391,7 @@ fn stream_job(
     events: &Receiver<Event>,
     mut out: Option<ReplyWriter>,
     job: Job,
-    output: Option<&OutputFile>,
+    output: &Output,
 ) -> Ended {
     let host = job.target.host.clone();
     let tls = job.target.secure;
@@ -417,7 +420,7 @@ fn stream_job(
             }
             EventKind::Received { chunk, .. } => {
                 if out.as_mut().is_some_and(|out| out.write_all(&chunk).is_err()) {
-                    // The terminal went away: stop fetching what nobody reads.
+                    // The terminal went away: stop fetching what nobody reads; `output` tells it.
                     out = None;
                     worker.cancel(id);
                 }
@@ -529,9 +532,9 @@ fn progress_line(host: &str, tls: bool, kind: &EventKind) {
     }
 }
 
-/// Prints how the fetch went; the exit code when it failed. A failed write to `-o`'s file is what
-/// stopped the fetch, whatever the summary says.
-fn finish(summary: &Summary, output: Option<&OutputFile>) -> Option<ExitCode> {
+/// Prints how the fetch went; the exit code when it failed. A failed write to stdout or `-o`'s file
+/// is what stopped the fetch, whatever the summary says.
+fn finish(summary: &Summary, output: &Output) -> Option<ExitCode> {
     let t = &summary.timings;
     let until = |phase| t.until_end_of(phase).map_or_else(|| "-".to_owned(), ms);
     // curl's time_appconnect: the end of the TLS handshake, only when there was one.
@@ -544,12 +547,12 @@ fn finish(summary: &Summary, output: Option<&OutputFile>) -> Option<ExitCode> {
         until(Phase::Wait),
         ms(t.total)
     );
-    if let Some(problem) = output.and_then(OutputFile::problem) {
-        eprintln!("# Failed: {problem}\n# Try: {}", output_file::HINT);
-        return Some(ExitCode::from(EXIT_FAILED));
+    if let Some(problem) = output.write_error() {
+        eprintln!("# {problem}");
+        return Some(ExitCode::from(EXIT_WRITE_ERROR));
     }
-    if let Some(file) = output {
-        eprintln!("# The reply is in {}.", file.path().display());
+    if let Some(saved) = output.saved_line() {
+        eprintln!("# {saved}");
     }
     let error = summary.error.as_ref()?;
     eprintln!("# Failed: {error}\n# Try: {}", error.hint(Place::Terminal));

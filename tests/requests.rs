@@ -226,11 +226,11 @@ fn an_output_file_that_cannot_be_written_is_told_and_nothing_is_lost() {
     assert!(stderr(&output).contains("# Try: "), "{}", stderr(&output));
     assert_eq!(std::fs::read(&regular).unwrap(), b"kept");
     assert_eq!(server.requests(), Vec::<Vec<u8>>::new(), "nothing is sent");
-    // A disk that fills up mid-reply: the fetch stops and says why.
+    // A disk that fills up mid-reply: the fetch stops and says why, with curl's write error.
     let server = RecordingServer::start(b"HTTP/1.0 200 OK\r\n\r\nbody".to_vec());
     let output = socket_fetch(&["fetch", "127.0.0.1", &server.port(), "-o", "/dev/full"]);
-    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
-    assert!(stderr(&output).contains("Writing the reply to /dev/full failed"), "{}", stderr(&output));
+    assert_eq!(output.status.code(), Some(23), "{}", stderr(&output));
+    assert!(stderr(&output).contains("the reply could not be written to /dev/full"), "{}", stderr(&output));
     assert_eq!(server.requests().len(), 1);
 }
 
