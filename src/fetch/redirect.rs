@@ -40,8 +40,42 @@ pub enum LocationProblem {
     NotUrl(url::ParseError),
     #[error("\"{}:\" is another way of talking, which socket-fetch does not speak", one_line(.0))]
     OtherScheme(String),
-    #[error("{0}")]
+    /// An address the host field would refuse, said as the server's: its words for typed input
+    /// ("type a number ...") would ask the person to fix what the server sent.
+    #[error("{}", server_sent(.0))]
     Target(InputError),
+}
+
+/// Why the address a server sent cannot be fetched, as a clause (no closing period).
+fn server_sent(problem: &InputError) -> String {
+    match problem {
+        InputError::EmptyHost => "it names no host".to_owned(),
+        InputError::HostHasSpace(host) => format!("the host it names, \"{}\", has a space in it", one_line(host)),
+        InputError::HostHasControl => "the host it names has an invisible control character in it".to_owned(),
+        InputError::HostTooLong(n) => format!("the host it names is {n} characters long; a name can be at most 253"),
+        InputError::HostBadChar { host, bad } => format!(
+            "the host it names, \"{}\", has a character a computer name cannot have: '{}'",
+            one_line(host),
+            one_line(&bad.to_string())
+        ),
+        InputError::BadIpv4(host) => format!(
+            "it names \"{}\", which looks like an IP address, but each of its four numbers must be from 0 to 255",
+            one_line(host)
+        ),
+        InputError::BadInternationalName(host) => format!(
+            "it names \"{}\", which cannot be written in the plain letters the internet's phone book uses",
+            one_line(host)
+        ),
+        InputError::UnsupportedScheme(scheme) => {
+            format!("\"{}:\" is another way of talking, which socket-fetch does not speak", one_line(scheme))
+        }
+        InputError::PortZero => "it names port 0, which is reserved: no server can listen on it".to_owned(),
+        InputError::EmptyPort | InputError::PortNotNumber(_) | InputError::PortTooLarge(_) => {
+            "the port it names is not one from 1 to 65535".to_owned()
+        }
+        InputError::PathHasControl { .. } => "its path has a control character in it".to_owned(),
+        InputError::Limit(limit) => limit.to_string(),
+    }
 }
 
 /// The statuses that send the client elsewhere. 304 (Not Modified) is a 3xx that means "use the copy
@@ -190,6 +224,17 @@ mod tests {
         assert_eq!(problem(b"http://[::1/"), LocationProblem::NotUrl(url::ParseError::InvalidIpv6Address));
         assert_eq!(problem(b"ftp://files.invalid/"), LocationProblem::OtherScheme("ftp".into()));
         assert_eq!(problem(b"http://h.invalid:0/"), LocationProblem::Target(InputError::PortZero));
+    }
+
+    #[test]
+    fn an_address_the_server_sent_is_told_as_the_servers_not_as_typing_to_fix() {
+        let too_long = format!("http://{}invalid/", "a.".repeat(130));
+        for location in ["http://h.invalid:0/", &too_long] {
+            let redirect = resolve_location(&base(), location.as_bytes());
+            let said = crate::teach::hops::not_followed(&redirect).unwrap_or_else(|| panic!("{redirect:?}"));
+            assert!(said.contains("it names"), "{said}");
+            assert!(!said.to_lowercase().contains("type") && !said.contains(".."), "{said}");
+        }
     }
 
     fn head(status: u16, headers: &[(&str, &str)]) -> ReplyHead {
