@@ -245,14 +245,16 @@ impl Shape {
             return raw_bytes(text).map(Self::Raw).map_err(FlagError::RawRequest);
         }
         let headers = args.headers.iter().map(|h| HeaderFlag::parse(h)).collect::<Result<_, _>>()?;
-        let mut parts = Vec::new();
-        for text in &args.data {
-            parts.push(request_flags::data_part(text, false)?);
+        let mut body = None;
+        let data = args.data.iter().map(|text| (text, false));
+        for (n, (text, binary)) in data.chain(args.data_binary.iter().map(|text| (text, true))).enumerate() {
+            let body = body.get_or_insert_with(Vec::new);
+            if n > 0 {
+                body.push(b'&');
+            }
+            request_flags::add_data(body, text, binary)?;
         }
-        for text in &args.data_binary {
-            parts.push(request_flags::data_part(text, true)?);
-        }
-        let body = (!parts.is_empty()).then(|| parts.join(&b'&'));
+        let body = body.map(Arc::new);
         let method = args.method.clone().or_else(|| args.head.then(|| "HEAD".to_owned()));
         let version = if args.http11 { Version::Http11 } else { Version::Http10 };
         Ok(Self::Http(RequestFlags { method, version, headers, body }))

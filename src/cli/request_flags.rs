@@ -5,7 +5,7 @@
 //! host ([`Carried`]).
 
 use std::io::Read as _;
-use std::path::Path;
+use std::sync::Arc;
 
 use super::flag_error::FlagError;
 use crate::fetch::{Carried, HeaderField, RequestSpec, Target, Version};
@@ -20,8 +20,9 @@ pub struct RequestFlags {
     pub method: Option<String>,
     pub version: Version,
     pub headers: Vec<HeaderFlag>,
-    /// `None` without `-d` or `--data-binary`; an empty body is still a body for the method.
-    pub body: Option<Vec<u8>>,
+    /// `None` without `-d` or `--data-binary`; an empty body is still a body for the method. Held
+    /// once, and shared with each hop's request.
+    pub body: Option<Arc<Vec<u8>>>,
 }
 
 /// One `-H`, as curl reads it.
@@ -56,22 +57,36 @@ impl HeaderFlag {
     }
 }
 
-/// The data of `-d` (text, or `@FILE` read with its line breaks left out, as curl does) or of
-/// `--data-binary` (text, or `@FILE` byte for byte); `@-` reads standard input.
-pub fn data_part(text: &str, binary: bool) -> Result<Vec<u8>, FlagError> {
-    let Some(name) = text.strip_prefix('@') else { return Ok(text.as_bytes().to_vec()) };
-    let mut bytes = Vec::new();
+/// Adds the data of `-d` (text, or `@FILE` read with its line breaks left out, as curl does) or of
+/// `--data-binary` (text, or `@FILE` byte for byte) to the end of `body`; `@-` reads standard
+/// input. A file is read straight into `body`, so a large one is held once.
+pub fn add_data(body: &mut Vec<u8>, text: &str, binary: bool) -> Result<(), FlagError> {
+    let Some(name) = text.strip_prefix('@') else {
+        body.extend_from_slice(text.as_bytes());
+        return Ok(());
+    };
+    let start = body.len();
+    // A file's read_to_end makes room for its whole size at once.
     let read = if name == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(drop)
+        std::io::stdin().read_to_end(body)
     } else {
-        std::fs::read(Path::new(name)).map(|b| bytes = b)
+        std::fs::File::open(name).and_then(|mut file| file.read_to_end(body))
     };
     let flag = if binary { "--data-binary" } else { "-d" };
     read.map_err(|error| FlagError::DataUnreadable { flag, name: name.to_owned(), error })?;
     if !binary {
-        bytes.retain(|b| !matches!(b, b'\r' | b'\n'));
+        // Line breaks out, in place.
+        let mut kept = start;
+        for at in start..body.len() {
+            let byte = body[at];
+            if !matches!(byte, b'\r' | b'\n') {
+                body[kept] = byte;
+                kept += 1;
+            }
+        }
+        body.truncate(kept);
     }
-    Ok(bytes)
+    Ok(())
 }
 
 impl RequestFlags {
@@ -91,7 +106,7 @@ impl RequestFlags {
         if let Some(body) = self.body.as_ref().filter(|_| !to_get) {
             "POST".clone_into(&mut spec.method);
             spec.headers.push(HeaderField::new("Content-Type", FORM_TYPE));
-            spec.body.clone_from(body);
+            spec.body = Arc::clone(body);
         }
         if let Some(method) = &self.method {
             method.clone_into(&mut spec.method);
@@ -174,7 +189,7 @@ mod tests {
                 HeaderFlag::parse("Host:").unwrap(),
                 HeaderFlag::parse("X-B: 2").unwrap(),
             ],
-            body: Some(b"hi".to_vec()),
+            body: Some(Arc::new(b"hi".to_vec())),
         };
         let bytes = flags.spec(&target, None, Carried::ALL).build().unwrap().bytes();
         assert_eq!(
