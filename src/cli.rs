@@ -9,7 +9,7 @@ use crossbeam_channel::{Receiver, bounded};
 use url::Url;
 
 mod flag_error;
-mod output_file;
+mod output;
 mod request_flags;
 mod terminal_safe;
 
@@ -18,9 +18,9 @@ use crate::demo_server::tls::DEMO_HOST;
 use crate::fetch::limits::{self, Wait};
 use crate::fetch::wire::Tally;
 use crate::fetch::{
-    self, Event, EventKind, FetchError, InputError, Job, MAX_REDIRECTS, Phase, Redirect, ReplyHead, ReplyWriter,
-    RequestProblem, Step, StopRule, Summary, Target, Trust, Version, Worker, certificates_from_pem, raw_bytes,
-    redirect_of, url_of,
+    self, Carried, Event, EventKind, FetchError, InputError, Job, MAX_REDIRECTS, Phase, Redirect, ReplyHead,
+    ReplyWriter, RequestProblem, Step, StopRule, Summary, Target, Trust, Version, Worker, certificates_from_pem,
+    raw_bytes, redirect_of, url_of,
 };
 use crate::fetch::{Direction, Place};
 use crate::format::ms;
@@ -29,7 +29,7 @@ use crate::teach::hops;
 use crate::teach::wire::wire_line;
 use crate::teach::{RAW_MODE, UNPROVEN_END, lookup_result, raw_end, secured_line, step_heading, step_text};
 use flag_error::FlagError;
-use output_file::OutputFile;
+use output::Output;
 use request_flags::{HeaderFlag, RequestFlags};
 use terminal_safe::TerminalSafe;
 
@@ -37,6 +37,8 @@ use terminal_safe::TerminalSafe;
 pub const EXIT_FAILED: u8 = 1;
 /// Exit code when the host or port cannot be used; nothing was sent.
 pub const EXIT_BAD_INPUT: u8 = 2;
+/// Exit code when the reply could not be written to stdout or `-o`'s file, as curl's.
+pub const EXIT_WRITE_ERROR: u8 = 23;
 
 /// How many events may wait for the terminal: the worker waits when the terminal falls behind,
 /// so memory stays flat however large the reply.
@@ -88,6 +90,10 @@ pub struct FetchArgs {
     /// address, up to 10 times; every reply goes to stdout, in order.
     #[arg(short = 'L', long, conflicts_with = "raw_request")]
     pub location: bool,
+    /// As -L, and the -H Authorization and Cookie headers go to every host of the chain, as curl's
+    /// --location-trusted (with -L they go only to the first address's host, port and scheme).
+    #[arg(long, conflicts_with = "raw_request")]
+    pub location_trusted: bool,
     /// The request's method (GET, HEAD, POST, PUT, DELETE, OPTIONS or any other word), as curl -X.
     #[arg(short = 'X', long = "request", value_name = "METHOD")]
     pub method: Option<String>,
@@ -108,7 +114,8 @@ pub struct FetchArgs {
     /// Ask in HTTP/1.1 (with Connection: close, unless -H 'Connection:' leaves it out); HTTP/1.0 by default.
     #[arg(long = "http1.1")]
     pub http11: bool,
-    /// Write the reply to FILE, byte for byte, instead of stdout; progress stays on stderr.
+    /// Write the reply to FILE, byte for byte, instead of stdout (- is stdout); progress stays on
+    /// stderr. FILE is made, or emptied, when the first reply byte comes.
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
     /// Accepted for curl's sake: the reply's head is always part of the raw reply.
@@ -176,10 +183,15 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
             return ExitCode::from(EXIT_BAD_INPUT);
         }
     };
-    let job_for = |target: Target, via: Option<u16>| {
+    let job_for = |target: Target, via: Option<u16>, carried: Carried| {
         let mut job = Job::new(target);
         match &shape {
-            Shape::Http(flags) => job.set_request(flags.spec(&job.target, via).build()?),
+            Shape::Http(flags) => {
+                job.set_request(flags.spec(&job.target, via, carried).build()?);
+                if let Some(note) = flags.left_out_note(carried) {
+                    eprintln!("#   {note}");
+                }
+            }
             Shape::Raw(bytes) => job.set_raw(bytes.clone(), args.stop),
         }
         job.trust = trust.clone();
@@ -190,7 +202,7 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
         Ok::<_, RequestProblem>(job)
     };
     // A request that cannot be sent is refused before anything is: the first hop's is the one typed.
-    if let Err(problem) = job_for(target.clone(), None) {
+    if let Err(problem) = job_for(target.clone(), None, Carried::ALL) {
         eprintln!("# {problem}\n# Try: {}", problem.hint());
         return ExitCode::from(EXIT_BAD_INPUT);
     }
@@ -198,16 +210,21 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
         eprintln!("# {RAW_MODE}");
     }
     let output = match &args.output {
-        Some(path) => match OutputFile::create(path) {
-            Ok(file) => Some(file),
+        Some(path) => match Output::file(path) {
+            Ok(output) => output,
             Err(message) => {
-                eprintln!("# {message}\n# Try: {}", output_file::HINT);
+                eprintln!("# {message}\n# Try: {}", output::HINT);
                 return ExitCode::from(EXIT_BAD_INPUT);
             }
         },
-        None => None,
+        None => Output::stdout(),
     };
-    let code = fetch_hops(target, job_for, args.location, output.as_ref());
+    let follow = match (args.location, args.location_trusted) {
+        (_, true) => Follow::Trusted,
+        (true, false) => Follow::Yes,
+        (false, false) => Follow::No,
+    };
+    let code = fetch_hops(target, job_for, follow, &output);
     drop(demo);
     code
 }
@@ -225,14 +242,16 @@ impl Shape {
             return raw_bytes(text).map(Self::Raw).map_err(FlagError::RawRequest);
         }
         let headers = args.headers.iter().map(|h| HeaderFlag::parse(h)).collect::<Result<_, _>>()?;
-        let mut parts = Vec::new();
-        for text in &args.data {
-            parts.push(request_flags::data_part(text, false)?);
+        let mut body = None;
+        let data = args.data.iter().map(|text| (text, false));
+        for (n, (text, binary)) in data.chain(args.data_binary.iter().map(|text| (text, true))).enumerate() {
+            let body = body.get_or_insert_with(Vec::new);
+            if n > 0 {
+                body.push(b'&');
+            }
+            request_flags::add_data(body, text, binary)?;
         }
-        for text in &args.data_binary {
-            parts.push(request_flags::data_part(text, true)?);
-        }
-        let body = (!parts.is_empty()).then(|| parts.join(&b'&'));
+        let body = body.map(Arc::new);
         let method = args.method.clone().or_else(|| args.head.then(|| "HEAD".to_owned()));
         let version = if args.http11 { Version::Http11 } else { Version::Http10 };
         Ok(Self::Http(RequestFlags { method, version, headers, body }))
@@ -261,6 +280,14 @@ fn bad_input(e: InputError) -> ExitCode {
     ExitCode::from(EXIT_BAD_INPUT)
 }
 
+/// Whether redirects are followed: `-L`, or `--location-trusted`, which sends the credentials on too.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Follow {
+    No,
+    Yes,
+    Trusted,
+}
+
 /// How one hop ended.
 enum Ended {
     /// The fetch failed, or the events stopped: the chain ends with this code.
@@ -271,23 +298,25 @@ enum Ended {
 
 /// Fetches `target` and, with `follow`, each address its replies redirect to, as curl -L does: every
 /// reply goes to stdout in order, and the chain stops at a loop or after [`MAX_REDIRECTS`] redirects.
-/// `job_for` makes each hop's job from its target and the status of the redirect that led there.
+/// `job_for` makes each hop's job from its target, the status of the redirect that led there, and
+/// which of the typed headers it may carry.
 fn fetch_hops(
     mut target: Target,
-    job_for: impl Fn(Target, Option<u16>) -> Result<Job, RequestProblem>,
-    follow: bool,
-    output: Option<&OutputFile>,
+    job_for: impl Fn(Target, Option<u16>, Carried) -> Result<Job, RequestProblem>,
+    follow: Follow,
+    output: &Output,
 ) -> ExitCode {
+    let first = target.clone();
     let (events_tx, events) = bounded(EVENT_QUEUE);
     // To a file or a pipe, the reply goes straight from the worker's reads to stdout (or -o's
     // file), on the worker's thread: that is what keeps pace with curl. In front of a person, this
     // thread writes the reply and the progress lines both, so they reach the terminal in the order
     // they happened.
-    let on_terminal = output.is_none() && io::stdout().is_terminal();
-    let started = match output {
-        Some(file) => file.writer().and_then(|writer| Worker::spawn_writing(events_tx, Arc::new(|| {}), writer)),
-        None if on_terminal => Worker::spawn(events_tx, Arc::new(|| {})),
-        None => Worker::spawn_writing(events_tx, Arc::new(|| {}), raw_stdout()),
+    let on_terminal = output.is_stdout() && io::stdout().is_terminal();
+    let started = if on_terminal {
+        Worker::spawn(events_tx, Arc::new(|| {}))
+    } else {
+        Worker::spawn_writing(events_tx, Arc::new(|| {}), output.writer(raw_stdout))
     };
     let mut worker = match started {
         Ok(worker) => worker,
@@ -302,8 +331,9 @@ fn fetch_hops(
     let mut via = None;
     loop {
         fetched.extend(url_of(&target).ok());
-        let out = on_terminal.then(raw_stdout);
-        let job = match job_for(target.clone(), via) {
+        let out = on_terminal.then(|| output.writer(raw_stdout));
+        let carried = Carried::to(&first, &target, follow == Follow::Trusted);
+        let job = match job_for(target.clone(), via, carried) {
             Ok(job) => job,
             Err(problem) => {
                 eprintln!("# {problem}\n# Try: {}", problem.hint());
@@ -319,14 +349,20 @@ fn fetch_hops(
             return ExitCode::SUCCESS;
         };
         let (url, next) = match redirect {
-            Redirect::Follow { url, target } => (url, target),
+            Redirect::Follow { url, target, leaves_tls } => {
+                // Said whether or not it is followed: -L goes on, as curl does, and this is the warning.
+                if leaves_tls {
+                    eprintln!("# {}", hops::leaves_tls_text(&url));
+                }
+                (url, target)
+            }
             other @ Redirect::Unusable { .. } => {
                 // Said whether or not -L was given: the reply is there, the next address is not.
                 eprintln!("# {}", hops::not_followed(&other).unwrap_or_default());
-                return if follow { ExitCode::from(EXIT_FAILED) } else { ExitCode::SUCCESS };
+                return if follow == Follow::No { ExitCode::SUCCESS } else { ExitCode::from(EXIT_FAILED) };
             }
         };
-        if !follow {
+        if follow == Follow::No {
             eprintln!("# {}", hops::follow_hint(&url));
             return ExitCode::SUCCESS;
         }
@@ -354,7 +390,7 @@ fn stream_job(
     events: &Receiver<Event>,
     mut out: Option<ReplyWriter>,
     job: Job,
-    output: Option<&OutputFile>,
+    output: &Output,
 ) -> Ended {
     let host = job.target.host.clone();
     let tls = job.target.secure;
@@ -383,7 +419,7 @@ fn stream_job(
             }
             EventKind::Received { chunk, .. } => {
                 if out.as_mut().is_some_and(|out| out.write_all(&chunk).is_err()) {
-                    // The terminal went away: stop fetching what nobody reads.
+                    // The terminal went away: stop fetching what nobody reads; `output` tells it.
                     out = None;
                     worker.cancel(id);
                 }
@@ -495,9 +531,9 @@ fn progress_line(host: &str, tls: bool, kind: &EventKind) {
     }
 }
 
-/// Prints how the fetch went; the exit code when it failed. A failed write to `-o`'s file is what
-/// stopped the fetch, whatever the summary says.
-fn finish(summary: &Summary, output: Option<&OutputFile>) -> Option<ExitCode> {
+/// Prints how the fetch went; the exit code when it failed. A failed write to stdout or `-o`'s file
+/// is what stopped the fetch, whatever the summary says.
+fn finish(summary: &Summary, output: &Output) -> Option<ExitCode> {
     let t = &summary.timings;
     let until = |phase| t.until_end_of(phase).map_or_else(|| "-".to_owned(), ms);
     // curl's time_appconnect: the end of the TLS handshake, only when there was one.
@@ -510,12 +546,12 @@ fn finish(summary: &Summary, output: Option<&OutputFile>) -> Option<ExitCode> {
         until(Phase::Wait),
         ms(t.total)
     );
-    if let Some(problem) = output.and_then(OutputFile::problem) {
-        eprintln!("# Failed: {problem}\n# Try: {}", output_file::HINT);
-        return Some(ExitCode::from(EXIT_FAILED));
+    if let Some(problem) = output.write_error() {
+        eprintln!("# {problem}");
+        return Some(ExitCode::from(EXIT_WRITE_ERROR));
     }
-    if let Some(file) = output {
-        eprintln!("# The reply is in {}.", file.path().display());
+    if let Some(saved) = output.saved_line() {
+        eprintln!("# {saved}");
     }
     let error = summary.error.as_ref()?;
     eprintln!("# Failed: {error}\n# Try: {}", error.hint(Place::Terminal));

@@ -108,7 +108,7 @@ mod tests {
         let mut spec = RequestSpec::new(&target);
         "PUT".clone_into(&mut spec.method);
         spec.headers = vec![HeaderField::new("X-Q", "it's"), HeaderField::new("X-E", "")];
-        spec.body = b"a%\0\\'\xff".to_vec();
+        spec.body = b"a%\0\\'\xff".to_vec().into();
         let command = curl_command(&target, &spec.build().unwrap());
         assert!(command.starts_with(r"printf 'a%%\000\134\047\377' | curl -i --http1.0 -X 'PUT' -H 'X-Q: it'\''s' -H 'X-E;' -H 'Content-Length: 6' -H 'Host:'"), "{command}");
         assert!(command.ends_with(r"--data-binary @- 'http://[::1]:81/'"), "{command}");

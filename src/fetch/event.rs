@@ -25,8 +25,9 @@ pub struct Event {
 
 #[derive(Debug, Clone)]
 pub enum EventKind {
-    /// The worker took the job. `request` is exactly what will be sent; `tls`: over HTTPS, with a
-    /// handshake step.
+    /// The worker took the job. `request` is exactly what will be sent, but for a body larger than
+    /// [`super::JOINED_BODY_MAX`], which is sent from where it is held and left out here, so it is
+    /// never copied; `tls`: over HTTPS, with a handshake step.
     Started {
         host: String,
         port: u16,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::raw::StopRule;
-use super::request::{Method, Request};
+use super::request::{Method, Outgoing, Request};
 use super::target::Target;
 use super::tls::Trust;
 
@@ -57,6 +57,14 @@ impl Payload {
         match self {
             Self::Http(request) => Cow::Owned(request.bytes()),
             Self::Raw { bytes, .. } => Cow::Borrowed(bytes),
+        }
+    }
+
+    /// Exactly the bytes sent, with a large body shared rather than copied: see [`Outgoing`].
+    pub fn outgoing(&self) -> Outgoing {
+        match self {
+            Self::Http(request) => request.outgoing(),
+            Self::Raw { bytes, .. } => Outgoing::whole(bytes),
         }
     }
 

@@ -33,9 +33,12 @@ pub use job::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BYTES, DEFAULT_READ_TIMEOUT, 
 pub use media_type::MediaType;
 pub use raw::{RawProblem, StopRule, raw_bytes, raw_text, raw_text_runs};
 pub use redirect::{
-    LocationProblem, MAX_REDIRECTS, Redirect, is_redirect_status, redirect_of, resolve_location, url_of,
+    Carried, LocationProblem, MAX_REDIRECTS, Redirect, is_redirect_status, redirect_of, resolve_location, url_of,
 };
-pub use request::{Field, HeaderField, Method, Request, RequestProblem, RequestSpec, Version, default_request};
+pub use request::{
+    Field, HeaderField, JOINED_BODY_MAX, Method, Outgoing, Request, RequestProblem, RequestSpec, Version,
+    default_request,
+};
 pub use step::Step;
 pub use target::{DEFAULT_PORT, HTTPS_PORT, MAX_HOST_LEN, Target, parse_path, parse_port};
 pub use timing::{Phase, Timings};

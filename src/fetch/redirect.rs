@@ -20,8 +20,9 @@ pub const MAX_REDIRECTS: usize = 10;
 /// What a redirecting reply asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redirect {
-    /// An http:// or https:// URL: fetching `target` follows it.
-    Follow { url: Url, target: Target },
+    /// An http:// or https:// URL: fetching `target` follows it. `leaves_tls`: from an https page
+    /// to a plain http one, so the next request and its reply travel unencrypted.
+    Follow { url: Url, target: Target, leaves_tls: bool },
     /// The Location cannot be followed; `location` is the server's text as sent (not yet made safe to show).
     Unusable { location: String, problem: LocationProblem },
 }
@@ -39,8 +40,42 @@ pub enum LocationProblem {
     NotUrl(url::ParseError),
     #[error("\"{}:\" is another way of talking, which socket-fetch does not speak", one_line(.0))]
     OtherScheme(String),
-    #[error("{0}")]
+    /// An address the host field would refuse, said as the server's: its words for typed input
+    /// ("type a number ...") would ask the person to fix what the server sent.
+    #[error("{}", server_sent(.0))]
     Target(InputError),
+}
+
+/// Why the address a server sent cannot be fetched, as a clause (no closing period).
+fn server_sent(problem: &InputError) -> String {
+    match problem {
+        InputError::EmptyHost => "it names no host".to_owned(),
+        InputError::HostHasSpace(host) => format!("the host it names, \"{}\", has a space in it", one_line(host)),
+        InputError::HostHasControl => "the host it names has an invisible control character in it".to_owned(),
+        InputError::HostTooLong(n) => format!("the host it names is {n} characters long; a name can be at most 253"),
+        InputError::HostBadChar { host, bad } => format!(
+            "the host it names, \"{}\", has a character a computer name cannot have: '{}'",
+            one_line(host),
+            one_line(&bad.to_string())
+        ),
+        InputError::BadIpv4(host) => format!(
+            "it names \"{}\", which looks like an IP address, but each of its four numbers must be from 0 to 255",
+            one_line(host)
+        ),
+        InputError::BadInternationalName(host) => format!(
+            "it names \"{}\", which cannot be written in the plain letters the internet's phone book uses",
+            one_line(host)
+        ),
+        InputError::UnsupportedScheme(scheme) => {
+            format!("\"{}:\" is another way of talking, which socket-fetch does not speak", one_line(scheme))
+        }
+        InputError::PortZero => "it names port 0, which is reserved: no server can listen on it".to_owned(),
+        InputError::EmptyPort | InputError::PortNotNumber(_) | InputError::PortTooLarge(_) => {
+            "the port it names is not one from 1 to 65535".to_owned()
+        }
+        InputError::PathHasControl { .. } => "its path has a control character in it".to_owned(),
+        InputError::Limit(limit) => limit.to_string(),
+    }
 }
 
 /// The statuses that send the client elsewhere. 304 (Not Modified) is a 3xx that means "use the copy
@@ -88,7 +123,10 @@ pub fn resolve_location(current: &Url, location: &[u8]) -> Redirect {
     };
     match url.scheme() {
         "http" | "https" => match Target::from_url(&url) {
-            Ok(target) => Redirect::Follow { url: without_fragment(url), target },
+            Ok(target) => {
+                let leaves_tls = current.scheme() == "https" && !target.secure;
+                Redirect::Follow { url: without_fragment(url), target, leaves_tls }
+            }
             Err(e) => unusable(LocationProblem::Target(e)),
         },
         other => unusable(LocationProblem::OtherScheme(other.to_owned())),
@@ -98,6 +136,30 @@ pub fn resolve_location(current: &Url, location: &[u8]) -> Redirect {
 /// The URL a target is fetched from, as the next Location is read against and as hops are compared.
 pub fn url_of(target: &Target) -> Result<Url, url::ParseError> {
     Url::parse(&format!("{}://{}{}", target.scheme(), target.host_header(), target.path))
+}
+
+/// Which of the first request's own headers (`-H`) a hop after a redirect still sends, as curl
+/// decides it: Authorization and Cookie go only to the first URL's host, port and scheme (so a
+/// chain A → B → A sends them again at its end), unless curl's `--location-trusted` says to send
+/// them anywhere; a Host header of one's own goes only to the first URL's host name, whatever the
+/// port, scheme or `--location-trusted`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Carried {
+    /// Authorization and Cookie.
+    pub credentials: bool,
+    pub host: bool,
+}
+
+impl Carried {
+    /// The first hop sends every header it was given.
+    pub const ALL: Self = Self { credentials: true, host: true };
+
+    /// For a hop to `next` in a chain that began at `first`; `trusted` is `--location-trusted`.
+    pub fn to(first: &Target, next: &Target, trusted: bool) -> Self {
+        let same_name = first.host.eq_ignore_ascii_case(&next.host);
+        let same_origin = same_name && first.port == next.port && first.secure == next.secure;
+        Self { credentials: trusted || same_origin, host: same_name }
+    }
 }
 
 /// The fragment (`#...`) is the browser's own: it is never sent, so two URLs that differ only in it
@@ -119,7 +181,7 @@ mod tests {
     /// The URL and target followed, or what came instead.
     fn followed(location: &str) -> (String, String, u16, String) {
         match resolve_location(&base(), location.as_bytes()) {
-            Redirect::Follow { url, target } => (url.to_string(), target.host, target.port, target.path),
+            Redirect::Follow { url, target, .. } => (url.to_string(), target.host, target.port, target.path),
             other @ Redirect::Unusable { .. } => panic!("{location:?}: {other:?}"),
         }
     }
@@ -144,8 +206,14 @@ mod tests {
     #[test]
     fn https_is_followed_into_tls_and_other_schemes_and_broken_locations_are_not() {
         let got = resolve_location(&base(), b"https://secure.invalid/x#y");
-        let Redirect::Follow { url, target } = got else { panic!("{got:?}") };
+        let Redirect::Follow { url, target, leaves_tls } = got else { panic!("{got:?}") };
         assert_eq!((url.as_str(), target.port, target.secure), ("https://secure.invalid/x", 443, true));
+        assert!(!leaves_tls, "into TLS is not out of it");
+        let secure = Url::parse("https://secure.invalid/x").unwrap_or_else(|e| panic!("{e}"));
+        for (location, leaves) in [("http://plain.invalid/", true), ("/same", false), ("//other.invalid/", false)] {
+            let got = resolve_location(&secure, location.as_bytes());
+            assert!(matches!(got, Redirect::Follow { leaves_tls, .. } if leaves_tls == leaves), "{location}: {got:?}");
+        }
         let problem = |location: &[u8]| match resolve_location(&base(), location) {
             Redirect::Unusable { problem, .. } => problem,
             other @ Redirect::Follow { .. } => panic!("{location:?}: {other:?}"),
@@ -156,6 +224,19 @@ mod tests {
         assert_eq!(problem(b"http://[::1/"), LocationProblem::NotUrl(url::ParseError::InvalidIpv6Address));
         assert_eq!(problem(b"ftp://files.invalid/"), LocationProblem::OtherScheme("ftp".into()));
         assert_eq!(problem(b"http://h.invalid:0/"), LocationProblem::Target(InputError::PortZero));
+    }
+
+    #[test]
+    fn an_address_the_server_sent_is_told_as_the_servers_not_as_typing_to_fix() {
+        let too_long = format!("http://{}invalid/", "a.".repeat(130));
+        for location in ["http://h.invalid:0/", &too_long] {
+            let redirect = resolve_location(&base(), location.as_bytes());
+            let Redirect::Unusable { problem, .. } = redirect else { panic!("{location}: {redirect:?}") };
+            // Said after "which cannot be followed: ", and ended with a period there.
+            let said = problem.to_string();
+            assert!(said.starts_with("it names") || said.starts_with("the host it names"), "{said}");
+            assert!(!said.to_lowercase().contains("type") && !said.ends_with('.'), "{said}");
+        }
     }
 
     fn head(status: u16, headers: &[(&str, &str)]) -> ReplyHead {
@@ -183,6 +264,21 @@ mod tests {
         assert_eq!(url_of(&target).map(String::from), Ok("http://example.invalid/".to_owned()));
     }
 
+    #[test]
+    fn credentials_stay_with_the_first_origin_and_a_host_header_with_its_name() {
+        let at = |text: &str| Target::parse(text, "80").unwrap_or_else(|e| panic!("{e}"));
+        let first = at("http://a.invalid:8080/");
+        let carried = |next: &str, trusted| {
+            let c = Carried::to(&first, &at(next), trusted);
+            (c.credentials, c.host)
+        };
+        assert_eq!(carried("http://A.invalid:8080/other", false), (true, true), "same origin, any path or case");
+        assert_eq!(carried("http://a.invalid:9090/", false), (false, true), "another port");
+        assert_eq!(carried("https://a.invalid:8080/", false), (false, true), "another scheme");
+        assert_eq!(carried("http://b.invalid:8080/", false), (false, false), "another host");
+        assert_eq!(carried("http://b.invalid:8080/", true), (true, false), "trusted: credentials, never the Host");
+    }
+
     proptest::proptest! {
         /// For any Location bytes: never a panic; what is followed is an http target whose request
         /// path is printable ASCII without spaces, and its URL reads back to the same target.
@@ -191,7 +287,7 @@ mod tests {
             proptest::collection::vec(proptest::num::u8::ANY, 0..60),
             proptest::prelude::Strategy::prop_map("[ -~é€\t]{0,40}", String::into_bytes),
         ]) {
-            if let Redirect::Follow { url, target } = resolve_location(&base(), &location) {
+            if let Redirect::Follow { url, target, .. } = resolve_location(&base(), &location) {
                 proptest::prop_assert_eq!(url.scheme(), "http");
                 proptest::prop_assert!(target.path.starts_with('/'));
                 proptest::prop_assert!(target.path.bytes().all(|b| b.is_ascii_graphic()), "{:?}", target.path);

@@ -17,6 +17,12 @@
 //! A header is **removed** by keeping its row switched off ([`HeaderField::on`] false): it is not
 //! sent, and its name still counts as "the list has one", so nothing is added in its place. That is
 //! how the terminal's `-H 'Connection:'` (curl's way to remove a header) is expressed.
+//!
+//! A body is shared, never copied: the spec, the request built from it, each hop that sends it
+//! again and the bytes the worker sends ([`Request::outgoing`]) all point at the one copy, so a
+//! large upload (`--data-binary @FILE`) is held in memory once.
+
+use std::sync::Arc;
 
 use thiserror::Error;
 
@@ -124,7 +130,8 @@ pub struct RequestSpec {
     pub version: Version,
     /// In the order sent.
     pub headers: Vec<HeaderField>,
-    pub body: Vec<u8>,
+    /// Shared with every request built from the spec: `b"a=1".to_vec().into()`.
+    pub body: Arc<Vec<u8>>,
 }
 
 impl RequestSpec {
@@ -135,7 +142,7 @@ impl RequestSpec {
             path: target.path.clone(),
             version: Version::Http10,
             headers: vec![HeaderField::new("Host", &target.host_header())],
-            body: Vec::new(),
+            body: Arc::default(),
         }
     }
 
@@ -169,7 +176,7 @@ impl RequestSpec {
         if !self.body.is_empty() && !self.lists("Content-Length") {
             headers.push(("Content-Length".to_owned(), self.body.len().to_string()));
         }
-        Ok(Request { method, path, version: self.version, headers, body: self.body.clone() })
+        Ok(Request { method, path, version: self.version, headers, body: Arc::clone(&self.body) })
     }
 }
 
@@ -180,7 +187,44 @@ pub struct Request {
     path: String,
     version: Version,
     headers: Vec<(String, String)>,
-    body: Vec<u8>,
+    body: Arc<Vec<u8>>,
+}
+
+/// Exactly the bytes a request sends, as two shared pieces sent one after the other: the head,
+/// then the body. A body up to [`JOINED_BODY_MAX`] is joined to the head, so a small request goes
+/// out in one write, as it was built; a larger one is sent from where it is held, not copied.
+#[derive(Debug, Clone, Default)]
+pub struct Outgoing {
+    /// The head, and the body when it is joined.
+    pub first: Arc<[u8]>,
+    /// The body, when it is not joined; else empty.
+    pub then: Arc<Vec<u8>>,
+}
+
+/// The largest body copied next to its head to go out in the same writes (see [`Outgoing`]).
+pub const JOINED_BODY_MAX: usize = 1 << 20;
+
+impl Outgoing {
+    /// Bytes sent as they are, in one piece.
+    pub fn whole(bytes: &[u8]) -> Self {
+        Self { first: Arc::from(bytes), then: Arc::default() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.first.len() + self.then.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// What is left to send once `sent` bytes are: the rest of the piece that holds byte `sent`.
+    pub fn after(&self, sent: usize) -> &[u8] {
+        match sent.checked_sub(self.first.len()) {
+            None => &self.first[sent..],
+            Some(in_then) => &self.then[in_then.min(self.then.len())..],
+        }
+    }
 }
 
 impl Request {
@@ -193,7 +237,7 @@ impl Request {
             path: target.path.clone(),
             version: Version::Http10,
             headers: vec![("Host".to_owned(), target.host_header())],
-            body: Vec::new(),
+            body: Arc::default(),
         }
     }
 
@@ -222,6 +266,21 @@ impl Request {
     /// Exactly the bytes sent: the request line, each header (`Name: value`, or `Name:` for an
     /// empty value), the empty line, and the body.
     pub fn bytes(&self) -> Vec<u8> {
+        let mut bytes = self.head();
+        bytes.extend_from_slice(&self.body);
+        bytes
+    }
+
+    /// The same bytes as [`Request::bytes`], with a large body shared instead of copied.
+    pub fn outgoing(&self) -> Outgoing {
+        if self.body.len() <= JOINED_BODY_MAX {
+            return Outgoing { first: Arc::from(self.bytes()), then: Arc::default() };
+        }
+        Outgoing { first: Arc::from(self.head()), then: Arc::clone(&self.body) }
+    }
+
+    /// The request line, the headers and the empty line.
+    fn head(&self) -> Vec<u8> {
         let mut head = format!("{} {} {}\r\n", self.method.as_str(), self.path, self.version.as_str());
         for (name, value) in &self.headers {
             head.push_str(name);
@@ -233,9 +292,7 @@ impl Request {
             head.push_str("\r\n");
         }
         head.push_str("\r\n");
-        let mut bytes = head.into_bytes();
-        bytes.extend_from_slice(&self.body);
-        bytes
+        head.into_bytes()
     }
 }
 
@@ -356,13 +413,32 @@ mod tests {
         let mut spec = RequestSpec::new(&target());
         spec.version = Version::Http11;
         spec.method = "POST".to_owned();
-        spec.body = b"a=1".to_vec();
+        spec.body = b"a=1".to_vec().into();
         assert_eq!(
             spec.build().unwrap().bytes(),
             b"POST / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nConnection: close\r\nContent-Length: 3\r\n\r\na=1"
         );
         spec.headers = vec![HeaderField::removed("Connection"), HeaderField::new("content-length", " 99 ")];
         assert_eq!(spec.build().unwrap().bytes(), b"POST / HTTP/1.1\r\ncontent-length: 99\r\n\r\na=1");
+    }
+
+    #[test]
+    fn a_large_body_is_sent_from_where_it_is_held_and_a_small_one_with_its_head() {
+        for size in [0, 3, JOINED_BODY_MAX, JOINED_BODY_MAX + 1] {
+            let mut spec = RequestSpec::new(&target());
+            spec.body = Arc::new((0..size).map(|i| u8::try_from(i % 251).unwrap()).collect());
+            let request = spec.build().unwrap();
+            let outgoing = request.outgoing();
+            assert!(Arc::ptr_eq(&spec.body, &request.body), "{size}: the request shares the spec's body");
+            assert_eq!(Arc::ptr_eq(&spec.body, &outgoing.then), size > JOINED_BODY_MAX, "{size}");
+            // Sent piece after piece, in writes of any size, it is exactly the request's bytes.
+            let mut sent = Vec::new();
+            while sent.len() < outgoing.len() {
+                let rest = outgoing.after(sent.len());
+                sent.extend_from_slice(&rest[..rest.len().min(70_000)]);
+            }
+            assert!(sent == request.bytes(), "{size}");
+        }
     }
 
     #[test]

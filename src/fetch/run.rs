@@ -21,6 +21,7 @@ use super::event::{Event, EventKind, Summary};
 use super::job::{Command, Job, JobId, Payload, Waker};
 use super::raw::StopRule;
 use super::reply::{End, Found, ReplyReader};
+use super::request::Outgoing;
 use super::slice::{SLICE, is_slice_timeout};
 use super::step::Step;
 use super::timing::{Clock, Phase, PhaseRecorder};
@@ -151,11 +152,11 @@ enum Meanwhile {
 impl Run<'_> {
     fn all_steps(&mut self) -> StepResult<()> {
         let job = self.job;
-        let request: Arc<[u8]> = Arc::from(job.payload.bytes());
+        let request = job.payload.outgoing();
         self.emit(EventKind::Started {
             host: job.target.host.clone(),
             port: job.target.port,
-            request: Arc::clone(&request),
+            request: Arc::clone(&request.first),
             tls: job.target.secure,
         })?;
         // The fetch's clock starts at step 1: handing the Started event over (and waking a window)
@@ -396,7 +397,7 @@ impl Run<'_> {
     }
 
     /// Step 4 (5 over HTTPS). Hand the whole request to the network; over TLS, as encrypted records.
-    fn send(&mut self, link: &mut Link, request: &[u8]) -> StepResult<()> {
+    fn send(&mut self, link: &mut Link, request: &Outgoing) -> StepResult<()> {
         link.tap_mut().sync(self.clock.elapsed());
         let mut written = 0;
         let mut last_progress = Instant::now();
@@ -404,7 +405,7 @@ impl Run<'_> {
             let moved = match link.push() {
                 Ok(true) => Ok(None),
                 Ok(false) if written == request.len() => break,
-                Ok(false) => link.write(&request[written..]).map(Some),
+                Ok(false) => link.write(request.after(written)).map(Some),
                 Err(e) => Err(e),
             };
             match moved {

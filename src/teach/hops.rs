@@ -11,9 +11,19 @@ pub fn url_line(url: &Url) -> String {
     one_line(url.as_str())
 }
 
-/// The follow button's label.
-pub fn follow_label(to: &Url) -> String {
-    format!("Follow to {}", url_line(to))
+/// The follow button's label; `leaves_tls`: from https to plain http, which the label says.
+pub fn follow_label(to: &Url, leaves_tls: bool) -> String {
+    let leaves = if leaves_tls { " (leaves the encrypted connection)" } else { "" };
+    format!("Follow to {}{leaves}", url_line(to))
+}
+
+/// Said when a redirect goes from an https page to a plain http one.
+pub fn leaves_tls_text(to: &Url) -> String {
+    format!(
+        "This redirect leaves the encrypted connection: {} is plain http, so the request and its reply \
+         travel unencrypted, and anyone on the way can read and change them.",
+        url_line(to)
+    )
 }
 
 /// Said beside the button: what a redirect is.

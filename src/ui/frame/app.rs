@@ -152,7 +152,7 @@ impl SocketFetchApp {
             FormAction::Next => self.session.next_step(),
         }
         let follow = self.panels_ui(ui);
-        if let Some(Redirect::Follow { url, target }) = follow {
+        if let Some(Redirect::Follow { url, target, .. }) = follow {
             self.request.form.followed(&url, target.port);
             self.problem = None;
             self.notice = None;

@@ -11,10 +11,10 @@ pub fn redirect_ui(ui: &mut Ui, redirect: &Redirect) -> bool {
     let mut follow = false;
     egui::Frame::group(ui.style()).show(ui, |ui| {
         ui.set_width(ui.available_width());
-        if let Redirect::Follow { url, .. } = redirect {
+        if let Redirect::Follow { url, leaves_tls, .. } = redirect {
             ui.label(RichText::new(hops::REDIRECT_MEANING).size(15.0));
             follow = ui
-                .button(RichText::new(hops::follow_label(url)).size(16.0))
+                .button(RichText::new(hops::follow_label(url, *leaves_tls)).size(16.0))
                 .on_hover_text("Fetch that address: the next hop of this story")
                 .clicked();
         } else if let Some(why) = hops::not_followed(redirect) {

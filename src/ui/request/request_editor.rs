@@ -91,7 +91,7 @@ impl Default for RequestEditor {
                 path: "/".to_owned(),
                 version: Version::Http10,
                 headers: vec![HeaderField::new("Host", "")],
-                body: Vec::new(),
+                body: Vec::new().into(),
             },
             body: String::new(),
             followed_path: "/".to_owned(),
@@ -135,7 +135,7 @@ impl RequestEditor {
     }
 
     fn request(&self) -> Result<Request, RequestProblem> {
-        RequestSpec { body: self.body.as_bytes().to_vec(), ..self.spec.clone() }.build()
+        RequestSpec { body: self.body.as_bytes().to_vec().into(), ..self.spec.clone() }.build()
     }
 
     fn built(&self) -> Result<Payload, Problem> {
