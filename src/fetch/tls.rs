@@ -5,7 +5,6 @@
 //! agreed, and turns what can go wrong into plain-word [`FetchError`]s.
 
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -314,17 +313,19 @@ impl TlsLink {
 
 impl Read for TlsLink {
     /// Decrypted reply bytes. `Ok(0)`: the server ended the session properly (`close_notify`);
-    /// `UnexpectedEof`: it hung up without saying so; a slice timeout: nothing yet.
+    /// `UnexpectedEof`: it hung up without saying so; `WouldBlock` (a slice timeout): no reply bytes
+    /// yet. At most one socket read happens per call, so records that carry no reply bytes (session
+    /// tickets, a record trickled a byte at a time) come back as "nothing yet": the caller's read
+    /// timeout, Cancel and wire report act between them.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            match self.connection.reader().read(buf) {
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                done => return done,
-            }
-            if self.connection.read_tls(&mut self.wire)? > 0 {
-                self.connection.process_new_packets().map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-            }
+        match self.connection.reader().read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            done => return done,
         }
+        if self.connection.read_tls(&mut self.wire)? > 0 {
+            self.connection.process_new_packets().map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        }
+        self.connection.reader().read(buf)
     }
 }
 
@@ -347,18 +348,26 @@ impl TlsLink {
 }
 
 impl Link {
-    pub fn stream(&self) -> &TcpStream {
-        match self {
-            Self::Plain(tap) => tap.stream(),
-            Self::Tls(tls) => tls.wire.tap.stream(),
-        }
-    }
-
     /// The socket's tap, which notes every byte that crosses it.
     pub fn tap_mut(&mut self) -> &mut Tap {
         match self {
             Self::Plain(tap) => tap,
             Self::Tls(tls) => tls.tap_mut(),
+        }
+    }
+
+    /// After a complete reply, what one slice's look at the line says: `Some(true)` when the server
+    /// still talks (more bytes), `Some(false)` when it has hung up, reset or, over TLS, said
+    /// `close_notify`; `None` when nothing came in the slice.
+    pub fn line_state(&mut self) -> Option<bool> {
+        let looked = match self {
+            Self::Plain(tap) => tap.stream().peek(&mut [0; 1]),
+            Self::Tls(tls) => tls.read(&mut [0; 1]),
+        };
+        match looked {
+            Ok(n) => Some(n > 0),
+            Err(e) if is_slice_timeout(&e) => None,
+            Err(_) => Some(false),
         }
     }
 
