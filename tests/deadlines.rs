@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use common::{collect_until_finished, job_for, read_request, run_job, start_worker, summary};
 use rustls::{ServerConfig, ServerConnection};
 use socket_fetch::demo_server::tls::Pki;
+use socket_fetch::demo_server::{DemoServer, numbered_body};
 use socket_fetch::fetch::wire::WireRecord;
 use socket_fetch::fetch::{Event, EventKind, FetchError, Job, Step, Target, Trust};
 
@@ -296,4 +297,81 @@ fn max_time_ends_a_trickled_body_and_a_trickled_raw_reply() {
         assert!(took < Duration::from_secs(3), "{args:?} took {took:?}");
     }
     server.join().unwrap();
+}
+
+/// An HTTPS job to the demo server's `path`, trusting its authority.
+fn demo_job(demo: &DemoServer, path: &str) -> Job {
+    let url = format!("https://localhost:{}{path}", demo.https_addr().port());
+    let mut job = Job::new(Target::parse(&url, "").unwrap());
+    job.trust = Trust::Only(vec![demo.ca().clone()]);
+    job
+}
+
+/// A client that sends the header of a `ClientHello` record, then a byte every 500 ms: how long the
+/// server kept it, once it hangs up (or `None` when it still held it after 10 s).
+fn slow_tls_client(addr: SocketAddr) -> JoinHandle<Option<Duration>> {
+    thread::Builder::new()
+        .name("slow-tls-client".to_owned())
+        .spawn(move || {
+            let started = Instant::now();
+            let mut stream = TcpStream::connect(addr).unwrap();
+            stream.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+            if stream.write_all(&[0x16, 0x03, 0x01, 0x02, 0x00]).is_err() {
+                return Some(started.elapsed());
+            }
+            while started.elapsed() < Duration::from_secs(10) {
+                match stream.read(&mut [0; 64]) {
+                    Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                    // A hang-up, whatever the server sent (an alert), or a reset: it is letting go.
+                    Ok(_) | Err(_) => return Some(started.elapsed()),
+                }
+                if stream.write_all(&[0]).is_err() {
+                    return Some(started.elapsed());
+                }
+            }
+            None
+        })
+        .unwrap()
+}
+
+#[test]
+fn the_demo_server_drops_a_trickled_tls_handshake_at_5_s_and_serves_others_meanwhile() {
+    let demo = DemoServer::start(0).unwrap();
+    let slow: Vec<_> = (0..50).map(|_| slow_tls_client(demo.https_addr())).collect();
+    thread::sleep(Duration::from_millis(500));
+    let events = run_job(demo_job(&demo, "/bytes/1000"));
+    assert_eq!(error(&events), None);
+    assert!(common::reply_bytes(&events).ends_with(&numbered_body(1000)), "the whole body came");
+    for client in slow {
+        let held = client.join().unwrap().expect("the server let go within 10 s");
+        assert!(held > Duration::from_millis(4500) && held < Duration::from_millis(6500), "held for {held:?}");
+    }
+}
+
+#[test]
+fn the_demo_server_past_its_cap_says_busy_on_its_tls_port_as_a_tls_alert() {
+    let demo = DemoServer::start_capped(0, 2).unwrap();
+    let held: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(demo.https_addr()).unwrap()).collect();
+    thread::sleep(Duration::from_millis(200));
+    let events = run_job(demo_job(&demo, "/"));
+    let Some(FetchError::TlsAlert { alert }) = error(&events) else { panic!("{:?}", error(&events)) };
+    assert!(alert.starts_with("internal error"), "{alert}");
+    assert!(ended_at(&events) < Duration::from_secs(1), "ended at {:?}", ended_at(&events));
+    drop(held);
+}
+
+#[test]
+fn after_the_demos_https_reply_its_close_notify_is_waited_for() {
+    let demo = DemoServer::start(0).unwrap();
+    let (mut worker, events) = start_worker();
+    for run in 0..30 {
+        worker.fetch(demo_job(&demo, "/"));
+        let events = collect_until_finished(&events);
+        assert_eq!(error(&events), None, "run {run}");
+        let line_open = events.iter().find_map(|e| match e.kind {
+            EventKind::ReplyComplete { line_open, .. } => Some(line_open),
+            _ => None,
+        });
+        assert_eq!(line_open, Some(false), "run {run}: the server closed properly");
+    }
 }
