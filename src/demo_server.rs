@@ -170,7 +170,7 @@ fn accept_loop(listener: &TcpListener, tls: Option<&Arc<ServerConfig>>, stopping
                 let _slot = slot;
                 // A visitor who hangs up early, or whose handshake fails, is no fault of the server's.
                 let _ = match tls {
-                    Some(config) => tls::accept(&config, stream).and_then(serve),
+                    Some(config) => tls::accept(&config, stream, REQUEST_DEADLINE).and_then(serve),
                     None => serve(stream),
                 };
             });

@@ -5,13 +5,11 @@
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, date_time_ymd};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
-
-use super::REQUEST_DEADLINE;
 
 /// The name the demo's HTTPS address uses: a name, so the server name (SNI) is sent and shown.
 pub const DEMO_HOST: &str = "localhost";
@@ -96,8 +94,8 @@ impl Line for TcpStream {
 }
 
 /// The socket under a TLS connection, with a deadline on all that is read from it: the handshake
-/// and the request head must have come [`REQUEST_DEADLINE`] after the accept, however the client
-/// trickles them, as a plain client's head must. rustls reads on until a record is whole, so the
+/// and the request head must have come by then, however the client trickles them, as a plain
+/// client's head must. rustls reads on until a record is whole, so the
 /// deadline has to be the socket's: a limit per read would restart with every byte.
 pub struct Timed {
     socket: TcpStream,
@@ -136,13 +134,17 @@ impl Line for StreamOwned<ServerConnection, Timed> {
     }
 }
 
-/// Wraps an accepted socket in TLS; the handshake happens on the first read, within
-/// [`REQUEST_DEADLINE`] of now with the request head.
-pub fn accept(config: &Arc<ServerConfig>, stream: TcpStream) -> io::Result<StreamOwned<ServerConnection, Timed>> {
+/// Wraps an accepted socket in TLS; the handshake happens on the first read, and it and the request
+/// head must be done `within` from now.
+pub fn accept(
+    config: &Arc<ServerConfig>,
+    stream: TcpStream,
+    within: Duration,
+) -> io::Result<StreamOwned<ServerConnection, Timed>> {
     // Each write is a TLS record of its own: sent at once, not held back for the last one's ACK.
     stream.set_nodelay(true)?;
     let connection = ServerConnection::new(Arc::clone(config)).map_err(io::Error::other)?;
-    Ok(StreamOwned::new(connection, Timed { socket: stream, deadline: Instant::now() + REQUEST_DEADLINE }))
+    Ok(StreamOwned::new(connection, Timed { socket: stream, deadline: Instant::now() + within }))
 }
 
 /// What a client past the cap gets on the TLS port before any handshake: a fatal `internal_error`
