@@ -233,6 +233,13 @@ fn a_flood_of_session_tickets_is_silence_and_the_wire_is_reported_in_bounded_bat
     server.join().unwrap();
 }
 
+/// Cancel's promise on these shared machines: a median under 100 ms, and every try under 300 ms.
+fn assert_quick(mut took: Vec<Duration>) {
+    took.sort_unstable();
+    assert!(took[took.len() / 2] < Duration::from_millis(100), "median of {took:?}");
+    assert!(took.iter().all(|t| *t < Duration::from_millis(300)), "slowest of {took:?}");
+}
+
 #[test]
 fn cancel_stops_a_trickled_record_at_once() {
     const TRIES: usize = 7;
@@ -256,9 +263,7 @@ fn cancel_stops_a_trickled_record_at_once() {
         took.push(asked.elapsed());
         assert_eq!(error(&rest), Some(FetchError::Cancelled));
     }
-    took.sort_unstable();
-    assert!(took[TRIES / 2] < Duration::from_millis(100), "median of {took:?}");
-    assert!(took[TRIES - 1] < Duration::from_millis(300), "slowest of {took:?}");
+    assert_quick(took);
     server.join().unwrap();
 }
 
@@ -294,9 +299,7 @@ fn the_windows_cancel_stops_a_trickled_record_at_once() {
         took.push(asked.elapsed());
         assert_eq!(harness.state().view().unwrap().error(), Some(&FetchError::Cancelled));
     }
-    took.sort_unstable();
-    assert!(took[TRIES / 2] < Duration::from_millis(100), "median of {took:?}");
-    assert!(took[TRIES - 1] < Duration::from_millis(300), "slowest of {took:?}");
+    assert_quick(took);
     server.join().unwrap();
 }
 
