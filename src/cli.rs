@@ -39,6 +39,9 @@ pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_BAD_INPUT: u8 = 2;
 /// Exit code when the reply could not be written to stdout or `-o`'s file, as curl's.
 pub const EXIT_WRITE_ERROR: u8 = 23;
+/// Exit code when a limit on a wait passed (connect, read, the whole fetch): curl's, so scripts
+/// written for curl read it the same.
+pub const EXIT_TIMED_OUT: u8 = 28;
 
 /// How many events may wait for the terminal: the worker waits when the terminal falls behind,
 /// so memory stays flat however large the reply.
@@ -73,13 +76,16 @@ pub struct FetchArgs {
     /// browser does; control characters (line breaks, NUL, ...) are refused.
     #[arg(long)]
     pub path: Option<String>,
-    /// Seconds to wait for the name lookup and for the server to accept the connection
-    /// (0 = no limit, at most 86400).
+    /// Seconds to wait for the name lookup, and for the connection to be set up: the server accepting
+    /// it and, over HTTPS, the TLS handshake, as curl's (0 = no limit, at most 86400).
     #[arg(long, value_name = "S", default_value = "10", allow_hyphen_values = true, value_parser = |s: &str| limits::wait_from_text(Wait::Connect, s))]
     pub connect_timeout: Duration,
     /// Seconds the server may stay silent before the fetch gives up (0 = no limit, at most 86400).
     #[arg(long, value_name = "S", default_value = "10", allow_hyphen_values = true, value_parser = |s: &str| limits::wait_from_text(Wait::Read, s))]
     pub read_timeout: Duration,
+    /// Seconds the whole fetch may take, as curl -m (default and 0: no limit, at most 86400).
+    #[arg(short = 'm', long, value_name = "S", default_value = "0", hide_default_value = true, allow_hyphen_values = true, value_parser = |s: &str| limits::wait_from_text(Wait::Whole, s))]
+    pub max_time: Duration,
     /// Stop reading after this many bytes (default and 0: no limit; the terminal keeps nothing in memory).
     #[arg(long, value_name = "N", default_value = "0", hide_default_value = true, allow_hyphen_values = true, value_parser = limits::size_from_text)]
     pub max_bytes: u64,
@@ -197,6 +203,7 @@ pub fn run_fetch(args: &FetchArgs) -> ExitCode {
         job.trust = trust.clone();
         job.connect_timeout = args.connect_timeout;
         job.read_timeout = args.read_timeout;
+        job.max_time = args.max_time;
         job.max_bytes = args.max_bytes;
         job.step_through = args.step;
         Ok::<_, RequestProblem>(job)
@@ -555,7 +562,7 @@ fn finish(summary: &Summary, output: &Output) -> Option<ExitCode> {
     }
     let error = summary.error.as_ref()?;
     eprintln!("# Failed: {error}\n# Try: {}", error.hint(Place::Terminal));
-    Some(ExitCode::from(EXIT_FAILED))
+    Some(ExitCode::from(if error.is_timeout() { EXIT_TIMED_OUT } else { EXIT_FAILED }))
 }
 
 /// Runs the demo server until the process is stopped; with `ca_out`, writes its certificate
@@ -608,6 +615,7 @@ mod tests {
         let Ok(cli) = Cli::try_parse_from(["socket-fetch", "example.invalid"]) else { panic!("parses") };
         assert_eq!(cli.args.connect_timeout, fetch::DEFAULT_CONNECT_TIMEOUT);
         assert_eq!(cli.args.read_timeout, fetch::DEFAULT_READ_TIMEOUT);
+        assert_eq!(cli.args.max_time, limits::NO_WAIT_LIMIT);
         assert_eq!(cli.args.max_bytes, limits::NO_SIZE_LIMIT);
     }
 }

@@ -26,10 +26,11 @@ use crate::teach::step_text;
 
 /// A client that stops reading this long is dropped, so no connection thread lingers.
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(10);
-/// A client's whole request head must arrive within this, however it trickles: a silent or slow
-/// client cannot hold a connection longer.
+/// A client's whole request head must arrive within this, however it trickles, and over TLS its
+/// handshake too: a silent or slow client cannot hold a connection longer.
 pub const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
-/// The most connections served at once, by default; past it a client gets a short `503` at once.
+/// The most connections served at once, by default; past it a client gets a short `503` at once (on
+/// the TLS port, a TLS alert).
 /// Well above what a classroom or a test sends, well below what the machine can hold.
 pub const MAX_CONNECTIONS: usize = 1000;
 /// What a client past the cap gets.
@@ -159,7 +160,7 @@ fn accept_loop(listener: &TcpListener, tls: Option<&Arc<ServerConfig>>, stopping
             eprintln!("socket-fetch demo server: taking connections again");
         }
         if open.load(Ordering::SeqCst) >= max_connections {
-            turn_away(&stream);
+            turn_away(&stream, if tls.is_some() { &tls::BUSY_ALERT } else { BUSY_REPLY });
             continue;
         }
         let slot = Slot::take(&open);
@@ -169,7 +170,7 @@ fn accept_loop(listener: &TcpListener, tls: Option<&Arc<ServerConfig>>, stopping
                 let _slot = slot;
                 // A visitor who hangs up early, or whose handshake fails, is no fault of the server's.
                 let _ = match tls {
-                    Some(config) => tls::accept(&config, stream).and_then(serve),
+                    Some(config) => tls::accept(&config, stream, REQUEST_DEADLINE).and_then(serve),
                     None => serve(stream),
                 };
             });
@@ -195,12 +196,12 @@ impl Drop for Slot {
     }
 }
 
-/// Past the cap: a short `503` without waiting for the request, written only if it fits at once,
-/// so the accepting thread never waits on a client.
-fn turn_away(stream: &TcpStream) {
+/// Past the cap: `busy` (a short `503`, or the TLS alert) without waiting for the request, written
+/// only if it fits at once, so the accepting thread never waits on a client.
+fn turn_away(stream: &TcpStream, busy: &[u8]) {
     let mut stream = stream;
     if stream.set_nonblocking(true).is_ok() {
-        let _ = stream.write(BUSY_REPLY);
+        let _ = stream.write(busy);
     }
 }
 

@@ -173,7 +173,9 @@ fn each_fault_in_the_terminal_gives_the_bytes_on_stdout_a_plain_message_and_the_
                 assert!(!stderr.contains("# Failed"), "{fault:?}:\n{stderr}");
             }
             Some(error) => {
-                assert_eq!(output.status.code(), Some(1), "{fault:?}:\n{stderr}");
+                // A timeout exits 28, as in curl; any other failure 1.
+                let code = if error.is_timeout() { 28 } else { 1 };
+                assert_eq!(output.status.code(), Some(code), "{fault:?}:\n{stderr}");
                 let message = format!("# Failed: {error}\n# Try: {}\n", error.hint(Place::Terminal));
                 assert!(stderr.contains(&message), "{fault:?}: {message:?} missing from:\n{stderr}");
             }

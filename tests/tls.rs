@@ -448,3 +448,38 @@ fn a_tls_record_in_answer_to_plain_http_is_named_at_once_even_if_the_server_stay
     assert_eq!(error(&events), Some(FetchError::SpeaksTls));
     assert_eq!(reply_bytes(&events), alert);
 }
+
+#[test]
+fn records_already_waiting_are_handed_over_together_as_a_plain_read_would() {
+    let pki = demo_pki();
+    let body = numbered_body(1 << 20);
+    let server = TlsServer::start(pki.server_config().unwrap(), vec![(with_length(&body), Ending::CloseNotify)]);
+    let (mut worker, events) = start_worker();
+    let mut job = https_job(server.port, "/", &pki);
+    job.step_through = true;
+    let id = worker.fetch(job);
+    // Steps through to the receive step, and lets the reply's records pile up before it starts.
+    loop {
+        match events.recv_timeout(Duration::from_secs(10)).unwrap().kind {
+            EventKind::Paused { next: Step::Receive } => break,
+            EventKind::Paused { .. } => worker.next(id),
+            _ => {}
+        }
+    }
+    thread::sleep(Duration::from_millis(300));
+    worker.next(id);
+    let events = collect_until_finished(&events);
+    assert_eq!(error(&events), None);
+    assert!(reply_bytes(&events).ends_with(&body));
+    let largest = events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Received { chunk, .. } => Some(chunk.len()),
+            _ => None,
+        })
+        .max()
+        .unwrap();
+    // A TLS record holds at most 16 KiB: more means several were taken in at once.
+    assert!(largest > 32 * 1024, "the largest chunk was {largest} bytes");
+    server.finish();
+}

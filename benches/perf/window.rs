@@ -14,7 +14,7 @@ use egui::accesskit::{Node, Role};
 use egui::{Event, Key, Modifiers, MouseWheelSource, MouseWheelUnit, PointerButton, Pos2, RawInput, Rect, TouchPhase};
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::fetch::FetchError;
-use socket_fetch::ui::{SocketFetchApp, StartOptions, StepState};
+use socket_fetch::ui::{Limits, SocketFetchApp, StartOptions, StepState};
 
 use crate::{Figure, median, mib, ms, quantile, vm_hwm, vm_rss_self};
 
@@ -244,6 +244,56 @@ pub fn run(figures: &mut Vec<Figure>) {
     shapes(figures);
     click_to_first_step(&port, figures);
     cancel_to_stopped(&port, figures);
+    https_beside_http(&server, figures);
+}
+
+/// The body fetched over HTTPS and over HTTP into the window, from the demo server (16 KiB records).
+const SIDE_BY_SIDE_BODY: u64 = 256 * 1024 * 1024;
+const SIDE_BY_SIDE_RUNS: usize = 3;
+
+/// 256 MiB into the window over HTTPS beside the same over HTTP, runs alternating: HTTPS takes its
+/// decrypted bytes in chunks as large as HTTP's, so it may take at most 1.5 times as long (medians).
+fn https_beside_http(server: &DemoServer, figures: &mut Vec<Figure>) {
+    let name = "window, 256 MiB over HTTPS beside HTTP";
+    let mut times = [Vec::new(), Vec::new()];
+    for _ in 0..SIDE_BY_SIDE_RUNS {
+        for (secure, runs) in [false, true].into_iter().zip(&mut times) {
+            let Some(took) = fetch_into_window(server, secure) else {
+                figures.push(Figure::new(name, "not measured: a fetch failed".to_owned(), "", Some(false)));
+                return;
+            };
+            runs.push(took);
+        }
+    }
+    let [http, https] = times.map(|runs| median(&runs).unwrap_or_default());
+    let ratio = https.as_secs_f64() / http.as_secs_f64().max(f64::EPSILON);
+    println!("| 256 MiB into the window: HTTP {}, HTTPS {} (medians of {SIDE_BY_SIDE_RUNS})", ms(http), ms(https));
+    figures.push(Figure::new(
+        name,
+        format!("HTTPS {} = {ratio:.2} x HTTP {}", ms(https), ms(http)),
+        "<= 1.5 x",
+        Some(ratio <= 1.5),
+    ));
+}
+
+/// Fetches [`SIDE_BY_SIDE_BODY`] bytes from `server` into a fresh window, frame by frame; how long
+/// until the fetch ended, or `None` when it failed or took too long.
+fn fetch_into_window(server: &DemoServer, secure: bool) -> Option<Duration> {
+    let (scheme, addr) = if secure { ("https", server.https_addr()) } else { ("http", server.addr()) };
+    let options = StartOptions {
+        host: Some(format!("{scheme}://localhost:{}/bytes/{SIDE_BY_SIDE_BODY}", addr.port())),
+        fetch_now: true,
+        // The demo server's authority is the window's own only when it started the server; the
+        // encryption is the same either way.
+        limits: Some(Limits { max_mib: 512, skip_cert_check: true, ..Limits::default() }),
+        ..StartOptions::default()
+    };
+    let mut window = Window::new(options);
+    let start = Instant::now();
+    window.frames_until(|app| app.view().is_some_and(|v| !v.is_running()))?;
+    let took = start.elapsed();
+    let view = window.app.view()?;
+    (view.error().is_none() && view.received() > SIDE_BY_SIDE_BODY).then_some(took)
 }
 
 /// The shapes of reply the window must hold at the keep limit, each the worst case of something:

@@ -5,6 +5,7 @@
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, date_time_ymd};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -92,9 +93,39 @@ impl Line for TcpStream {
     }
 }
 
-impl Line for StreamOwned<ServerConnection, TcpStream> {
+/// The socket under a TLS connection, with a deadline on all that is read from it: the handshake
+/// and the request head must have come by then, however the client trickles them, as a plain
+/// client's head must. rustls reads on until a record is whole, so the
+/// deadline has to be the socket's: a limit per read would restart with every byte.
+pub struct Timed {
+    socket: TcpStream,
+    deadline: Instant,
+}
+
+impl Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.socket.set_read_timeout(Some(left))?;
+        self.socket.read(buf)
+    }
+}
+
+impl Write for Timed {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.socket.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.socket.flush()
+    }
+}
+
+impl Line for StreamOwned<ServerConnection, Timed> {
     fn socket(&self) -> &TcpStream {
-        &self.sock
+        &self.sock.socket
     }
 
     fn finish(&mut self) -> io::Result<()> {
@@ -103,10 +134,20 @@ impl Line for StreamOwned<ServerConnection, TcpStream> {
     }
 }
 
-/// Wraps an accepted socket in TLS; the handshake happens on the first read.
-pub fn accept(config: &Arc<ServerConfig>, stream: TcpStream) -> io::Result<StreamOwned<ServerConnection, TcpStream>> {
+/// Wraps an accepted socket in TLS; the handshake happens on the first read, and it and the request
+/// head must be done `within` from now.
+pub fn accept(
+    config: &Arc<ServerConfig>,
+    stream: TcpStream,
+    within: Duration,
+) -> io::Result<StreamOwned<ServerConnection, Timed>> {
     // Each write is a TLS record of its own: sent at once, not held back for the last one's ACK.
     stream.set_nodelay(true)?;
     let connection = ServerConnection::new(Arc::clone(config)).map_err(io::Error::other)?;
-    Ok(StreamOwned::new(connection, stream))
+    Ok(StreamOwned::new(connection, Timed { socket: stream, deadline: Instant::now() + within }))
 }
+
+/// What a client past the cap gets on the TLS port before any handshake: a fatal `internal_error`
+/// alert, in a plain record as alerts before the handshake are. Plain text there would read as
+/// "this server does not speak TLS".
+pub const BUSY_ALERT: [u8; 7] = [0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 80];

@@ -131,6 +131,12 @@ pub enum FetchError {
     TlsAlert { alert: String },
     #[error("The secure handshake got no answer for {} s.", after.as_secs_f32())]
     HandshakeTimedOut { after: Duration },
+    /// The handshake kept moving, but too slowly to finish within the connect timeout.
+    #[error("The secure connection was not set up within the connect timeout of {} s: the server's handshake came too slowly.", after.as_secs_f32())]
+    HandshakeTooSlow { after: Duration },
+    /// The limit on the whole fetch (`--max-time`) passed, whatever step it was in.
+    #[error("The fetch took longer than its time limit of {} s, so it was stopped.", after.as_secs_f32())]
+    FetchTimedOut { after: Duration },
     #[error("This server speaks encrypted (TLS): its reply starts with a TLS record, not with HTTP text.")]
     SpeaksTls,
     #[error("The encrypted connection failed: {detail}.")]
@@ -168,6 +174,20 @@ impl FetchError {
     pub fn io(step: Step, e: &io::Error) -> Self {
         Self::Io { step, kind: e.kind(), os_text: e.to_string() }
     }
+
+    /// A limit on a wait passed: the terminal exits with curl's code for a timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self,
+            Self::ResolveTimedOut { .. }
+                | Self::ConnectTimedOut { .. }
+                | Self::ReadTimedOut { .. }
+                | Self::SendTimedOut { .. }
+                | Self::HandshakeTimedOut { .. }
+                | Self::HandshakeTooSlow { .. }
+                | Self::FetchTimedOut { .. }
+        )
+    }
 }
 
 impl FetchError {
@@ -186,6 +206,14 @@ impl FetchError {
             Self::HandshakeTimedOut { .. } => format!(
                 "The program on that port may not speak TLS: check the port, or {}.",
                 raise(place, "--read-timeout", window_label::READ_WAIT)
+            ),
+            Self::HandshakeTooSlow { .. } => format!(
+                "The server may be overloaded, or may not speak TLS on this port: check the port, or {}.",
+                raise(place, "--connect-timeout", window_label::CONNECT_WAIT)
+            ),
+            Self::FetchTimedOut { .. } => format!(
+                "The reply may be large or come slowly: try again, or {} (0 for no limit).",
+                raise(place, "--max-time", window_label::WHOLE_WAIT)
             ),
             Self::TooLarge { .. } if terminal => {
                 "Raise the size limit, --max-bytes (0 for none), to read the whole reply.".to_owned()
@@ -317,6 +345,8 @@ mod tests {
         for (error, flag, label) in [
             (FetchError::ReadTimedOut { after }, "--read-timeout", window_label::READ_WAIT),
             (FetchError::HandshakeTimedOut { after }, "--read-timeout", window_label::READ_WAIT),
+            (FetchError::HandshakeTooSlow { after }, "--connect-timeout", window_label::CONNECT_WAIT),
+            (FetchError::FetchTimedOut { after }, "--max-time", window_label::WHOLE_WAIT),
             (
                 FetchError::ConnectTimedOut { addr: SocketAddr::from(([127, 0, 0, 1], 9)), after },
                 "--connect-timeout",

@@ -19,10 +19,12 @@ pub mod window_label {
     pub const LIMITS: &str = "⚙ Limits";
     /// The option, under Limits, that skips the certificate check.
     pub const SKIP_CHECK: &str = "Skip certificate check (unsafe)";
-    /// The limit, under Limits, on the name lookup and the connect.
+    /// The limit, under Limits, on the name lookup, the connect and the TLS handshake.
     pub const CONNECT_WAIT: &str = "Wait for the server to answer the call";
     /// The limit, under Limits, on a silent server.
     pub const READ_WAIT: &str = "Give up when the server is silent for";
+    /// The limit, under Limits, on the whole fetch.
+    pub const WHOLE_WAIT: &str = "Give up on the whole fetch after";
     /// The limit, under Limits, on the reply's size.
     pub const KEEP: &str = "Keep at most";
 }

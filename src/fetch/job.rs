@@ -4,6 +4,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::limits::NO_WAIT_LIMIT;
 use super::raw::StopRule;
 use super::request::{Method, Outgoing, Request};
 use super::target::Target;
@@ -28,11 +29,17 @@ pub struct Job {
     /// Over HTTPS, the certificates the server's is checked against. Only [`Job::tls`] reads it, and
     /// only for a secure target: a plain http fetch has no certificates to check, whatever this says.
     pub trust: Trust,
-    /// How long the name lookup and the connect may take; [`super::limits::NO_WAIT_LIMIT`] for no limit.
+    /// How long the name lookup may take, and the connect with the TLS handshake after it (as curl's
+    /// `--connect-timeout`); [`super::limits::NO_WAIT_LIMIT`] for no limit.
     /// Read from what a person typed by [`super::limits::wait_from_seconds`].
     pub connect_timeout: Duration,
-    /// How long the server may stay silent; [`super::limits::NO_WAIT_LIMIT`] for no limit.
+    /// How long the server may stay silent, counted in reply bytes: TLS records that carry none
+    /// (session tickets, a record trickled a byte at a time) are silence. [`super::limits::NO_WAIT_LIMIT`]
+    /// for no limit.
     pub read_timeout: Duration,
+    /// How long the whole fetch may take, from the socket to the reply's end (curl's `--max-time`);
+    /// [`super::limits::NO_WAIT_LIMIT`], the default, for no limit. A step-through pause does not count.
+    pub max_time: Duration,
     /// Reading stops after this many bytes; the fetch then fails with `TooLarge`, keeping them.
     /// [`super::limits::NO_SIZE_LIMIT`] for no limit.
     pub max_bytes: u64,
@@ -83,6 +90,7 @@ impl Job {
             trust: Trust::Bundled,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            max_time: NO_WAIT_LIMIT,
             max_bytes: DEFAULT_MAX_BYTES,
             step_through: false,
             target,

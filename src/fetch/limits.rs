@@ -26,6 +26,8 @@ pub enum Wait {
     Connect,
     /// How long the server may stay silent.
     Read,
+    /// How long the whole fetch may take.
+    Whole,
 }
 
 impl Wait {
@@ -33,6 +35,7 @@ impl Wait {
         match self {
             Self::Connect => "connect timeout",
             Self::Read => "read timeout",
+            Self::Whole => "time limit for the whole fetch",
         }
     }
 }
@@ -73,7 +76,7 @@ pub fn wait_from_seconds(what: Wait, seconds: f64) -> Result<Duration, LimitErro
     }
 }
 
-/// Reads a wait typed as text (the terminal's `--connect-timeout`, `--read-timeout`); a refusal
+/// Reads a wait typed as text (the terminal's `--connect-timeout`, `--read-timeout`, `--max-time`); a refusal
 /// quotes the text as typed.
 pub fn wait_from_text(what: Wait, text: &str) -> Result<Duration, LimitError> {
     let typed = text.trim().to_owned();

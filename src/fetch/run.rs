@@ -33,6 +33,11 @@ use super::wire::{Tap, WireRecord};
 const WIRE_BATCH: usize = 1024;
 const WIRE_EVERY: Duration = Duration::from_millis(100);
 
+/// After a complete reply, how long to wait for the server's hang-up (over TLS, its `close_notify`)
+/// before saying it keeps the line open: a server that closes right after its last byte may take
+/// a few milliseconds more on a busy machine.
+const LINE_WAIT: Duration = Duration::from_millis(250);
+
 /// What the worker does after a job: take the next command (the queue first), or stop.
 pub(super) enum After {
     Idle,
@@ -70,6 +75,9 @@ struct Run<'a> {
     clock: Clock,
     phases: PhaseRecorder,
     received: u64,
+    /// When the connect and the TLS handshake after it must be done, on the job's clock: the connect
+    /// timeout counts from the start of the connect attempt that succeeded.
+    setup_by: Duration,
     /// The connection's last pieces on the wire, those it ended inside included: reported once the
     /// socket is closed, so a reader that is behind cannot hold the line open.
     wire_left: Vec<WireRecord>,
@@ -102,6 +110,7 @@ pub(super) fn run(
         clock: Clock::start(),
         phases: PhaseRecorder::new(),
         received: 0,
+        setup_by: Duration::ZERO,
         wire_left: Vec::new(),
     };
     let outcome = run.all_steps();
@@ -287,13 +296,13 @@ impl Run<'_> {
             let port = self.job.target.port;
             let lookup_host = host.clone();
             let limit = self.job.connect_timeout;
-            let found = self.wait_on_side_thread(Step::Resolve, limit, move || {
+            let found = self.wait_on_side_thread(Step::Resolve, self.capped(limit), move || {
                 (lookup_host.as_str(), port).to_socket_addrs().map(|a| a.map(|s| s.ip()).collect::<Vec<_>>())
             })?;
             match found {
                 Some(Ok(addresses)) => addresses,
                 Some(Err(_)) => Vec::new(),
-                None => return Err(FetchError::ResolveTimedOut { host, after: limit }.into()),
+                None => return Err(self.timed_out(FetchError::ResolveTimedOut { host, after: limit }).into()),
             }
         };
         dedup_keep_order(&mut addresses);
@@ -310,6 +319,7 @@ impl Run<'_> {
         let mut last_error = None;
         for (i, ip) in addresses.iter().enumerate() {
             let address = SocketAddr::new(*ip, self.job.target.port);
+            self.within_max_time()?;
             self.emit(EventKind::Connecting { address, attempt: i + 1, of: addresses.len() })?;
             // A socket serves one connect attempt and one address family: reuse step 1's when it fits.
             let socket = match spare.take() {
@@ -318,9 +328,12 @@ impl Run<'_> {
                     .map_err(|e| FetchError::io(Step::Connect, &e))?,
             };
             let limit = self.job.connect_timeout;
+            self.setup_by = self.clock.elapsed().saturating_add(limit);
+            // Never zero: the OS refuses a zero timeout.
+            let capped = self.capped(limit).max(Duration::from_millis(1));
             // Connect waits a little longer than its own limit, so the OS's timeout (with its reason) comes first.
-            let outcome = self.wait_on_side_thread(Step::Connect, limit + SLICE, move || {
-                socket.connect_timeout(&address.into(), limit).map(|()| socket)
+            let outcome = self.wait_on_side_thread(Step::Connect, capped + SLICE, move || {
+                socket.connect_timeout(&address.into(), capped).map(|()| socket)
             })?;
             let error = match outcome {
                 Some(Ok(socket)) => {
@@ -335,8 +348,8 @@ impl Run<'_> {
                         .map_err(|e| FetchError::io(Step::Connect, &e))?;
                     return Ok(stream);
                 }
-                Some(Err(e)) => connect_error(&e, address, limit),
-                None => FetchError::ConnectTimedOut { addr: address, after: limit },
+                Some(Err(e)) => self.timed_out(connect_error(&e, address, limit)),
+                None => self.timed_out(FetchError::ConnectTimedOut { addr: address, after: limit }),
             };
             self.emit(EventKind::AttemptFailed { address, error: error.clone() })?;
             last_error = Some(error);
@@ -345,7 +358,8 @@ impl Run<'_> {
     }
 
     /// The HTTPS step, after connect: the TLS handshake, turn by turn in read slices so Cancel acts
-    /// within one; a server silent for the read timeout ends it.
+    /// within one; a server silent for the read timeout ends it, and so does one that is not done
+    /// within the connect timeout, however it trickles its bytes.
     fn handshake(&mut self, mut tap: Tap, trust: &Trust) -> StepResult<TlsLink> {
         tap.sync(self.clock.elapsed());
         let mut link = tls::begin(tap, &self.job.target.host, trust)?;
@@ -371,7 +385,43 @@ impl Run<'_> {
                     }
                 }
             }
+            if self.clock.elapsed() > self.setup_by {
+                return Err(self.timed_out(FetchError::HandshakeTooSlow { after: self.job.connect_timeout }).into());
+            }
+            self.within_max_time()?;
             self.poll_commands()?;
+        }
+    }
+
+    /// What a read loop does after each read, bytes or none: the wire is reported when due, commands
+    /// are acted on, and the whole fetch's limit is checked, so a server that trickles bytes can
+    /// neither hold the fetch past its limit nor keep Cancel waiting.
+    fn between_reads(&mut self, tap: &mut Tap, last_wire: &mut Instant) -> StepResult<()> {
+        self.report_wire_when_due(tap, last_wire)?;
+        self.poll_commands()?;
+        self.within_max_time()
+    }
+
+    /// Fails the fetch once it has run longer than its whole-fetch limit (the job's clock, which a
+    /// step-through pause stops).
+    fn within_max_time(&self) -> StepResult<()> {
+        if self.clock.elapsed() >= self.job.max_time {
+            return Err(FetchError::FetchTimedOut { after: self.job.max_time }.into());
+        }
+        Ok(())
+    }
+
+    /// `limit`, or less when the whole fetch's limit comes first.
+    fn capped(&self, limit: Duration) -> Duration {
+        limit.min(self.job.max_time.saturating_sub(self.clock.elapsed()))
+    }
+
+    /// A wait's own timeout, or the whole fetch's when that is the one that passed.
+    fn timed_out(&self, own: FetchError) -> FetchError {
+        if own.is_timeout() && self.clock.elapsed() >= self.job.max_time {
+            FetchError::FetchTimedOut { after: self.job.max_time }
+        } else {
+            own
         }
     }
 
@@ -419,6 +469,7 @@ impl Run<'_> {
                 Err(e) => return Err(stream_error(&e, 0, Step::Send).into()),
             }
             self.poll_commands()?;
+            self.within_max_time()?;
             if last_progress.elapsed() > self.job.read_timeout {
                 return Err(FetchError::SendTimedOut { after: self.job.read_timeout }.into());
             }
@@ -489,7 +540,7 @@ impl Run<'_> {
                             // The reply's time ends at its last byte: the look at the line is the
                             // program's own work, kept out of the timings as reporting is.
                             self.clock.pause();
-                            let line_open = line_open(link.stream());
+                            let line_open = self.line_open(link);
                             self.clock.resume();
                             return self.emit(EventKind::ReplyComplete { extra, line_open });
                         }
@@ -511,8 +562,7 @@ impl Run<'_> {
                     return Err(error.into());
                 }
             }
-            self.report_wire_when_due(link.tap_mut(), &mut last_wire)?;
-            self.poll_commands()?;
+            self.between_reads(link.tap_mut(), &mut last_wire)?;
         }
     }
 
@@ -573,8 +623,27 @@ impl Run<'_> {
                     return Err(error.into());
                 }
             }
-            self.report_wire_when_due(link.tap_mut(), &mut last_wire)?;
-            self.poll_commands()?;
+            self.between_reads(link.tap_mut(), &mut last_wire)?;
+        }
+    }
+
+    /// Whether the server still holds the line open once its reply is complete: it has neither hung
+    /// up (over TLS, said `close_notify`) nor reset within [`LINE_WAIT`], so a hang-up on its way (a
+    /// server that closes right after its last byte) is never taken for an open line. Bytes after the
+    /// reply mean the server is still talking. A command that arrives meanwhile ends the look: the
+    /// line is then not said to be open, as it was not seen open for the whole wait.
+    fn line_open(&mut self, link: &mut Link) -> bool {
+        let until = Instant::now() + LINE_WAIT;
+        loop {
+            if let Some(open) = link.line_state() {
+                return open;
+            }
+            if !self.queued.is_empty() || !self.inbox.is_empty() {
+                return false;
+            }
+            if Instant::now() >= until {
+                return true;
+            }
         }
     }
 
@@ -634,18 +703,6 @@ fn dedup_keep_order(addresses: &mut Vec<IpAddr>) {
         seen.push(*a);
         new
     });
-}
-
-/// Whether the server still holds the line open once its reply is complete: it has neither hung up
-/// nor reset. Looked at with a peek that waits one [`SLICE`] at most, so a hang-up that is already
-/// on its way (a server that closes right after its last byte) is seen, and never taken for an open
-/// line; bytes waiting after the reply mean the server is still talking.
-fn line_open(stream: &TcpStream) -> bool {
-    match stream.peek(&mut [0; 1]) {
-        Ok(0) => false,
-        Ok(_) => true,
-        Err(e) => is_slice_timeout(&e),
-    }
 }
 
 #[allow(

@@ -5,7 +5,6 @@
 //! agreed, and turns what can go wrong into plain-word [`FetchError`]s.
 
 use std::io::{self, Read, Write};
-use std::net::TcpStream;
 use std::sync::Arc;
 
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -205,6 +204,8 @@ pub enum Link {
 pub struct TlsLink {
     connection: ClientConnection,
     wire: Wire,
+    /// An error met while filling a read that already had reply bytes: told by the next read.
+    pending: Option<io::Error>,
 }
 
 /// Starts a TLS session to `host` on `tap`'s socket: nothing is sent until [`TlsLink::handshake_turn`].
@@ -215,7 +216,7 @@ pub fn begin(tap: Tap, host: &str, trust: &Trust) -> Result<TlsLink, FetchError>
     let name = ServerName::try_from(host.to_owned())
         .map_err(|e| FetchError::TlsOther { detail: format!("\"{host}\" cannot be named to the server ({e})") })?;
     let connection = ClientConnection::new(Arc::new(config(trust)?), name).map_err(|e| tls_error(&e, None))?;
-    Ok(TlsLink { connection, wire: Wire { tap, first: Vec::new() } })
+    Ok(TlsLink { connection, wire: Wire { tap, first: Vec::new() }, pending: None })
 }
 
 /// What one turn of the handshake did.
@@ -314,17 +315,80 @@ impl TlsLink {
 
 impl Read for TlsLink {
     /// Decrypted reply bytes. `Ok(0)`: the server ended the session properly (`close_notify`);
-    /// `UnexpectedEof`: it hung up without saying so; a slice timeout: nothing yet.
+    /// `UnexpectedEof`: it hung up without saying so; `WouldBlock` (a slice timeout): no reply bytes
+    /// yet. At most one socket read happens per call, so records that carry no reply bytes (session
+    /// tickets, a record trickled a byte at a time) come back as "nothing yet": the caller's read
+    /// timeout, Cancel and wire report act between them.
+    ///
+    /// Once reply bytes came, the records the socket already holds are decrypted into the rest of
+    /// `buf` without waiting, so a read hands over as much as a plain socket's does (rustls takes in
+    /// 4 KiB a socket read and gives out a record at a time), for at most `buf.len()` more bytes.
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        loop {
-            match self.connection.reader().read(buf) {
+        if let Some(e) = self.pending.take() {
+            return Err(e);
+        }
+        let n = match self.read_once(buf) {
+            Ok(n) if n > 0 => n,
+            other => return other,
+        };
+        Ok(self.fill(buf, n))
+    }
+}
+
+impl TlsLink {
+    /// Decrypted bytes already there, or else one socket read (up to one slice) and what it gave.
+    fn read_once(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.connection.reader().read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            done => return done,
+        }
+        if self.connection.read_tls(&mut self.wire)? > 0 {
+            self.connection.process_new_packets().map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        }
+        self.connection.reader().read(buf)
+    }
+
+    /// Adds to the `n` reply bytes in `buf` what the socket holds now, without waiting; the total.
+    /// The end of the reply and errors are left for the next read to tell.
+    fn fill(&mut self, buf: &mut [u8], mut n: usize) -> usize {
+        let socket = self.wire.tap.stream();
+        if socket.set_nonblocking(true).is_err() {
+            return n;
+        }
+        let mut budget = buf.len();
+        while n < buf.len() {
+            match self.connection.reader().read(&mut buf[n..]) {
+                Ok(0) => break,
+                Ok(more) => {
+                    n += more;
+                    continue;
+                }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                done => return done,
+                Err(_) => break,
             }
-            if self.connection.read_tls(&mut self.wire)? > 0 {
-                self.connection.process_new_packets().map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+            if budget == 0 {
+                break;
+            }
+            match self.connection.read_tls(&mut self.wire) {
+                Ok(0) => break,
+                Ok(got) => budget = budget.saturating_sub(got),
+                Err(e) => {
+                    if !is_slice_timeout(&e) {
+                        self.pending = Some(e);
+                    }
+                    break;
+                }
+            }
+            if let Err(e) = self.connection.process_new_packets() {
+                self.pending = Some(io::Error::new(io::ErrorKind::InvalidData, e));
+                break;
             }
         }
+        // Back to reads that wait a slice; should that fail, the next read says so.
+        if let Err(e) = self.wire.tap.stream().set_nonblocking(false) {
+            self.pending.get_or_insert(e);
+        }
+        n
     }
 }
 
@@ -347,18 +411,26 @@ impl TlsLink {
 }
 
 impl Link {
-    pub fn stream(&self) -> &TcpStream {
-        match self {
-            Self::Plain(tap) => tap.stream(),
-            Self::Tls(tls) => tls.wire.tap.stream(),
-        }
-    }
-
     /// The socket's tap, which notes every byte that crosses it.
     pub fn tap_mut(&mut self) -> &mut Tap {
         match self {
             Self::Plain(tap) => tap,
             Self::Tls(tls) => tls.tap_mut(),
+        }
+    }
+
+    /// After a complete reply, what one slice's look at the line says: `Some(true)` when the server
+    /// still talks (more bytes), `Some(false)` when it has hung up, reset or, over TLS, said
+    /// `close_notify`; `None` when nothing came in the slice.
+    pub fn line_state(&mut self) -> Option<bool> {
+        let looked = match self {
+            Self::Plain(tap) => tap.stream().peek(&mut [0; 1]),
+            Self::Tls(tls) => tls.read(&mut [0; 1]),
+        };
+        match looked {
+            Ok(n) => Some(n > 0),
+            Err(e) if is_slice_timeout(&e) => None,
+            Err(_) => Some(false),
         }
     }
 

@@ -22,6 +22,7 @@ pub enum Payload {
 pub struct JobLimits {
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
+    pub max_time: Duration,
     pub max_bytes: u64,
     pub skip_cert_check: bool,
 }
@@ -55,6 +56,7 @@ impl FetchPlan {
         job.step_through = self.step_through;
         job.connect_timeout = self.limits.connect_timeout;
         job.read_timeout = self.limits.read_timeout;
+        job.max_time = self.limits.max_time;
         job.max_bytes = self.limits.max_bytes;
         match &self.payload {
             Payload::Default => {}
@@ -81,6 +83,7 @@ mod tests {
         let limits = JobLimits {
             connect_timeout: Duration::from_secs(3),
             read_timeout: Duration::from_secs(4),
+            max_time: Duration::from_secs(5),
             max_bytes: 99,
             skip_cert_check,
         };
@@ -91,8 +94,8 @@ mod tests {
     fn the_job_carries_the_plans_limits_and_trust() {
         let job = plan(true, false).job(None);
         assert_eq!(
-            (job.connect_timeout, job.read_timeout, job.max_bytes),
-            (Duration::from_secs(3), Duration::from_secs(4), 99)
+            (job.connect_timeout, job.read_timeout, job.max_time, job.max_bytes),
+            (Duration::from_secs(3), Duration::from_secs(4), Duration::from_secs(5), 99)
         );
         assert!(job.step_through);
         assert_eq!(job.tls(), Some(&Trust::Bundled));

@@ -201,6 +201,7 @@ pub fn failure_story(error: &FetchError) -> &'static str {
         FetchError::ConnectTimedOut { .. } => "Like letting a phone ring and ring: nobody picks up.",
         FetchError::Unreachable { .. } => "Like dialling a number the phone network has no way to reach.",
         FetchError::ReadTimedOut { .. } => "Like a call where the other side has gone quiet and says nothing more.",
+        FetchError::FetchTimedOut { .. } => "Like a call that runs past the time you set aside for it: you hang up.",
         FetchError::SendTimedOut { .. } => "Like talking into a phone while the other side never listens.",
         FetchError::Reset { .. } => "Like the other side slamming the phone down in the middle of a sentence.",
         FetchError::ClosedEmpty => "Like someone picking up the phone and hanging up without a word.",
@@ -226,6 +227,7 @@ pub fn failure_story(error: &FetchError) -> &'static str {
         | FetchError::HandshakeCut { .. }
         | FetchError::TlsAlert { .. }
         | FetchError::HandshakeTimedOut { .. }
+        | FetchError::HandshakeTooSlow { .. }
         | FetchError::SpeaksTls
         | FetchError::TlsOther { .. } => "The secure connection failed; the message says why.",
     }

@@ -52,6 +52,9 @@ pub fn tls_failure_story(error: &FetchError) -> Option<&'static str> {
         FetchError::HandshakeCut { .. } => "Like a call that drops while the two sides are still agreeing on a code.",
         FetchError::TlsAlert { .. } => "Like the other side saying \"no\" while you agree on a code, and hanging up.",
         FetchError::HandshakeTimedOut { .. } => "Like offering a secret code and hearing nothing back.",
+        FetchError::HandshakeTooSlow { .. } => {
+            "Like agreeing on a secret code one letter at a time: we stopped waiting before it was done."
+        }
         FetchError::SpeaksTls => "Like speaking plainly to someone who only answers in a secret code.",
         FetchError::TlsOther { .. } => "The secret code could not be agreed; the message says why.",
         FetchError::Input(_)
@@ -61,6 +64,7 @@ pub fn tls_failure_story(error: &FetchError) -> Option<&'static str> {
         | FetchError::ConnectTimedOut { .. }
         | FetchError::Unreachable { .. }
         | FetchError::ReadTimedOut { .. }
+        | FetchError::FetchTimedOut { .. }
         | FetchError::SendTimedOut { .. }
         | FetchError::Reset { .. }
         | FetchError::ClosedEmpty

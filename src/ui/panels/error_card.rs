@@ -52,6 +52,8 @@ pub fn error_card_ui(ui: &mut Ui, error: &FetchError, kept_bytes: u64) {
         | FetchError::HandshakeCut { .. }
         | FetchError::TlsAlert { .. }
         | FetchError::HandshakeTimedOut { .. }
+        | FetchError::HandshakeTooSlow { .. }
+        | FetchError::FetchTimedOut { .. }
         | FetchError::SpeaksTls
         | FetchError::TlsOther { .. }
         | FetchError::Io { .. }

@@ -174,6 +174,8 @@ fn split_path(host: &str) -> (&str, &str) {
 pub struct Limits {
     pub connect_timeout_s: f64,
     pub read_timeout_s: f64,
+    /// The whole fetch's limit, as the terminal's `--max-time`: 0 (no limit) by default.
+    pub max_time_s: f64,
     pub max_mib: u64,
     /// Over HTTPS, accept any certificate (curl's `-k`): off by default and at every start, since
     /// limits are never remembered.
@@ -187,6 +189,7 @@ impl Limits {
         Ok(JobLimits {
             connect_timeout: limits::wait_from_seconds(Wait::Connect, self.connect_timeout_s)?,
             read_timeout: limits::wait_from_seconds(Wait::Read, self.read_timeout_s)?,
+            max_time: limits::wait_from_seconds(Wait::Whole, self.max_time_s)?,
             max_bytes: limits::keep_from_mib(self.max_mib)?,
             skip_cert_check: self.skip_cert_check,
         })
@@ -198,6 +201,7 @@ impl Default for Limits {
         Self {
             connect_timeout_s: crate::fetch::DEFAULT_CONNECT_TIMEOUT.as_secs_f64(),
             read_timeout_s: crate::fetch::DEFAULT_READ_TIMEOUT.as_secs_f64(),
+            max_time_s: 0.0,
             max_mib: crate::fetch::DEFAULT_MAX_BYTES / (1024 * 1024),
             skip_cert_check: false,
         }
@@ -420,6 +424,9 @@ fn limits_ui(ui: &mut Ui, limits: &mut Limits) {
         ui.end_row();
         ui.label(window_label::READ_WAIT);
         ui.add(wait_field(&mut limits.read_timeout_s, max_wait));
+        ui.end_row();
+        ui.label(window_label::WHOLE_WAIT);
+        ui.add(wait_field(&mut limits.max_time_s, max_wait));
         ui.end_row();
         ui.label(window_label::KEEP);
         ui.add(egui::DragValue::new(&mut limits.max_mib).range(1..=limits::MAX_KEEP_MIB).suffix(" MiB"));
