@@ -121,13 +121,13 @@ fn history_off_keeps_nothing_and_is_remembered() {
     }
     store.set_on(false).unwrap();
     assert!(store.entries().is_empty());
-    assert_eq!(all_files(&dir), ["index", "off"], "what was kept is cleared, logs too");
+    assert_eq!(all_files(&dir), ["index", "lock", "off"], "what was kept is cleared, logs too");
     add(&mut store, 4, &reply(4, 1000));
     drop(store);
     let mut store = Store::open(&dir).unwrap();
     assert!(!store.is_on(), "off is remembered");
     assert!(store.entries().is_empty());
-    assert_eq!(all_files(&dir), ["index", "off"], "nothing was kept while off");
+    assert_eq!(all_files(&dir), ["index", "lock", "off"], "nothing was kept while off");
     assert_eq!(fs::read(dir.join("index")).unwrap(), b"", "the index holds nothing");
     store.set_on(true).unwrap();
     add(&mut store, 5, &reply(5, 1000));
@@ -164,7 +164,7 @@ fn the_keeper_writes_on_its_own_thread_and_says_what_it_holds() {
     let id = loop {
         assert!(start.elapsed() < Duration::from_secs(10), "no news from the history thread");
         match keeper.try_news() {
-            Some(News::Entries(entries, true)) if entries.len() == 1 => break entries[0].id,
+            Some(News::Entries(now)) if now.on && now.entries.len() == 1 => break now.entries[0].id,
             Some(News::Failed(e)) => panic!("{e}"),
             _ => std::thread::sleep(Duration::from_millis(5)),
         }

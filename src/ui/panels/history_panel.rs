@@ -20,6 +20,10 @@ pub struct HistoryPanel {
     entries: Arc<[Entry]>,
     /// History is on: the news says otherwise once the history is read.
     on: bool,
+    /// The folder can be written: the news says otherwise once the history is read.
+    can_record: bool,
+    /// What the history skipped or refused in its folder.
+    notices: Arc<[String]>,
     shown: Option<Shown>,
     /// The entries ticked for Compare, at most two, the earlier pick first.
     picked: Vec<u64>,
@@ -43,7 +47,16 @@ struct Shown {
 
 impl Default for HistoryPanel {
     fn default() -> Self {
-        Self { entries: Arc::from([]), on: true, shown: None, picked: Vec::new(), compared: None, failure: None }
+        Self {
+            entries: Arc::from([]),
+            on: true,
+            can_record: true,
+            notices: Arc::from([]),
+            shown: None,
+            picked: Vec::new(),
+            compared: None,
+            failure: None,
+        }
     }
 }
 
@@ -73,7 +86,16 @@ impl HistoryPanel {
         let Some(keeper) = keeper else { return };
         while let Some(news) = keeper.try_news() {
             match news {
-                News::Entries(entries, on) => (self.entries, self.on) = (entries, on),
+                News::Entries(now) => {
+                    (self.entries, self.on, self.can_record, self.notices) =
+                        (now.entries, now.on, now.can_record, now.notices);
+                    // Another window may have turned history off, or the folder changed under the picks.
+                    let listed = |id: &u64| self.entries.iter().any(|e| e.id == *id);
+                    self.picked.retain(listed);
+                    if self.shown.as_ref().is_some_and(|s| !listed(&s.id)) {
+                        self.shown = None;
+                    }
+                }
                 News::Reply(id, reply, log) => {
                     if let Some(shown) = self.shown.as_mut().filter(|s| s.id == id) {
                         shown.log = Some(log);
@@ -102,14 +124,15 @@ impl HistoryPanel {
                 ui.label("This run keeps no history.");
                 return;
             };
-            let mut on = self.on;
+            let mut on = self.on && self.can_record;
             if ui
-                .checkbox(&mut on, "Keep a history of fetches")
+                .add_enabled(self.can_record, egui::Checkbox::new(&mut on, "Keep a history of fetches"))
                 .on_hover_text(format!(
                     "The last 50 fetches, with their replies up to {} in all, in the data folder; \
                      off forgets them all",
                     format::bytes(REPLY_BUDGET)
                 ))
+                .on_disabled_hover_text("The history folder cannot be written: nothing can be recorded")
                 .changed()
             {
                 self.on = on;
@@ -134,6 +157,9 @@ impl HistoryPanel {
         });
         if let Some(failure) = &self.failure {
             ui.colored_label(ui.visuals().warn_fg_color, failure);
+        }
+        for notice in self.notices.iter() {
+            ui.colored_label(ui.visuals().warn_fg_color, one_line(notice));
         }
         if keeper.is_some() && self.on && self.entries.is_empty() {
             ui.label(RichText::new("Each fetch you make is listed here when it ends.").weak());
