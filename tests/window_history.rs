@@ -8,6 +8,7 @@ mod window_harness;
 
 use std::fs;
 
+use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::history::HeadLine;
@@ -70,6 +71,36 @@ fn two_fetches_are_listed_after_a_restart_shown_again_compared_and_forgotten_whe
     step_until(&mut harness, "history off", |app| app.history().entries().is_empty());
     let files: Vec<_> = fs::read_dir(&dir).unwrap().map(|f| f.unwrap().file_name()).collect();
     assert!(files.iter().all(|f| f != "1.reply" && f != "2.reply"), "off clears the kept replies: {files:?}");
+    drop(harness);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_long_url_is_cut_and_keeps_age_status_and_size_in_view() {
+    let server = DemoServer::start(0).unwrap();
+    let dir = std::env::temp_dir().join(format!("socket-fetch-window-history-long-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let path = format!("/{}", "long-path-".repeat(40));
+    let options = StartOptions { history_dir: Some(dir.clone()), ..demo_options(&server, &path) };
+    let mut harness = fetch(harness_with(options));
+    step_until(&mut harness, "the fetch in the history", |app| app.history().entries().len() == 1);
+    harness.get_by_label("History").click();
+    harness.run_steps(2);
+    let width = 1200.0;
+    let target = format!("GET 127.0.0.1:{}{path}", server.addr().port());
+    let status = harness.state().history().entries()[0].status.unwrap().to_string();
+    for (what, label) in [("the status", status.as_str()), ("the size", "bytes"), ("the age", "just now")] {
+        let node = harness.query_all_by_label_contains(label).last().unwrap_or_else(|| panic!("{what} is listed"));
+        assert!(node.rect().right() <= width, "{what} is in view: {:?}", node.rect());
+    }
+    let row = harness.get_by_label_contains(&target[..30]);
+    // Whole, its 420 characters would take some 3,000 points.
+    assert!(row.rect().right() <= width, "the target is cut to the room left: {:?}", row.rect());
+    let whole = |harness: &Harness<'_, _>| harness.query_all_by_label_contains(&target).count();
+    assert_eq!(whole(&harness), 1, "the button alone");
+    row.hover();
+    harness.run_steps(60); // past egui's tooltip delay
+    assert_eq!(whole(&harness), 2, "and the tooltip shows it whole on hover");
     drop(harness);
     fs::remove_dir_all(&dir).unwrap();
 }

@@ -11,7 +11,7 @@ use egui::{RichText, Ui};
 
 use crate::format;
 use crate::history::{Comparison, Entry, HeadLine, Keeper, News, REPLY_BUDGET};
-use crate::server_text::one_line;
+use crate::server_text::{one_line, visible};
 use crate::session::ReplyText;
 use crate::ui::reply::reply_view::{ReplyViewState, reply_ui};
 
@@ -171,8 +171,10 @@ impl HistoryPanel {
         };
         let mut clicked = None;
         egui::ScrollArea::vertical().id_salt("history list").max_height(list_height).show(ui, |ui| {
-            egui::Grid::new("history grid").striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
-                for entry in self.entries.iter().rev() {
+            for entry in self.entries.iter().rev() {
+                // Fixed columns first and the fetch's target last, cut to the room left: a long URL
+                // never pushes the age, status and size out of view.
+                ui.horizontal(|ui| {
                     let mut pick = self.picked.contains(&entry.id);
                     let box_ = ui.add_enabled(entry.reply_kept, egui::Checkbox::new(&mut pick, "Pick"));
                     if box_.on_disabled_hover_text("Its reply is not kept: it cannot be compared").changed() {
@@ -184,24 +186,33 @@ impl HistoryPanel {
                             }
                         }
                     }
+                    let height = ui.spacing().interact_size.y;
+                    let cell = |ui: &mut Ui, width: f32, text: String| {
+                        ui.add_sized([width, height], egui::Label::new(text).truncate())
+                    };
+                    cell(ui, 80.0, when(entry.at_ms));
+                    let status = cell(ui, 60.0, status_text(entry));
+                    if let Some(error) = &entry.error {
+                        status.on_hover_text(error.as_str());
+                    }
+                    cell(ui, 90.0, format::bytes(entry.reply_size));
+                    cell(ui, 80.0, format::ms(Duration::from_micros(entry.duration_us)));
                     let selected = self.shown.as_ref().is_some_and(|s| s.id == entry.id);
+                    // Whole: the button cuts it to the room it has, and the hover shows it all.
+                    let target = visible(&target(entry));
                     if ui
-                        .selectable_label(selected, target_text(entry))
-                        .on_hover_text("Show this fetch's reply")
+                        .add(egui::Button::selectable(selected, target.as_str()).truncate())
+                        .on_hover_ui(|ui| {
+                            // Whole here, wrapped even inside a long word: the list shows it cut.
+                            ui.add(egui::Label::new(target.as_str()).wrap());
+                            ui.label("Show this fetch's reply");
+                        })
                         .clicked()
                     {
                         clicked = Some(entry.id);
                     }
-                    ui.label(when(entry.at_ms));
-                    let status = ui.label(status_text(entry));
-                    if let Some(error) = &entry.error {
-                        status.on_hover_text(error.as_str());
-                    }
-                    ui.label(format::bytes(entry.reply_size));
-                    ui.label(format::ms(Duration::from_micros(entry.duration_us)));
-                    ui.end_row();
-                }
-            });
+                });
+            }
         });
         if let (Some(id), Some(keeper)) = (clicked, keeper) {
             keeper.ask_reply(id);
@@ -293,8 +304,13 @@ impl HistoryPanel {
 
 /// `GET localhost:8080/path`: what was fetched, the server's text made one line.
 fn target_text(entry: &Entry) -> String {
+    one_line(&target(entry))
+}
+
+/// What was fetched, whole, each control character written as an escape.
+fn target(entry: &Entry) -> String {
     let method = if entry.method.is_empty() { "(raw)" } else { &entry.method };
-    one_line(&format!("{method} {}:{}{}", entry.host, entry.port, entry.path))
+    format!("{method} {}:{}{}", entry.host, entry.port, entry.path)
 }
 
 /// "Bodies: 1,024 bytes and 1,030 bytes; 7 bytes differ".
@@ -312,7 +328,7 @@ fn status_text(entry: &Entry) -> String {
         // In a word: the list's columns stay narrow, and the error's own words show on hover.
         (Some(_), _) => "failed".to_owned(),
         (None, Some(status)) => status.to_string(),
-        (None, None) => "ended, no status".to_owned(),
+        (None, None) => "no status".to_owned(),
     }
 }
 
