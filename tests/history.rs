@@ -48,6 +48,17 @@ fn add(store: &mut Store, n: u64, reply: &[u8]) {
     store.add(Record { reply_size: reply.len() as u64, ..record(n) }, Some(reply)).unwrap();
 }
 
+/// A folder of its own holding `N` fetches (1 to `N`, replies of `len` bytes); their ids.
+fn with_fetches<const N: usize>(name: &str, len: usize) -> (PathBuf, [u64; N]) {
+    let dir = folder(name);
+    let mut store = Store::open(&dir).unwrap();
+    for n in 1..=N as u64 {
+        add(&mut store, n, &reply(n, len));
+    }
+    let ids = std::array::from_fn(|i| store.entries()[i].id);
+    (dir, ids)
+}
+
 /// The bytes of the reply files in `dir`.
 fn reply_files(dir: &Path) -> (usize, u64) {
     let files: Vec<_> = fs::read_dir(dir)
@@ -143,12 +154,7 @@ fn history_off_keeps_nothing_and_is_remembered() {
 
 #[test]
 fn a_reply_file_changed_or_left_behind_is_not_trusted() {
-    let dir = folder("files");
-    let mut store = Store::open(&dir).unwrap();
-    add(&mut store, 1, &reply(1, 1000));
-    add(&mut store, 2, &reply(2, 1000));
-    let [first, second] = [store.entries()[0].id, store.entries()[1].id];
-    drop(store);
+    let (dir, [first, second]) = with_fetches("files", 1000);
     fs::write(dir.join(format!("{first}.reply")), b"shorter").unwrap();
     fs::write(dir.join("999.reply"), vec![0; 5000]).unwrap();
     fs::write(dir.join("999.log"), b"a log no entry names").unwrap();
@@ -292,13 +298,7 @@ fn a_link_planted_in_the_folder_is_never_followed() {
 
 #[test]
 fn sparse_reply_files_of_huge_sizes_are_not_kept_nor_read() {
-    let dir = folder("sparse");
-    let mut store = Store::open(&dir).unwrap();
-    for n in 1..=3 {
-        add(&mut store, n, &reply(n, 100));
-    }
-    let ids: Vec<u64> = store.entries().iter().map(|e| e.id).collect();
-    drop(store);
+    let (dir, ids) = with_fetches::<3>("sparse", 100);
     // Sizes that add past 2^64 in the index, and files as large as the file system allows (1 TiB,
     // sparse: no disk used), each matching the size its entry claims for the first.
     let huge = [1_u64 << 40, u64::MAX / 2, u64::MAX / 2];
@@ -321,12 +321,7 @@ fn sparse_reply_files_of_huge_sizes_are_not_kept_nor_read() {
 
 #[test]
 fn a_fifo_in_the_folder_is_skipped_with_a_notice_and_never_blocks() {
-    let dir = folder("fifo");
-    let mut store = Store::open(&dir).unwrap();
-    add(&mut store, 1, &reply(1, 100));
-    add(&mut store, 2, &reply(2, 100));
-    let [first, second] = [store.entries()[0].id, store.entries()[1].id];
-    drop(store);
+    let (dir, [first, second]) = with_fetches("fifo", 100);
     // A FIFO as the first entry's reply and log: read through the index, which is still a file.
     for ext in ["reply", "log"] {
         fs::remove_file(dir.join(format!("{first}.{ext}"))).unwrap();
@@ -359,11 +354,7 @@ fn a_fifo_in_the_folder_is_skipped_with_a_notice_and_never_blocks() {
 
 #[test]
 fn an_id_of_two_to_the_53_minus_one_leaves_room_for_the_next_fetches() {
-    let dir = folder("huge-id");
-    let mut store = Store::open(&dir).unwrap();
-    add(&mut store, 1, &reply(1, 100));
-    let id = store.entries()[0].id;
-    drop(store);
+    let (dir, [id]) = with_fetches("huge-id", 100);
     let huge = (1_u64 << 53) - 1;
     edit_index(&dir, |words| words[1] = huge.to_string());
     for ext in ["reply", "log"] {
@@ -392,11 +383,7 @@ fn a_read_only_folder_shows_what_it_can_read_and_says_it_cannot_record() {
     if let Some(dir) = std::env::var_os(READ_ONLY_DIR) {
         return read_only_check(Path::new(&dir));
     }
-    let dir = folder("read-only");
-    let mut store = Store::open(&dir).unwrap();
-    add(&mut store, 1, &reply(1, 100));
-    add(&mut store, 2, &reply(2, 100));
-    drop(store);
+    let (dir, _) = with_fetches::<2>("read-only", 100);
     for name in all_files(&dir) {
         fs::set_permissions(dir.join(name), fs::Permissions::from_mode(0o644)).unwrap();
     }
