@@ -353,6 +353,26 @@ fn a_fifo_in_the_folder_is_skipped_with_a_notice_and_never_blocks() {
 }
 
 #[test]
+fn a_folder_planted_where_a_file_goes_is_said_and_the_history_goes_on() {
+    let (dir, [first, second]) = with_fetches("planted-folder", 100);
+    // The first entry dropped from the index, and a folder planted as its log: a stray to remove.
+    edit_index(&dir, |words| {
+        if words[1] == first.to_string() {
+            words[1] = "x".to_owned();
+        }
+    });
+    fs::remove_file(dir.join(format!("{first}.log"))).unwrap();
+    fs::create_dir(dir.join(format!("{first}.log"))).unwrap();
+    let mut store = Store::open(&dir).unwrap();
+    assert!(store.notices().iter().any(|n| n.contains(&format!("{first}.log"))), "{:?}", store.notices());
+    assert_eq!(store.entries().len(), 1);
+    assert_eq!(store.reply(second).unwrap(), reply(2, 100));
+    add(&mut store, 3, &reply(3, 100));
+    assert_eq!(Store::open(&dir).unwrap().entries().len(), 2, "it records on");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn an_id_of_two_to_the_53_minus_one_leaves_room_for_the_next_fetches() {
     let (dir, [id]) = with_fetches("huge-id", 100);
     let huge = (1_u64 << 53) - 1;

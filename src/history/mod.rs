@@ -1,6 +1,8 @@
 //! The history of fetches, kept on disk across runs (no GUI here): a small index of the last
 //! [`MAX_ENTRIES`] fetches, and their raw replies in files of their own up to [`REPLY_BUDGET`] bytes
-//! in all, oldest dropped first; two kept replies can be compared. The window talks to it through [`Keeper`], on a thread of its own.
+//! in all, oldest dropped first; two kept replies can be compared. Several windows may share the
+//! folder (each change is made under its lock), and nothing planted in it can lead the store
+//! elsewhere (`files`). The window talks to it through [`Keeper`], on a thread of its own.
 
 mod compare;
 mod files;
@@ -16,6 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub use compare::{Comparison, HeadLine, compare};
 pub use keeper::{Keeper, News, Snapshot};
 
+use crate::server_text::one_line;
 use files::FolderLock;
 
 /// How many fetches are remembered.
@@ -147,7 +150,7 @@ impl Store {
         };
         store.tighten_all();
         store.reload();
-        store.trim()?;
+        store.trim();
         store.remove_strays()?;
         store.write_index()?;
         drop(lock);
@@ -210,7 +213,7 @@ impl Store {
             reply_kept: reply.is_some(),
             request,
         });
-        self.trim()?;
+        self.trim();
         self.write_index()
     }
 
@@ -321,15 +324,13 @@ impl Store {
             let meta = fs::symlink_metadata(self.dir.join(file_name(entry.id, REPLY_EXT)));
             entry.reply_kept = match meta {
                 Ok(meta) if !meta.is_file() => {
-                    self.notice(format!("The kept reply {} was skipped: it is not a regular file.", entry.id));
+                    let fetch = fetch_words(entry);
+                    self.notice(format!("Skipped a kept reply that is not a regular file ({fetch})."));
                     false
                 }
-                Ok(meta) if entry.reply_size > self.budget => {
-                    let size = meta.len();
-                    self.notice(format!(
-                        "The kept reply {} was skipped: its size ({size} bytes) is past the budget.",
-                        entry.id
-                    ));
+                Ok(_) if entry.reply_size > self.budget => {
+                    let (size, fetch) = (entry.reply_size, fetch_words(entry));
+                    self.notice(format!("Skipped a kept reply of {size} bytes, past the budget ({fetch})."));
                     false
                 }
                 Ok(meta) => meta.len() == entry.reply_size,
@@ -384,47 +385,57 @@ impl Store {
     }
 
     /// The last [`MAX_ENTRIES`] entries, and kept replies within the budget, oldest dropped first.
-    fn trim(&mut self) -> io::Result<()> {
+    fn trim(&mut self) {
         let over = self.entries.len().saturating_sub(MAX_ENTRIES);
-        for old in self.entries.drain(..over) {
+        let dropped: Vec<Entry> = self.entries.drain(..over).collect();
+        for old in dropped {
             if old.reply_kept {
-                files::remove_if_there(&self.dir.join(file_name(old.id, REPLY_EXT)))?;
+                self.discard(&file_name(old.id, REPLY_EXT));
             }
-            files::remove_if_there(&self.dir.join(file_name(old.id, LOG_EXT)))?;
+            self.discard(&file_name(old.id, LOG_EXT));
         }
         for i in 0..self.entries.len() {
             if self.kept_bytes() <= self.budget {
                 break;
             }
             if self.entries[i].reply_kept {
-                files::remove_if_there(&self.dir.join(file_name(self.entries[i].id, REPLY_EXT)))?;
+                self.discard(&file_name(self.entries[i].id, REPLY_EXT));
                 self.entries[i].reply_kept = false;
+            }
+        }
+    }
+
+    /// Removes the reply and log files no entry names, and temporary files (left by a run that
+    /// stopped half-way: under the lock, no other store is writing one; `index.part` is an earlier
+    /// version's).
+    fn remove_strays(&mut self) -> io::Result<()> {
+        for file in fs::read_dir(&self.dir)? {
+            let name = file?.file_name().to_string_lossy().into_owned();
+            let path = Path::new(&name);
+            let stray = if name.starts_with(files::TEMP_PREFIX) || name == "index.part" {
+                true
+            } else if let Some(id) = path.file_stem().and_then(|stem| stem.to_str()?.parse::<u64>().ok()) {
+                match path.extension() {
+                    Some(ext) if ext == REPLY_EXT => !self.entries.iter().any(|e| e.id == id && e.reply_kept),
+                    Some(ext) if ext == LOG_EXT => !self.entries.iter().any(|e| e.id == id),
+                    _ => false,
+                }
+            } else {
+                false
+            };
+            if stray {
+                self.discard(&name);
             }
         }
         Ok(())
     }
 
-    /// Removes the reply and log files no entry names, and temporary files (left by a run that
-    /// stopped half-way: under the lock, no other store is writing one).
-    fn remove_strays(&self) -> io::Result<()> {
-        for file in fs::read_dir(&self.dir)? {
-            let file = file?;
-            let path = file.path();
-            if file.file_name().to_string_lossy().starts_with(files::TEMP_PREFIX) {
-                files::remove_if_there(&path)?;
-                continue;
-            }
-            let Some(id) = path.file_stem().and_then(|stem| stem.to_str()?.parse::<u64>().ok()) else { continue };
-            let named = match path.extension() {
-                Some(ext) if ext == REPLY_EXT => self.entries.iter().any(|e| e.id == id && e.reply_kept),
-                Some(ext) if ext == LOG_EXT => self.entries.iter().any(|e| e.id == id),
-                _ => continue,
-            };
-            if !named {
-                files::remove_if_there(&path)?;
-            }
+    /// Removes the folder's file `name` (a link itself, never what it points to). What cannot be
+    /// removed (a folder planted under that name) is said, and the history goes on without it.
+    fn discard(&mut self, name: &str) {
+        if let Err(e) = files::remove_if_there(&self.dir.join(name)) {
+            self.notice(format!("Could not remove {} from the history's folder: {e}.", one_line(name)));
         }
-        Ok(())
     }
 
     /// Writes the index whole, then puts it in place: a run stopped half-way leaves the old one.
@@ -438,6 +449,11 @@ impl Store {
         self.seen = Some(self.look());
         Ok(())
     }
+}
+
+/// "the fetch of host:port/path", as a notice names it.
+fn fetch_words(entry: &Entry) -> String {
+    format!("the fetch of {}:{}{}", entry.host, entry.port, entry.path)
 }
 
 fn file_name(id: u64, ext: &str) -> String {
