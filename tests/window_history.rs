@@ -9,7 +9,7 @@ mod window_harness;
 use std::fs;
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT as _, Queryable};
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::history::HeadLine;
 use socket_fetch::ui::StartOptions;
@@ -101,6 +101,45 @@ fn a_long_url_is_cut_and_keeps_age_status_and_size_in_view() {
     row.hover();
     harness.run_steps(60); // past egui's tooltip delay
     assert_eq!(whole(&harness), 2, "and the tooltip shows it whole on hover");
+    drop(harness);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_history_that_cannot_be_written_is_listed_with_its_notice_and_the_box_disabled() {
+    let dir = std::env::temp_dir().join(format!("socket-fetch-window-history-locked-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let mut store = socket_fetch::history::Store::open(&dir).unwrap();
+    let request = b"GET /kept HTTP/1.0\r\n\r\n".to_vec();
+    let record = socket_fetch::history::Record {
+        at_ms: 0,
+        host: "earlier.invalid".to_owned(),
+        port: 80,
+        duration_us: 1,
+        status: Some(200),
+        reply_size: 0,
+        error: None,
+        request,
+        log: String::new(),
+    };
+    store.add(record, None).unwrap();
+    drop(store);
+    // A FIFO where the lock file goes: the lock cannot be taken, as in a folder of another user.
+    fs::remove_file(dir.join("lock")).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(dir.join("lock")).status().unwrap().success());
+    let options = StartOptions {
+        history_dir: Some(dir.clone()),
+        tab: Some(socket_fetch::ui::Tab::History),
+        ..StartOptions::default()
+    };
+    let mut harness = harness_with(options);
+    step_until(&mut harness, "the history read", |app| app.history().entries().len() == 1);
+    assert!(shows_text(&harness, "GET earlier.invalid:80/kept"), "what it holds is listed");
+    assert!(shows_text(&harness, "This history folder cannot be written"), "and the tab says why nothing is recorded");
+    assert!(
+        harness.get_by_label("Keep a history of fetches").accesskit_node().is_disabled(),
+        "the box cannot be ticked"
+    );
     drop(harness);
     fs::remove_dir_all(&dir).unwrap();
 }

@@ -143,7 +143,10 @@ impl Store {
             Ok(lock) => lock,
             Err(e) => {
                 store.writable = false;
-                store.notice(format!("This history folder cannot be written ({e}): fetches are not recorded."));
+                store.notice(format!(
+                    "This history folder cannot be written (its lock file: {e}): what it holds is \
+                     shown, and fetches are not recorded."
+                ));
                 store.reload();
                 return Ok(store);
             }

@@ -9,11 +9,14 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use egui::{RichText, Ui};
 
-use crate::format;
 use crate::history::{Comparison, Entry, HeadLine, Keeper, News, REPLY_BUDGET};
 use crate::server_text::{one_line, visible};
 use crate::session::ReplyText;
 use crate::ui::reply::reply_view::{ReplyViewState, reply_ui};
+use crate::{escape, format};
+
+/// The most characters of a notice shown.
+const MAX_NOTICE: usize = 400;
 
 pub struct HistoryPanel {
     /// The entries as the history thread last told them, oldest first.
@@ -159,9 +162,11 @@ impl HistoryPanel {
             ui.colored_label(ui.visuals().warn_fg_color, failure);
         }
         for notice in self.notices.iter() {
-            ui.colored_label(ui.visuals().warn_fg_color, one_line(notice));
+            // Longer than a label's usual cut, so the reason is never lost; it may quote a hostile
+            // index's host and path, hence the escapes and the bound.
+            ui.colored_label(ui.visuals().warn_fg_color, escape::line(notice.as_bytes(), MAX_NOTICE));
         }
-        if keeper.is_some() && self.on && self.entries.is_empty() {
+        if keeper.is_some() && self.on && self.can_record && self.entries.is_empty() {
             ui.label(RichText::new("Each fetch you make is listed here when it ends.").weak());
         }
         let list_height = if self.shown.is_some() || self.compared.is_some() {
