@@ -334,7 +334,7 @@ fn a_fifo_in_the_folder_is_skipped_with_a_notice_and_never_blocks() {
     let (log_refused, store) = opened.unwrap();
     assert!(log_refused, "a FIFO as a log is not read");
     assert!(!store.entries()[0].reply_kept);
-    assert!(store.notices().iter().any(|n| n.contains("not a regular file")), "{:?}", store.notices());
+    assert!(store.notices().iter().any(|n| n.contains("FIFO")), "{:?}", store.notices());
     assert_eq!(store.reply(second).unwrap(), reply(2, 100), "the other entry is whole");
     drop(store);
     // A FIFO as the index.
@@ -403,10 +403,12 @@ fn a_read_only_folder_shows_what_it_can_read_and_says_it_cannot_record() {
     if let Some(dir) = std::env::var_os(READ_ONLY_DIR) {
         return read_only_check(Path::new(&dir));
     }
-    let (dir, _) = with_fetches::<2>("read-only", 100);
+    let (dir, [first, _]) = with_fetches("read-only", 100);
     for name in all_files(&dir) {
         fs::set_permissions(dir.join(name), fs::Permissions::from_mode(0o644)).unwrap();
     }
+    // And the first fetch's reply unreadable (to all but root).
+    fs::set_permissions(dir.join(format!("{first}.reply")), fs::Permissions::from_mode(0o000)).unwrap();
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o555)).unwrap();
     // Root may write anyway: then the check runs in a copy of this test as the user nobody.
     if fs::write(dir.join("probe"), b"").is_ok() {
@@ -435,6 +437,9 @@ fn read_only_check(dir: &Path) {
     assert!(store.notices().iter().any(|n| n.contains("cannot be written")), "{:?}", store.notices());
     let id = store.entries()[1].id;
     assert_eq!(store.reply(id).unwrap(), reply(2, 100), "a kept reply can be read");
+    assert!(!store.entries()[0].reply_kept, "an unreadable one is not kept");
+    let said = store.notices().iter().any(|n| n.contains("host1.invalid") && n.contains("ermission denied"));
+    assert!(said, "and said: {:?}", store.notices());
     add(&mut store, 3, &reply(3, 100));
     assert!(store.set_on(false).is_err(), "off cannot be written");
     assert_eq!(store.entries().len(), 2);

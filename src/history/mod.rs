@@ -322,22 +322,22 @@ impl Store {
             if !entry.reply_kept {
                 continue;
             }
-            // Only a regular file of the size the entry says, within the budget, is its reply: a
-            // sparse file can claim any size, and a FIFO or device is never opened.
-            let meta = fs::symlink_metadata(self.dir.join(file_name(entry.id, REPLY_EXT)));
-            entry.reply_kept = match meta {
-                Ok(meta) if !meta.is_file() => {
-                    let fetch = fetch_words(entry);
-                    self.notice(format!("Skipped a kept reply that is not a regular file ({fetch})."));
+            // Only a regular file that can be read, of the size the entry says and within the
+            // budget, is its reply: a sparse file can claim any size, and a FIFO or device is never
+            // opened for reading.
+            let file = files::open_regular(&self.dir.join(file_name(entry.id, REPLY_EXT)));
+            entry.reply_kept = match file.and_then(|file| file.map(|file| file.metadata()).transpose()) {
+                Err(e) => {
+                    self.notice(format!("Skipped a kept reply ({}): {e}.", fetch_words(entry)));
                     false
                 }
-                Ok(_) if entry.reply_size > self.budget => {
+                Ok(Some(_)) if entry.reply_size > self.budget => {
                     let (size, fetch) = (entry.reply_size, fetch_words(entry));
                     self.notice(format!("Skipped a kept reply of {size} bytes, past the budget ({fetch})."));
                     false
                 }
-                Ok(meta) => meta.len() == entry.reply_size,
-                Err(_) => false,
+                Ok(Some(meta)) => meta.len() == entry.reply_size,
+                Ok(None) => false,
             };
         }
         self.entries = entries;

@@ -196,7 +196,7 @@ impl HistoryPanel {
                         ui.add_sized([width, height], egui::Label::new(text).truncate())
                     };
                     cell(ui, 80.0, when(entry.at_ms));
-                    let status = cell(ui, 60.0, status_text(entry));
+                    let status = cell(ui, 70.0, status_text(entry));
                     if let Some(error) = &entry.error {
                         status.on_hover_text(error.as_str());
                     }
