@@ -413,13 +413,20 @@ fn a_read_only_folder_shows_what_it_can_read_and_says_it_cannot_record() {
     // Root may write anyway: then the check runs in a copy of this test as the user nobody.
     if fs::write(dir.join("probe"), b"").is_ok() {
         fs::remove_file(dir.join("probe")).unwrap();
-        let run = Command::new(std::env::current_exe().unwrap())
+        // Run from the temp folder: the build folder may be under a home that nobody may enter.
+        let me = std::env::temp_dir().join(format!("socket-fetch-history-test-{}", std::process::id()));
+        let _ = fs::remove_file(&me);
+        if fs::hard_link(std::env::current_exe().unwrap(), &me).is_err() {
+            fs::copy(std::env::current_exe().unwrap(), &me).unwrap(); // another file system
+        }
+        let run = Command::new(&me)
             .args(["--exact", "a_read_only_folder_shows_what_it_can_read_and_says_it_cannot_record", "--nocapture"])
             .env(READ_ONLY_DIR, &dir)
             .uid(65534)
             .gid(65534)
             .output()
             .unwrap();
+        fs::remove_file(&me).unwrap();
         let said = String::from_utf8_lossy(&run.stdout).into_owned() + &String::from_utf8_lossy(&run.stderr);
         assert!(run.status.success() && said.contains("1 passed"), "as nobody: {said}");
     } else {
