@@ -8,7 +8,8 @@ mod window_harness;
 
 use std::fs;
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable};
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::history::HeadLine;
 use socket_fetch::ui::StartOptions;
@@ -70,6 +71,75 @@ fn two_fetches_are_listed_after_a_restart_shown_again_compared_and_forgotten_whe
     step_until(&mut harness, "history off", |app| app.history().entries().is_empty());
     let files: Vec<_> = fs::read_dir(&dir).unwrap().map(|f| f.unwrap().file_name()).collect();
     assert!(files.iter().all(|f| f != "1.reply" && f != "2.reply"), "off clears the kept replies: {files:?}");
+    drop(harness);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_long_url_is_cut_and_keeps_age_status_and_size_in_view() {
+    let server = DemoServer::start(0).unwrap();
+    let dir = std::env::temp_dir().join(format!("socket-fetch-window-history-long-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let path = format!("/{}", "long-path-".repeat(40));
+    let options = StartOptions { history_dir: Some(dir.clone()), ..demo_options(&server, &path) };
+    let mut harness = fetch(harness_with(options));
+    step_until(&mut harness, "the fetch in the history", |app| app.history().entries().len() == 1);
+    harness.get_by_label("History").click();
+    harness.run_steps(2);
+    let width = 1200.0;
+    let target = format!("GET 127.0.0.1:{}{path}", server.addr().port());
+    let status = harness.state().history().entries()[0].status.unwrap().to_string();
+    for (what, label) in [("the status", status.as_str()), ("the size", "bytes"), ("the age", "just now")] {
+        let node = harness.query_all_by_label_contains(label).last().unwrap_or_else(|| panic!("{what} is listed"));
+        assert!(node.rect().right() <= width, "{what} is in view: {:?}", node.rect());
+    }
+    let row = harness.get_by_label_contains(&target[..30]);
+    // Whole, its 420 characters would take some 3,000 points.
+    assert!(row.rect().right() <= width, "the target is cut to the room left: {:?}", row.rect());
+    let whole = |harness: &Harness<'_, _>| harness.query_all_by_label_contains(&target).count();
+    assert_eq!(whole(&harness), 1, "the button alone");
+    row.hover();
+    harness.run_steps(60); // past egui's tooltip delay
+    assert_eq!(whole(&harness), 2, "and the tooltip shows it whole on hover");
+    drop(harness);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_history_that_cannot_be_written_is_listed_with_its_notice_and_the_box_disabled() {
+    let dir = std::env::temp_dir().join(format!("socket-fetch-window-history-locked-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    let mut store = socket_fetch::history::Store::open(&dir).unwrap();
+    let request = b"GET /kept HTTP/1.0\r\n\r\n".to_vec();
+    let record = socket_fetch::history::Record {
+        at_ms: 0,
+        host: "earlier.invalid".to_owned(),
+        port: 80,
+        duration_us: 1,
+        status: Some(200),
+        reply_size: 0,
+        error: None,
+        request,
+        log: String::new(),
+    };
+    store.add(record, None).unwrap();
+    drop(store);
+    // A FIFO where the lock file goes: the lock cannot be taken, as in a folder of another user.
+    fs::remove_file(dir.join("lock")).unwrap();
+    assert!(std::process::Command::new("mkfifo").arg(dir.join("lock")).status().unwrap().success());
+    let options = StartOptions {
+        history_dir: Some(dir.clone()),
+        tab: Some(socket_fetch::ui::Tab::History),
+        ..StartOptions::default()
+    };
+    let mut harness = harness_with(options);
+    step_until(&mut harness, "the history read", |app| app.history().entries().len() == 1);
+    assert!(shows_text(&harness, "GET earlier.invalid:80/kept"), "what it holds is listed");
+    assert!(shows_text(&harness, "This history folder cannot be written"), "and the tab says why nothing is recorded");
+    assert!(
+        harness.get_by_label("Keep a history of fetches").accesskit_node().is_disabled(),
+        "the box cannot be ticked"
+    );
     drop(harness);
     fs::remove_dir_all(&dir).unwrap();
 }

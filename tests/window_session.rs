@@ -31,7 +31,7 @@ fn a_fetch_that_ends_undrawn_is_folded_frozen_and_recorded() {
     let entries = loop {
         assert!(start.elapsed() < LIMIT, "the fetch was never recorded");
         match session.history().unwrap().try_news() {
-            Some(News::Entries(entries, _)) if !entries.is_empty() => break entries,
+            Some(News::Entries(now)) if !now.entries.is_empty() => break now.entries,
             Some(News::Failed(e)) => panic!("{e}"),
             _ => std::thread::sleep(Duration::from_millis(5)),
         }

@@ -1,11 +1,13 @@
 //! The history's own thread (`history-store`): every write and read of the history's files happens
-//! there, so the window's thread never waits on the disk.
+//! there, so the window's thread never waits on the disk. It also looks at the folder twice a second,
+//! so a change another window made (history off, a fetch recorded) shows here within a second.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread;
+use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use super::{Comparison, Entry, Record, Store, compare};
 use crate::shared_bytes::SharedBytes;
@@ -18,11 +20,37 @@ enum Order {
     Compare(u64, u64),
 }
 
+/// How often the folder is looked at (a `stat` of two files) for another window's changes.
+const LOOK_AGAIN: Duration = Duration::from_millis(500);
+
+/// The history as it is now.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// Oldest first.
+    pub entries: Arc<[Entry]>,
+    pub on: bool,
+    /// The folder can be written: when not, what it holds is shown and nothing is recorded.
+    pub can_record: bool,
+    /// What was skipped or refused in the folder, in plain words.
+    pub notices: Arc<[String]>,
+}
+
+impl Snapshot {
+    fn of(store: &Store) -> Self {
+        Self {
+            entries: store.entries().into(),
+            on: store.is_on(),
+            can_record: store.can_record(),
+            notices: store.notices().into(),
+        }
+    }
+}
+
 /// What the history tells the window.
 #[derive(Debug)]
 pub enum News {
-    /// The entries now, oldest first, and whether history is on.
-    Entries(Arc<[Entry]>, bool),
+    /// The history now.
+    Entries(Snapshot),
     /// The kept reply of an entry, or why it cannot be read, and its log.
     Reply(u64, Result<Vec<u8>, String>, Result<String, String>),
     /// Two entries' kept replies compared (read and compared here, never in the window's memory).
@@ -56,8 +84,25 @@ impl Keeper {
                     return;
                 }
             };
-            say(News::Entries(store.entries().into(), store.is_on()));
-            for order in inbox {
+            say(News::Entries(Snapshot::of(&store)));
+            let mut looked = Instant::now();
+            loop {
+                let order = match inbox.recv_timeout(LOOK_AGAIN.saturating_sub(looked.elapsed())) {
+                    Ok(order) => Some(order),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => return,
+                };
+                if looked.elapsed() >= LOOK_AGAIN {
+                    looked = Instant::now();
+                    match store.refresh() {
+                        Ok(true) => say(News::Entries(Snapshot::of(&store))),
+                        Ok(false) => {}
+                        Err(e) => {
+                            say(News::Failed(format!("The history in {} could not be read: {e}.", dir.display())));
+                        }
+                    }
+                }
+                let Some(order) = order else { continue };
                 let result = match order {
                     Order::Add(record, reply) => store.add(record, reply.as_deref()),
                     Order::SetOn(on) => store.set_on(on),
@@ -75,7 +120,7 @@ impl Keeper {
                 if let Err(e) = result {
                     say(News::Failed(format!("The history could not be written in {}: {e}.", dir.display())));
                 }
-                say(News::Entries(store.entries().into(), store.is_on()));
+                say(News::Entries(Snapshot::of(&store)));
             }
         })?;
         Ok(Self { orders, news })

@@ -9,17 +9,24 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use egui::{RichText, Ui};
 
-use crate::format;
 use crate::history::{Comparison, Entry, HeadLine, Keeper, News, REPLY_BUDGET};
-use crate::server_text::one_line;
+use crate::server_text::{one_line, visible};
 use crate::session::ReplyText;
 use crate::ui::reply::reply_view::{ReplyViewState, reply_ui};
+use crate::{escape, format};
+
+/// The most characters of a notice shown.
+const MAX_NOTICE: usize = 400;
 
 pub struct HistoryPanel {
     /// The entries as the history thread last told them, oldest first.
     entries: Arc<[Entry]>,
     /// History is on: the news says otherwise once the history is read.
     on: bool,
+    /// The folder can be written: the news says otherwise once the history is read.
+    can_record: bool,
+    /// What the history skipped or refused in its folder.
+    notices: Arc<[String]>,
     shown: Option<Shown>,
     /// The entries ticked for Compare, at most two, the earlier pick first.
     picked: Vec<u64>,
@@ -43,7 +50,16 @@ struct Shown {
 
 impl Default for HistoryPanel {
     fn default() -> Self {
-        Self { entries: Arc::from([]), on: true, shown: None, picked: Vec::new(), compared: None, failure: None }
+        Self {
+            entries: Arc::from([]),
+            on: true,
+            can_record: true,
+            notices: Arc::from([]),
+            shown: None,
+            picked: Vec::new(),
+            compared: None,
+            failure: None,
+        }
     }
 }
 
@@ -73,7 +89,16 @@ impl HistoryPanel {
         let Some(keeper) = keeper else { return };
         while let Some(news) = keeper.try_news() {
             match news {
-                News::Entries(entries, on) => (self.entries, self.on) = (entries, on),
+                News::Entries(now) => {
+                    (self.entries, self.on, self.can_record, self.notices) =
+                        (now.entries, now.on, now.can_record, now.notices);
+                    // Another window may have turned history off, or the folder changed under the picks.
+                    let listed = |id: &u64| self.entries.iter().any(|e| e.id == *id);
+                    self.picked.retain(listed);
+                    if self.shown.as_ref().is_some_and(|s| !listed(&s.id)) {
+                        self.shown = None;
+                    }
+                }
                 News::Reply(id, reply, log) => {
                     if let Some(shown) = self.shown.as_mut().filter(|s| s.id == id) {
                         shown.log = Some(log);
@@ -102,14 +127,15 @@ impl HistoryPanel {
                 ui.label("This run keeps no history.");
                 return;
             };
-            let mut on = self.on;
+            let mut on = self.on && self.can_record;
             if ui
-                .checkbox(&mut on, "Keep a history of fetches")
+                .add_enabled(self.can_record, egui::Checkbox::new(&mut on, "Keep a history of fetches"))
                 .on_hover_text(format!(
                     "The last 50 fetches, with their replies up to {} in all, in the data folder; \
                      off forgets them all",
                     format::bytes(REPLY_BUDGET)
                 ))
+                .on_disabled_hover_text("The history folder cannot be written: nothing can be recorded")
                 .changed()
             {
                 self.on = on;
@@ -135,7 +161,12 @@ impl HistoryPanel {
         if let Some(failure) = &self.failure {
             ui.colored_label(ui.visuals().warn_fg_color, failure);
         }
-        if keeper.is_some() && self.on && self.entries.is_empty() {
+        for notice in self.notices.iter() {
+            // Longer than a label's usual cut, so the reason is never lost; it may quote a hostile
+            // index's host and path, hence the escapes and the bound.
+            ui.colored_label(ui.visuals().warn_fg_color, escape::line(notice.as_bytes(), MAX_NOTICE));
+        }
+        if keeper.is_some() && self.on && self.can_record && self.entries.is_empty() {
             ui.label(RichText::new("Each fetch you make is listed here when it ends.").weak());
         }
         let list_height = if self.shown.is_some() || self.compared.is_some() {
@@ -145,8 +176,10 @@ impl HistoryPanel {
         };
         let mut clicked = None;
         egui::ScrollArea::vertical().id_salt("history list").max_height(list_height).show(ui, |ui| {
-            egui::Grid::new("history grid").striped(true).spacing([10.0, 4.0]).show(ui, |ui| {
-                for entry in self.entries.iter().rev() {
+            for entry in self.entries.iter().rev() {
+                // Fixed columns first and the fetch's target last, cut to the room left: a long URL
+                // never pushes the age, status and size out of view.
+                ui.horizontal(|ui| {
                     let mut pick = self.picked.contains(&entry.id);
                     let box_ = ui.add_enabled(entry.reply_kept, egui::Checkbox::new(&mut pick, "Pick"));
                     if box_.on_disabled_hover_text("Its reply is not kept: it cannot be compared").changed() {
@@ -158,24 +191,33 @@ impl HistoryPanel {
                             }
                         }
                     }
+                    let height = ui.spacing().interact_size.y;
+                    let cell = |ui: &mut Ui, width: f32, text: String| {
+                        ui.add_sized([width, height], egui::Label::new(text).truncate())
+                    };
+                    cell(ui, 80.0, when(entry.at_ms));
+                    let status = cell(ui, 70.0, status_text(entry));
+                    if let Some(error) = &entry.error {
+                        status.on_hover_text(error.as_str());
+                    }
+                    cell(ui, 90.0, format::bytes(entry.reply_size));
+                    cell(ui, 80.0, format::ms(Duration::from_micros(entry.duration_us)));
                     let selected = self.shown.as_ref().is_some_and(|s| s.id == entry.id);
+                    // Whole: the button cuts it to the room it has, and the hover shows it all.
+                    let target = visible(&target(entry));
                     if ui
-                        .selectable_label(selected, target_text(entry))
-                        .on_hover_text("Show this fetch's reply")
+                        .add(egui::Button::selectable(selected, target.as_str()).truncate())
+                        .on_hover_ui(|ui| {
+                            // Whole here, wrapped even inside a long word: the list shows it cut.
+                            ui.add(egui::Label::new(target.as_str()).wrap());
+                            ui.label("Show this fetch's reply");
+                        })
                         .clicked()
                     {
                         clicked = Some(entry.id);
                     }
-                    ui.label(when(entry.at_ms));
-                    let status = ui.label(status_text(entry));
-                    if let Some(error) = &entry.error {
-                        status.on_hover_text(error.as_str());
-                    }
-                    ui.label(format::bytes(entry.reply_size));
-                    ui.label(format::ms(Duration::from_micros(entry.duration_us)));
-                    ui.end_row();
-                }
-            });
+                });
+            }
         });
         if let (Some(id), Some(keeper)) = (clicked, keeper) {
             keeper.ask_reply(id);
@@ -267,8 +309,13 @@ impl HistoryPanel {
 
 /// `GET localhost:8080/path`: what was fetched, the server's text made one line.
 fn target_text(entry: &Entry) -> String {
+    one_line(&target(entry))
+}
+
+/// What was fetched, whole, each control character written as an escape.
+fn target(entry: &Entry) -> String {
     let method = if entry.method.is_empty() { "(raw)" } else { &entry.method };
-    one_line(&format!("{method} {}:{}{}", entry.host, entry.port, entry.path))
+    format!("{method} {}:{}{}", entry.host, entry.port, entry.path)
 }
 
 /// "Bodies: 1,024 bytes and 1,030 bytes; 7 bytes differ".
@@ -286,7 +333,7 @@ fn status_text(entry: &Entry) -> String {
         // In a word: the list's columns stay narrow, and the error's own words show on hover.
         (Some(_), _) => "failed".to_owned(),
         (None, Some(status)) => status.to_string(),
-        (None, None) => "ended, no status".to_owned(),
+        (None, None) => "no status".to_owned(),
     }
 }
 
