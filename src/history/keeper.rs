@@ -2,6 +2,7 @@
 //! there, so the window's thread never waits on the disk. It also looks at the folder twice a second,
 //! so a change another window made (history off, a fetch recorded) shows here within a second.
 
+use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread;
@@ -52,9 +53,9 @@ pub enum News {
     /// The history now.
     Entries(Snapshot),
     /// The kept reply of an entry, or why it cannot be read, and its log.
-    Reply(u64, Result<Vec<u8>, String>, Result<String, String>),
+    Reply(u64, io::Result<Vec<u8>>, io::Result<String>),
     /// Two entries' kept replies compared (read and compared here, never in the window's memory).
-    Compared(u64, u64, Result<Comparison, String>),
+    Compared(u64, u64, io::Result<Comparison>),
     /// A write that failed, in plain words.
     Failed(String),
 }
@@ -107,13 +108,13 @@ impl Keeper {
                     Order::Add(record, reply) => store.add(record, reply.as_deref()),
                     Order::SetOn(on) => store.set_on(on),
                     Order::Reply(id) => {
-                        let log = store.log(id).map_err(|e| e.to_string());
-                        say(News::Reply(id, store.reply(id).map_err(|e| e.to_string()), log));
+                        let log = store.log(id);
+                        say(News::Reply(id, store.reply(id), log));
                         continue;
                     }
                     Order::Compare(a, b) => {
                         let both = store.reply(a).and_then(|first| Ok(compare(&first, &store.reply(b)?)));
-                        say(News::Compared(a, b, both.map_err(|e| e.to_string())));
+                        say(News::Compared(a, b, both));
                         continue;
                     }
                 };

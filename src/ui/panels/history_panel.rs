@@ -4,6 +4,7 @@
 //! compared: their heads side by side and a count of body bytes that differ, worked out on the
 //! history's thread. The session records each fetch as it ends; this panel only shows the history.
 
+use std::io;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -37,14 +38,14 @@ pub struct HistoryPanel {
 /// Two entries being compared, and the comparison once made.
 struct Compared {
     ids: (u64, u64),
-    result: Option<Result<Comparison, String>>,
+    result: Option<io::Result<Comparison>>,
 }
 
 /// The entry clicked, and its reply and log once read.
 struct Shown {
     id: u64,
-    reply: Result<Option<ReplyText>, String>,
-    log: Option<Result<String, String>>,
+    reply: io::Result<Option<ReplyText>>,
+    log: Option<io::Result<String>>,
     view: ReplyViewState,
 }
 
