@@ -425,6 +425,31 @@ mod tests {
     }
 
     #[test]
+    fn only_a_name_that_does_not_exist_is_blamed_on_its_spelling() {
+        let host = || "school.invalid".to_owned();
+        let lookups = [
+            FetchError::NoNetwork { host: host() },
+            FetchError::NameServerSilent { host: host() },
+            FetchError::LookupFailed { host: host(), os_text: "Non-recoverable failure in name resolution".to_owned() },
+        ];
+        for error in &lookups {
+            for place in [Place::Window, Place::Terminal] {
+                let said = format!("{error} {}", error.hint(place));
+                assert!(!said.to_lowercase().contains("spelling"), "{said}");
+            }
+        }
+        assert!(FetchError::NameNotFound { host: host() }.hint(Place::Terminal).as_str().contains("spelling"));
+        let no_network = &lookups[0];
+        assert!(no_network.to_string().starts_with("This computer is not on a network"), "{no_network}");
+        let (window, terminal) = (no_network.hint(Place::Window), no_network.hint(Place::Terminal));
+        assert!(window.as_str().contains(window_label::USE_DEMO) && !window.as_str().contains("--demo"), "{window}");
+        assert!(
+            terminal.as_str().contains("--demo") && !terminal.as_str().contains(window_label::USE_DEMO),
+            "{terminal}"
+        );
+    }
+
+    #[test]
     fn an_unusual_failure_names_its_step_in_the_steps_words() {
         let error = FetchError::io(Step::Resolve, &io::Error::other("no threads left"));
         assert_eq!(error.to_string(), "The name lookup step failed: no threads left.");
