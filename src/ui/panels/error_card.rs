@@ -150,4 +150,14 @@ mod tests {
             assert!(hint.contains("\"Skip certificate check (unsafe)\" under ⚙ Limits"), "{hint}");
         }
     }
+
+    #[test]
+    fn no_network_has_a_card_of_its_own_that_points_at_the_demo_button() {
+        let error = FetchError::NoNetwork { host: "school.invalid".to_owned() };
+        let labels = card_labels(|ui| error_card_ui(ui, &error, 0));
+        assert!(labels.iter().any(|l| l == "✖ No network"), "{labels:?}");
+        assert!(labels.iter().any(|l| l.starts_with("This computer is not on a network")), "{labels:?}");
+        let hint = labels.iter().find(|l| l.starts_with("What to try: ")).expect("a hint");
+        assert!(hint.contains(crate::fetch::window_label::USE_DEMO) && !hint.contains("spelling"), "{hint}");
+    }
 }
