@@ -25,15 +25,15 @@ pub(super) enum LookupFailure {
 /// Every address of `host`, in the resolver's order.
 pub(super) fn lookup(host: &str) -> Result<Vec<IpAddr>, LookupFailure> {
     // One row per address: without a socket type the resolver lists each address once per type.
-    let hints = AddrInfoHints { socktype: libc_sock_stream(), ..AddrInfoHints::default() };
+    let hints = AddrInfoHints { socktype: stream_socket_type(), ..AddrInfoHints::default() };
     match dns_lookup::getaddrinfo(Some(host), None, Some(hints)) {
         Ok(found) => Ok(found.filter_map(Result::ok).map(|info| info.sockaddr.ip()).collect()),
         Err(e) => Err(failure_of(e.kind(), &io::Error::from(e).to_string())),
     }
 }
 
-/// `SOCK_STREAM` without a dependency on libc: socket2 names it.
-fn libc_sock_stream() -> i32 {
+/// `SOCK_STREAM`, as socket2 (already a dependency) names it.
+fn stream_socket_type() -> i32 {
     socket2::Type::STREAM.into()
 }
 
