@@ -196,7 +196,10 @@ fn a_record_trickled_byte_by_byte_is_silence_to_the_read_timeout() {
     let mut job = https_job(port, &pki);
     job.read_timeout = Duration::from_secs(1);
     let events = run_job(job);
-    assert_eq!(error(&events), Some(FetchError::ReadTimedOut { after: Duration::from_secs(1) }));
+    assert_eq!(
+        error(&events),
+        Some(FetchError::ReadTimedOut { after: Duration::from_secs(1), unanswered_plain: false })
+    );
     assert_eq!(summary(&events).received, 0);
     assert!(ended_at(&events) < Duration::from_secs(2), "ended at {:?}", ended_at(&events));
     server.join().unwrap();
@@ -209,7 +212,7 @@ fn a_flood_of_session_tickets_is_silence_and_the_wire_is_reported_in_bounded_bat
     let mut job = https_job(port, &pki);
     job.read_timeout = FLOOD_READ_TIMEOUT;
     let events = run_job(job);
-    assert_eq!(error(&events), Some(FetchError::ReadTimedOut { after: FLOOD_READ_TIMEOUT }));
+    assert_eq!(error(&events), Some(FetchError::ReadTimedOut { after: FLOOD_READ_TIMEOUT, unanswered_plain: false }));
     let receiving =
         events.iter().find_map(|e| matches!(e.kind, EventKind::StepStarted(Step::Receive)).then_some(e.at)).unwrap();
     let ended = ended_at(&events);

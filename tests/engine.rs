@@ -253,7 +253,7 @@ fn a_server_that_closes_without_a_byte_is_explained() {
         let _ = s.read(&mut buf);
     });
     let events = run_job(job_for(addr, "/"));
-    assert_eq!(summary(&events).error, Some(FetchError::ClosedEmpty));
+    assert_eq!(summary(&events).error, Some(FetchError::ClosedEmpty { plain: true }));
 }
 
 #[test]

@@ -54,6 +54,8 @@ impl Fault {
             | Self::AnswerBeforeRequest
             | Self::HalfClose
             | Self::HugeLength
+            | Self::PastLimitLength
+            | Self::NotNumberLength
             | Self::ConflictingLengths
             | Self::HugeReason
             | Self::TerminalTakeover => HeadSeen::Http,
@@ -202,10 +204,15 @@ fn head_of(fault: Fault) -> ReplyHead {
 
 #[test]
 fn a_content_length_is_only_a_claim_checked_before_use() {
-    // Near 2^64: no wrap round to a small total that looks complete.
+    // Near 2^64, and just past curl's limit of 2^63 - 1: no wrap round to a small total that looks complete.
     let head = head_of(Fault::HugeLength);
     assert_eq!(head.expected_total, None);
-    assert_eq!(head.length_problem, Some(HeadProblem::LengthTooLarge(18_446_744_073_709_551_610)));
+    assert_eq!(head.length_problem, Some(HeadProblem::LengthBeyondCounting("18446744073709551610".to_owned())));
+    let head = head_of(Fault::PastLimitLength);
+    assert_eq!(head.length_problem, Some(HeadProblem::LengthBeyondCounting("9223372036854775808".to_owned())));
+    // Not a number at all.
+    let head = head_of(Fault::NotNumberLength);
+    assert_eq!(head.length_problem, Some(HeadProblem::LengthNotNumber("12abc".to_owned())));
     // Two that disagree: neither is used.
     let head = head_of(Fault::ConflictingLengths);
     assert_eq!(head.expected_total, None);
@@ -214,14 +221,21 @@ fn a_content_length_is_only_a_claim_checked_before_use() {
     let head = head_of(Fault::CloseMidBody);
     assert_eq!((head.expected_total, head.length_problem), (Some(MID_BODY_HEAD.len() as u64 + 1000), None));
 
-    // The terminal says so, and never that the reply is complete by its length.
-    for (fault, problem) in
-        [(Fault::HugeLength, "more than any reply can be"), (Fault::ConflictingLengths, "two different lengths")]
-    {
-        let (output, _) = terminal_fetch(fault);
+    // The terminal says so, never that the reply is complete by its length, and fails as curl does
+    // (RFC 9112, section 6.3), with what arrived on stdout.
+    for (fault, problem) in [
+        (Fault::HugeLength, "more than any reply can be"),
+        (Fault::PastLimitLength, "more than any reply can be"),
+        (Fault::NotNumberLength, "\"12abc\" is not a number of bytes"),
+        (Fault::ConflictingLengths, "two different lengths"),
+    ] {
+        let (output, log) = terminal_fetch(fault);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("its length cannot be used") && stderr.contains(problem), "{fault:?}:\n{stderr}");
+        assert!(stderr.contains("# Failed: The reply's length cannot be used"), "{fault:?}:\n{stderr}");
         assert!(!stderr.contains(" of 51 "), "{fault:?}:\n{stderr}");
+        assert_eq!(output.status.code(), Some(1), "{fault:?}:\n{stderr}");
+        assert_same_bytes(&output.stdout, &log.written, &format!("{fault:?}: stdout"));
     }
 }
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 use thiserror::Error;
 
 use super::framing::ChunkProblem;
+use super::head::HeadProblem;
 use super::hint::{Hint, Place, window_label};
 use super::limits::LimitError;
 use super::step::Step;
@@ -73,6 +74,15 @@ pub enum FetchError {
     Input(#[from] InputError),
     #[error("No computer called \"{host}\" could be found: the name lookup came back empty.")]
     NameNotFound { host: String },
+    /// The lookup failed for now, and this computer has no route to any name server.
+    #[error("This computer is not on a network, so the name \"{host}\" could not be looked up.")]
+    NoNetwork { host: String },
+    /// The lookup failed for now although a name server is reachable: it did not answer in time.
+    #[error("The name server did not answer in time, so the name \"{host}\" could not be looked up.")]
+    NameServerSilent { host: String },
+    /// The resolver failed in another way, in the system's own words.
+    #[error("The name lookup for \"{host}\" failed: {os_text}.")]
+    LookupFailed { host: String, os_text: String },
     #[error("The name lookup for \"{host}\" got no answer within {} s.", after.as_secs_f32())]
     ResolveTimedOut { host: String, after: Duration },
     #[error("Nothing is listening on port {} of {}: the server refused the connection.", addr.port(), addr.ip())]
@@ -81,14 +91,18 @@ pub enum FetchError {
     ConnectTimedOut { addr: SocketAddr, after: Duration },
     #[error("There is no route from this computer to {addr}: the network cannot reach it.")]
     Unreachable { addr: SocketAddr },
+    /// `unanswered_plain`: the request went in plain text and not a byte came back, which is also
+    /// how a server that expects an encrypted connection takes one.
     #[error("The server was connected but went silent: no data came for {} s.", after.as_secs_f32())]
-    ReadTimedOut { after: Duration },
+    ReadTimedOut { after: Duration, unanswered_plain: bool },
     #[error("The server stopped taking in the request: nothing more could be sent for {} s.", after.as_secs_f32())]
     SendTimedOut { after: Duration },
     #[error("The server cut the connection abruptly (a \"reset\") after sending {} bytes.", count(*.received))]
     Reset { received: u64 },
+    /// `plain`: the request went in plain text, as a server that expects an encrypted connection
+    /// may take it: hung up on.
     #[error("The server hung up without sending a single byte.")]
-    ClosedEmpty,
+    ClosedEmpty { plain: bool },
     #[error(
         "The server hung up before the end of the reply: {} of its {} bytes arrived (its head gave the length).",
         count(*.received),
@@ -97,6 +111,10 @@ pub enum FetchError {
     Truncated { expected: u64, received: u64 },
     #[error("The reply's chunked body is broken: {0}. Everything that arrived is kept.")]
     BrokenChunks(ChunkProblem),
+    #[error(
+        "The reply's length cannot be used: {0}. Where its body ends cannot be known, so the fetch stopped; everything that arrived is kept."
+    )]
+    BadLength(HeadProblem),
     #[error(
         "The server hung up in the middle of its chunked reply, after {} bytes: the last chunk (of size 0), which ends such a reply, never came.",
         count(*.received)
@@ -199,7 +217,12 @@ impl FetchError {
                 "The computer may be switched off, or a firewall may drop the call. Check the address, or {}.",
                 raise(place, "--connect-timeout", window_label::CONNECT_WAIT)
             ),
-            Self::ReadTimedOut { .. } => format!(
+            Self::ReadTimedOut { unanswered_plain: true, .. } => format!(
+                "The server may be stuck, or may not speak HTTP on this port. {} Or try again, or {}.",
+                try_https(place),
+                raise(place, "--read-timeout", window_label::READ_WAIT)
+            ),
+            Self::ReadTimedOut { unanswered_plain: false, .. } => format!(
                 "The server may be stuck, or may not speak HTTP on this port. Try again, or {}.",
                 raise(place, "--read-timeout", window_label::READ_WAIT)
             ),
@@ -254,6 +277,19 @@ impl FetchError {
             Self::NameNotFound { .. } => {
                 "Check the spelling of the name. Try 127.0.0.1 or the built-in demo server to see a fetch that works.".to_owned()
             }
+            Self::NoNetwork { .. } => format!(
+                "Connect this computer to a network (Wi-Fi or cable) and fetch again. The built-in demo server works without one: {}.",
+                match place {
+                    Place::Terminal => "socket-fetch fetch --demo".to_owned(),
+                    Place::Window => format!("press {}", window_label::USE_DEMO),
+                }
+            ),
+            Self::NameServerSilent { .. } => {
+                "The name server (DNS) may be down or busy: try again in a moment, or use an IP address such as 127.0.0.1.".to_owned()
+            }
+            Self::LookupFailed { .. } => {
+                "Try again; if it keeps failing, use an IP address such as 127.0.0.1, or the built-in demo server.".to_owned()
+            }
             Self::ResolveTimedOut { .. } => {
                 "The phone book (DNS) may be unreachable: check the network, or use an IP address such as 127.0.0.1.".to_owned()
             }
@@ -263,11 +299,18 @@ impl FetchError {
                 "The server may be overloaded, or not reading at all. Try again, or send a shorter request.".to_owned()
             }
             Self::Reset { .. } => "The server program may have crashed or been restarted. Try again in a moment.".to_owned(),
-            Self::ClosedEmpty => {
+            Self::ClosedEmpty { plain: true } => format!(
+                "The program on that port may not speak HTTP, or it refused this request. {} Otherwise, check the port.",
+                try_https(place)
+            ),
+            Self::ClosedEmpty { plain: false } => {
                 "The program on that port may not speak HTTP, or it refused this request. Check the port.".to_owned()
             }
             Self::Truncated { .. } | Self::ChunkedCutShort { .. } => {
                 "The server program may have stopped mid-reply, or the connection dropped. Try again.".to_owned()
+            }
+            Self::BadLength(_) => {
+                "The server program sends a Content-Length no client can trust: look at its head in the raw reply, and correct the server.".to_owned()
             }
             Self::BrokenChunks(_) => {
                 "The server program sends a broken chunked body: look at the raw reply where the chunk sizes stop matching the data.".to_owned()
@@ -292,6 +335,19 @@ fn raise(place: Place, flag: &str, label: &str) -> String {
     match place {
         Place::Terminal => format!("raise the timeout ({flag})"),
         Place::Window => format!("raise \"{label}\" under {}", window_label::LIMITS),
+    }
+}
+
+/// A plain request that got no answer may have reached a server that expects an encrypted one.
+fn try_https(place: Place) -> String {
+    match place {
+        Place::Terminal => {
+            "If this port expects an encrypted connection, try https:// in front of the host.".to_owned()
+        }
+        Place::Window => format!(
+            "If this port expects an encrypted connection, try https://: tick {} or write https:// in front of the host.",
+            window_label::SECURE
+        ),
     }
 }
 
@@ -343,7 +399,7 @@ mod tests {
     fn the_window_names_its_controls_and_the_terminal_its_options() {
         let after = Duration::from_secs(1);
         for (error, flag, label) in [
-            (FetchError::ReadTimedOut { after }, "--read-timeout", window_label::READ_WAIT),
+            (FetchError::ReadTimedOut { after, unanswered_plain: false }, "--read-timeout", window_label::READ_WAIT),
             (FetchError::HandshakeTimedOut { after }, "--read-timeout", window_label::READ_WAIT),
             (FetchError::HandshakeTooSlow { after }, "--connect-timeout", window_label::CONNECT_WAIT),
             (FetchError::FetchTimedOut { after }, "--max-time", window_label::WHOLE_WAIT),
@@ -364,7 +420,33 @@ mod tests {
             FetchError::NotTls.hint(Place::Window).as_str().starts_with(&format!("Untick {}", window_label::SECURE))
         );
         assert!(!FetchError::SpeaksTls.hint(Place::Terminal).as_str().contains(window_label::SECURE));
-        assert_eq!(FetchError::ClosedEmpty.hint(Place::Window), FetchError::ClosedEmpty.hint(Place::Terminal));
+        let encrypted = FetchError::ClosedEmpty { plain: false };
+        assert_eq!(encrypted.hint(Place::Window), encrypted.hint(Place::Terminal));
+    }
+
+    #[test]
+    fn only_a_name_that_does_not_exist_is_blamed_on_its_spelling() {
+        let host = || "school.invalid".to_owned();
+        let lookups = [
+            FetchError::NoNetwork { host: host() },
+            FetchError::NameServerSilent { host: host() },
+            FetchError::LookupFailed { host: host(), os_text: "Non-recoverable failure in name resolution".to_owned() },
+        ];
+        for error in &lookups {
+            for place in [Place::Window, Place::Terminal] {
+                let said = format!("{error} {}", error.hint(place));
+                assert!(!said.to_lowercase().contains("spelling"), "{said}");
+            }
+        }
+        assert!(FetchError::NameNotFound { host: host() }.hint(Place::Terminal).as_str().contains("spelling"));
+        let no_network = &lookups[0];
+        assert!(no_network.to_string().starts_with("This computer is not on a network"), "{no_network}");
+        let (window, terminal) = (no_network.hint(Place::Window), no_network.hint(Place::Terminal));
+        assert!(window.as_str().contains(window_label::USE_DEMO) && !window.as_str().contains("--demo"), "{window}");
+        assert!(
+            terminal.as_str().contains("--demo") && !terminal.as_str().contains(window_label::USE_DEMO),
+            "{terminal}"
+        );
     }
 
     #[test]

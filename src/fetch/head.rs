@@ -139,10 +139,8 @@ pub enum HeadProblem {
     EndlessInterimHeads,
     /// A Content-Length value that is not a plain number, as sent (lossily made text).
     LengthNotNumber(String),
-    /// A Content-Length value of more digits than any count of bytes can hold, as sent.
+    /// A Content-Length value above 2^63 - 1, more than any count of bytes can hold, as sent.
     LengthBeyondCounting(String),
-    /// A Content-Length that, added to the head before it, is more than any reply can be.
-    LengthTooLarge(u64),
     /// Two Content-Length values that differ: which one is meant cannot be known.
     LengthsDisagree { first: u64, second: u64 },
 }
@@ -160,9 +158,6 @@ impl fmt::Display for HeadProblem {
             }
             Self::LengthBeyondCounting(value) => {
                 write!(f, "its Content-Length {} is more than any reply can be", one_line(value))
-            }
-            Self::LengthTooLarge(claimed) => {
-                write!(f, "its Content-Length claims {} bytes, more than any reply can be", count(*claimed))
             }
             Self::LengthsDisagree { first, second } => write!(
                 f,
@@ -346,7 +341,8 @@ impl HeadReader {
             None => match (announced_length(&headers), head_end) {
                 (Ok(Some(length)), Some(head_end)) => match head_end.checked_add(length) {
                     Some(total) => (Framing::Length(length), Some(total), None),
-                    None => (Framing::UntilClose, None, Some(HeadProblem::LengthTooLarge(length))),
+                    // Past u64 with the head before it: beyond counting as well.
+                    None => (Framing::UntilClose, None, Some(HeadProblem::LengthBeyondCounting(length.to_string()))),
                 },
                 (Ok(_), _) => (Framing::UntilClose, None, None),
                 (Err(problem), _) => (Framing::UntilClose, None, Some(problem)),
@@ -412,8 +408,9 @@ fn announced_length(headers: &[HeaderLine]) -> Result<Option<u64>, HeadProblem> 
             if item.is_empty() || !item.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(HeadProblem::LengthNotNumber(value.into_owned()));
             }
-            // All digits: only a number past u64::MAX fails.
-            let Ok(length) = item.parse::<u64>() else {
+            // All digits: only a number past 2^63 - 1 fails, the largest length curl takes (a
+            // signed 64-bit count of bytes, as most programs keep one).
+            let Some(length) = item.parse::<i64>().ok().and_then(|length| u64::try_from(length).ok()) else {
                 return Err(HeadProblem::LengthBeyondCounting(item.to_owned()));
             };
             match claim {
@@ -524,14 +521,22 @@ mod tests {
 
     #[test]
     fn lengths_that_cannot_be_believed_are_named() {
-        let cases: [(&[u8], HeadProblem); 4] = [
+        let cases: [(&[u8], HeadProblem); 5] = [
             (b"Content-Length: 5\r\nContent-Length: 700", HeadProblem::LengthsDisagree { first: 5, second: 700 }),
             (b"Content-Length: 5x", HeadProblem::LengthNotNumber("5x".to_owned())),
             (
                 b"Content-Length: 99999999999999999999999",
                 HeadProblem::LengthBeyondCounting("99999999999999999999999".to_owned()),
             ),
-            (b"Content-Length: 18446744073709551610", HeadProblem::LengthTooLarge(18_446_744_073_709_551_610)),
+            (
+                b"Content-Length: 18446744073709551610",
+                HeadProblem::LengthBeyondCounting("18446744073709551610".to_owned()),
+            ),
+            // One past 2^63 - 1, the largest length curl takes.
+            (
+                b"Content-Length: 9223372036854775808",
+                HeadProblem::LengthBeyondCounting("9223372036854775808".to_owned()),
+            ),
         ];
         for (headers, problem) in cases {
             let mut reply = b"HTTP/1.0 200 OK\r\n".to_vec();

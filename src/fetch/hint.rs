@@ -27,6 +27,8 @@ pub mod window_label {
     pub const WHOLE_WAIT: &str = "Give up on the whole fetch after";
     /// The limit, under Limits, on the reply's size.
     pub const KEEP: &str = "Keep at most";
+    /// The button that starts the built-in demo server and fetches from it.
+    pub const USE_DEMO: &str = "Use demo server";
 }
 
 /// What to try next, in one or two sentences, for the place it is shown.

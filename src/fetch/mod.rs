@@ -9,6 +9,7 @@ mod head;
 mod hint;
 mod job;
 pub mod limits;
+mod lookup;
 mod media_type;
 mod raw;
 mod redirect;

@@ -53,6 +53,8 @@ pub enum End {
     Complete { used: usize },
     /// The chunked body is broken: the reply cannot be followed further.
     Broken(ChunkProblem),
+    /// The head's Content-Length cannot be used: where the body ends cannot be known.
+    BadLength(HeadProblem),
 }
 
 /// Follows one reply. See the module's documentation.
@@ -98,9 +100,16 @@ impl ReplyReader {
                             Framing::Chunked => Stage::Chunked(Box::default()),
                             Framing::UntilClose => Stage::UntilClose { http: true },
                         };
+                        // An unusable Content-Length is an error a client cannot recover from (RFC 9112,
+                        // section 6.3): where the body ends cannot be known, so the reply is not followed.
+                        let bad_length = head.length_problem.clone();
                         found.push(Found::Head(head));
                         if endless {
                             found.push(Found::Unreadable(HeadProblem::EndlessInterimHeads));
+                        }
+                        if let Some(problem) = bad_length {
+                            self.fed += input.len() as u64;
+                            return Fed { found, end: End::BadLength(problem) };
                         }
                     }
                 },
@@ -132,10 +141,11 @@ impl ReplyReader {
     /// How the reply ends when the server hangs up: `Ok(true)` when it is complete by its framing
     /// (one that ends at the hang-up), `Ok(false)` when there is no framing to judge by (bytes that
     /// are not HTTP, a head cut short), or why it is cut short.
-    pub fn at_close(&self) -> Result<bool, FetchError> {
+    /// `plain`: the request went in plain text (not over TLS).
+    pub fn at_close(&self, plain: bool) -> Result<bool, FetchError> {
         let received = self.fed;
         match self.stage {
-            _ if received == 0 => Err(FetchError::ClosedEmpty),
+            _ if received == 0 => Err(FetchError::ClosedEmpty { plain }),
             Stage::Length { end, .. } => Err(FetchError::Truncated { expected: end, received }),
             Stage::Chunked(_) => Err(FetchError::ChunkedCutShort { received }),
             Stage::UntilClose { http: true } | Stage::Ended => Ok(true),
@@ -166,6 +176,7 @@ mod tests {
                 End::Complete { used } => return (statuses, Some(offset + used), reader),
                 End::More => offset += piece.len(),
                 End::Broken(problem) => panic!("broken: {problem}"),
+                End::BadLength(problem) => panic!("length cannot be used: {problem}"),
             }
         }
         (statuses, None, reader)
@@ -175,14 +186,13 @@ mod tests {
     const AFTER: &[u8] = b"EXTRA";
 
     /// Each reply, and whether its framing ends it (before [`AFTER`]); the others end at the hang-up.
-    const REPLIES: [(&[u8], bool); 7] = [
+    const REPLIES: [(&[u8], bool); 6] = [
         (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhelloEXTRA", true),
         (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nT: 1\r\n\r\nEXTRA", true),
         (b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s>\r\n\r\nHTTP/1.1 204 No Content\r\n\r\nEXTRA", true),
         (b"HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\nEXTRA", true),
         (b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nEXTRA", true),
         (b"HTTP/1.0 200 OK\r\n\r\nbody until close", false),
-        (b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\nContent-Length: 9\r\n\r\nbody until close", false),
     ];
 
     #[test]
@@ -197,6 +207,20 @@ mod tests {
             let bytes: Vec<&[u8]> = reply.chunks(1).collect();
             assert_eq!(follow(&bytes, false).1, end, "{text} one byte at a time");
         }
+    }
+
+    #[test]
+    fn a_length_that_cannot_be_used_stops_the_reply_at_its_head() {
+        let reply = b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\nContent-Length: 9\r\n\r\nbody";
+        for cut in 0..=reply.len() {
+            let mut reader = ReplyReader::new(false);
+            let first = reader.feed(&reply[..cut]);
+            let end = if first.end == End::More { reader.feed(&reply[cut..]).end } else { first.end };
+            assert_eq!(end, End::BadLength(HeadProblem::LengthsDisagree { first: 8, second: 9 }), "cut at {cut}");
+        }
+        // Where there is no body to frame, the length is never looked at.
+        let fed = ReplyReader::new(true).feed(b"HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n");
+        assert_eq!(fed.end, End::Complete { used: 38 });
     }
 
     #[test]
@@ -218,13 +242,13 @@ mod tests {
         let cut = b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc";
         let (_, _, reader) = follow(&[cut], false);
         let expected = (cut.len() + 7) as u64;
-        assert_eq!(reader.at_close(), Err(FetchError::Truncated { expected, received: cut.len() as u64 }));
+        assert_eq!(reader.at_close(false), Err(FetchError::Truncated { expected, received: cut.len() as u64 }));
         let cut = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab";
         let (_, _, reader) = follow(&[cut], false);
-        assert_eq!(reader.at_close(), Err(FetchError::ChunkedCutShort { received: cut.len() as u64 }));
+        assert_eq!(reader.at_close(false), Err(FetchError::ChunkedCutShort { received: cut.len() as u64 }));
         let (_, _, reader) = follow(&[b"HTTP/1.0 200 OK\r\n\r\nall of it"], false);
-        assert_eq!(reader.at_close(), Ok(true));
-        assert_eq!(ReplyReader::new(false).at_close(), Err(FetchError::ClosedEmpty));
+        assert_eq!(reader.at_close(false), Ok(true));
+        assert_eq!(ReplyReader::new(false).at_close(true), Err(FetchError::ClosedEmpty { plain: true }));
     }
 
     #[test]
@@ -241,7 +265,7 @@ mod tests {
         let fed = reader.feed(&reply);
         assert_eq!(fed.end, End::More);
         assert!(matches!(fed.found.last(), Some(Found::Unreadable(HeadProblem::EndlessInterimHeads))));
-        assert_eq!(reader.at_close(), Ok(false));
+        assert_eq!(reader.at_close(false), Ok(false));
     }
 
     /// A reply whose body is `body`, framed by its length or in chunks of `piece` bytes, with

@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 use std::io::{self, Read, Write};
-use std::net::{IpAddr, SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -19,6 +19,7 @@ use super::chunk::{BufferPool, Chunk};
 use super::error::FetchError;
 use super::event::{Event, EventKind, Summary};
 use super::job::{Command, Job, JobId, Payload, Waker};
+use super::lookup::{LookupFailure, lookup, no_route_to_name_servers};
 use super::raw::StopRule;
 use super::reply::{End, Found, ReplyReader};
 use super::request::Outgoing;
@@ -293,15 +294,18 @@ impl Run<'_> {
         let mut addresses = if reserved_invalid {
             Vec::new()
         } else {
-            let port = self.job.target.port;
             let lookup_host = host.clone();
             let limit = self.job.connect_timeout;
+            // A temporary failure is looked at on the side thread too: it reads a file and asks for routes.
             let found = self.wait_on_side_thread(Step::Resolve, self.capped(limit), move || {
-                (lookup_host.as_str(), port).to_socket_addrs().map(|a| a.map(|s| s.ip()).collect::<Vec<_>>())
+                lookup(&lookup_host).map_err(|failure| {
+                    let no_network = failure == LookupFailure::Temporary && no_route_to_name_servers();
+                    (failure, no_network)
+                })
             })?;
             match found {
                 Some(Ok(addresses)) => addresses,
-                Some(Err(_)) => Vec::new(),
+                Some(Err((failure, no_network))) => return Err(lookup_error(failure, no_network, host).into()),
                 None => return Err(self.timed_out(FetchError::ResolveTimedOut { host, after: limit }).into()),
             }
         };
@@ -499,7 +503,7 @@ impl Run<'_> {
             let want = buf.len().min(usize::try_from(room.saturating_add(1)).unwrap_or(usize::MAX));
             let read = match link.read(&mut buf[..want]) {
                 Err(e) if tls && e.kind() == io::ErrorKind::UnexpectedEof => {
-                    if reply.at_close()? {
+                    if reply.at_close(false)? {
                         self.emit(EventKind::UnprovenEnd)?;
                     }
                     Ok(0)
@@ -508,7 +512,7 @@ impl Run<'_> {
             };
             match read {
                 Ok(0) if !tls && tls::starts_like_tls(&first) => return Err(FetchError::SpeaksTls.into()),
-                Ok(0) if reply.at_close()? => {
+                Ok(0) if reply.at_close(!tls)? => {
                     return self.emit(EventKind::ReplyComplete { extra: 0, line_open: false });
                 }
                 Ok(0) => return Ok(()),
@@ -545,6 +549,7 @@ impl Run<'_> {
                             return self.emit(EventKind::ReplyComplete { extra, line_open });
                         }
                         End::Broken(problem) => return Err(FetchError::BrokenChunks(problem).into()),
+                        End::BadLength(problem) => return Err(FetchError::BadLength(problem).into()),
                         End::More if keep < n => {
                             return Err(FetchError::TooLarge { limit: self.job.max_bytes }.into());
                         }
@@ -554,7 +559,8 @@ impl Run<'_> {
                 Err(e) if is_slice_timeout(&e) => {
                     spare = Some(buf);
                     if last_progress.elapsed() > self.job.read_timeout {
-                        return Err(FetchError::ReadTimedOut { after: self.job.read_timeout }.into());
+                        let unanswered_plain = !tls && self.received == 0;
+                        return Err(FetchError::ReadTimedOut { after: self.job.read_timeout, unanswered_plain }.into());
                     }
                 }
                 Err(e) => {
@@ -612,7 +618,10 @@ impl Run<'_> {
                             return self.emit(EventKind::RawEnd { by: rule });
                         }
                         StopRule::Hangup | StopRule::Bytes(_) if last_progress.elapsed() > self.job.read_timeout => {
-                            return Err(FetchError::ReadTimedOut { after: self.job.read_timeout }.into());
+                            let unanswered_plain = !tls && self.received == 0;
+                            return Err(
+                                FetchError::ReadTimedOut { after: self.job.read_timeout, unanswered_plain }.into()
+                            );
                         }
                         // A quiet rule is its own read timeout.
                         StopRule::Quiet(_) | StopRule::Hangup | StopRule::Bytes(_) => {}
@@ -703,6 +712,17 @@ fn dedup_keep_order(addresses: &mut Vec<IpAddr>) {
         seen.push(*a);
         new
     });
+}
+
+/// A failed lookup, named for its cause: a temporary failure with no route to any name server
+/// means this computer is not on a network, not that the name is wrong.
+fn lookup_error(failure: LookupFailure, no_network: bool, host: String) -> FetchError {
+    match failure {
+        LookupFailure::NoSuchName => FetchError::NameNotFound { host },
+        LookupFailure::Temporary if no_network => FetchError::NoNetwork { host },
+        LookupFailure::Temporary => FetchError::NameServerSilent { host },
+        LookupFailure::Other(os_text) => FetchError::LookupFailed { host, os_text },
+    }
 }
 
 #[allow(

@@ -194,6 +194,11 @@ pub fn failure_story(error: &FetchError) -> &'static str {
         FetchError::NameNotFound { .. } => {
             "Like looking for a name that is not in the phone book: there is no number to call."
         }
+        FetchError::NoNetwork { .. } => {
+            "Like picking up a phone whose line is unplugged: there is no way to ask for a number at all."
+        }
+        FetchError::NameServerSilent { .. } => "Like calling directory enquiries and getting no answer this time.",
+        FetchError::LookupFailed { .. } => "Like asking directory enquiries and getting a garbled reply.",
         FetchError::ResolveTimedOut { .. } => "Like asking directory enquiries and never hearing back.",
         FetchError::Refused { .. } => {
             "Like calling a building where nobody works at that extension: the call is turned away at once."
@@ -204,8 +209,11 @@ pub fn failure_story(error: &FetchError) -> &'static str {
         FetchError::FetchTimedOut { .. } => "Like a call that runs past the time you set aside for it: you hang up.",
         FetchError::SendTimedOut { .. } => "Like talking into a phone while the other side never listens.",
         FetchError::Reset { .. } => "Like the other side slamming the phone down in the middle of a sentence.",
-        FetchError::ClosedEmpty => "Like someone picking up the phone and hanging up without a word.",
+        FetchError::ClosedEmpty { .. } => "Like someone picking up the phone and hanging up without a word.",
         FetchError::Truncated { .. } => "The server said how long its answer would be, then hung up halfway.",
+        FetchError::BadLength(_) => {
+            "The server said how long its answer would be in a way nobody can believe, so we stopped listening."
+        }
         FetchError::BrokenChunks(_) => {
             "The server sent its answer in numbered pieces, and a piece's number did not match what came."
         }

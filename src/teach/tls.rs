@@ -59,6 +59,9 @@ pub fn tls_failure_story(error: &FetchError) -> Option<&'static str> {
         FetchError::TlsOther { .. } => "The secret code could not be agreed; the message says why.",
         FetchError::Input(_)
         | FetchError::NameNotFound { .. }
+        | FetchError::NoNetwork { .. }
+        | FetchError::NameServerSilent { .. }
+        | FetchError::LookupFailed { .. }
         | FetchError::ResolveTimedOut { .. }
         | FetchError::Refused { .. }
         | FetchError::ConnectTimedOut { .. }
@@ -67,8 +70,9 @@ pub fn tls_failure_story(error: &FetchError) -> Option<&'static str> {
         | FetchError::FetchTimedOut { .. }
         | FetchError::SendTimedOut { .. }
         | FetchError::Reset { .. }
-        | FetchError::ClosedEmpty
+        | FetchError::ClosedEmpty { .. }
         | FetchError::Truncated { .. }
+        | FetchError::BadLength(_)
         | FetchError::BrokenChunks(_)
         | FetchError::ChunkedCutShort { .. }
         | FetchError::TooLarge { .. }

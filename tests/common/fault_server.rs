@@ -9,7 +9,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, bounded};
-use socket_fetch::fetch::FetchError;
+use socket_fetch::fetch::{FetchError, HeadProblem};
 
 use crate::common::closed_port;
 
@@ -38,6 +38,11 @@ pub const HALF_CLOSE_REPLY: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Length: 22\r\n\
 /// it wraps round to 51, and "74 of 51 bytes" looks complete.
 pub const HUGE_LENGTH_REPLY: &[u8] =
     b"HTTP/1.0 200 OK\r\nContent-Length: 18446744073709551610\r\n\r\n17 bytes of body\n";
+/// A length one past curl's limit of 2^63 - 1: it fits a u64, but no client takes it.
+pub const PAST_LIMIT_LENGTH_REPLY: &[u8] =
+    b"HTTP/1.0 200 OK\r\nContent-Length: 9223372036854775808\r\n\r\n17 bytes of body\n";
+/// A length that is not a number.
+pub const NOT_NUMBER_LENGTH_REPLY: &[u8] = b"HTTP/1.0 200 OK\r\nContent-Length: 12abc\r\n\r\ntwelve bytes";
 /// Two lengths that disagree: which one is meant cannot be known.
 pub const CONFLICTING_LENGTHS_REPLY: &[u8] =
     b"HTTP/1.0 200 OK\r\nContent-Length: 5\r\nContent-Length: 700\r\n\r\nfive!";
@@ -78,6 +83,10 @@ pub enum Fault {
     HalfClose,
     /// Announces a `Content-Length` near 2^64 ([`HUGE_LENGTH_REPLY`]) and closes after a few bytes.
     HugeLength,
+    /// Announces a `Content-Length` of 2^63 ([`PAST_LIMIT_LENGTH_REPLY`]) and closes after a few bytes.
+    PastLimitLength,
+    /// Announces a `Content-Length` that is not a number ([`NOT_NUMBER_LENGTH_REPLY`]).
+    NotNumberLength,
     /// Sends two `Content-Length` headers that disagree ([`CONFLICTING_LENGTHS_REPLY`]).
     ConflictingLengths,
     /// Sends a status line with a 60,000-character reason phrase.
@@ -86,7 +95,7 @@ pub enum Fault {
     TerminalTakeover,
 }
 
-pub const FAULTS: [Fault; 17] = [
+pub const FAULTS: [Fault; 19] = [
     Fault::Refuse,
     Fault::AcceptNeverRead,
     Fault::ReadNeverAnswer,
@@ -101,6 +110,8 @@ pub const FAULTS: [Fault; 17] = [
     Fault::AnswerBeforeRequest,
     Fault::HalfClose,
     Fault::HugeLength,
+    Fault::PastLimitLength,
+    Fault::NotNumberLength,
     Fault::ConflictingLengths,
     Fault::HugeReason,
     Fault::TerminalTakeover,
@@ -126,22 +137,32 @@ impl Fault {
         match self {
             Self::Refuse => Some(FetchError::Refused { addr }),
             Self::AcceptNeverRead if big_request => Some(FetchError::SendTimedOut { after: READ_TIMEOUT }),
-            Self::AcceptNeverRead | Self::ReadNeverAnswer | Self::StallMidReply => {
-                Some(FetchError::ReadTimedOut { after: READ_TIMEOUT })
+            // Not a byte came back to a plain request: a server that expects an encrypted one may do that.
+            Self::AcceptNeverRead | Self::ReadNeverAnswer => {
+                Some(FetchError::ReadTimedOut { after: READ_TIMEOUT, unanswered_plain: true })
             }
+            Self::StallMidReply => Some(FetchError::ReadTimedOut { after: READ_TIMEOUT, unanswered_plain: false }),
             Self::CloseMidBody => {
                 Some(FetchError::Truncated { expected: MID_BODY_HEAD.len() as u64 + 1000, received: sent })
             }
             Self::ResetMidStream => Some(FetchError::Reset { received: sent }),
             Self::Endless => Some(FetchError::TooLarge { limit }),
-            Self::CloseWithoutByte => Some(FetchError::ClosedEmpty),
+            Self::CloseWithoutByte => Some(FetchError::ClosedEmpty { plain: true }),
+            Self::HugeLength => {
+                Some(FetchError::BadLength(HeadProblem::LengthBeyondCounting("18446744073709551610".to_owned())))
+            }
+            Self::PastLimitLength => {
+                Some(FetchError::BadLength(HeadProblem::LengthBeyondCounting("9223372036854775808".to_owned())))
+            }
+            Self::NotNumberLength => Some(FetchError::BadLength(HeadProblem::LengthNotNumber("12abc".to_owned()))),
+            Self::ConflictingLengths => {
+                Some(FetchError::BadLength(HeadProblem::LengthsDisagree { first: 5, second: 700 }))
+            }
             Self::Trickle
             | Self::Garbage
             | Self::HugeHeader
             | Self::AnswerBeforeRequest
             | Self::HalfClose
-            | Self::HugeLength
-            | Self::ConflictingLengths
             | Self::HugeReason
             | Self::TerminalTakeover => None,
         }
@@ -266,6 +287,8 @@ pub fn serve(fault: Fault, listener: &TcpListener, stopped: &Receiver<()>) -> Se
             send(&mut stream, &mut log, &reply);
         }
         Fault::HugeLength => drop(send(&mut stream, &mut log, HUGE_LENGTH_REPLY)),
+        Fault::PastLimitLength => drop(send(&mut stream, &mut log, PAST_LIMIT_LENGTH_REPLY)),
+        Fault::NotNumberLength => drop(send(&mut stream, &mut log, NOT_NUMBER_LENGTH_REPLY)),
         Fault::ConflictingLengths => drop(send(&mut stream, &mut log, CONFLICTING_LENGTHS_REPLY)),
         Fault::HugeReason => drop(send(&mut stream, &mut log, &huge_reason_reply())),
         Fault::TerminalTakeover => drop(send(&mut stream, &mut log, TERMINAL_TAKEOVER_REPLY)),

@@ -30,7 +30,10 @@ pub fn error_card_ui(ui: &mut Ui, error: &FetchError, kept_bytes: u64) {
         FetchError::Input(InputError::Limit(_)) => "Check the limits",
         FetchError::Input(InputError::PathHasControl { .. }) => "Check the path",
         FetchError::Input(_) => "Check the host and port",
+        FetchError::NoNetwork { .. } => "No network",
         FetchError::NameNotFound { .. }
+        | FetchError::NameServerSilent { .. }
+        | FetchError::LookupFailed { .. }
         | FetchError::ResolveTimedOut { .. }
         | FetchError::Refused { .. }
         | FetchError::ConnectTimedOut { .. }
@@ -38,8 +41,9 @@ pub fn error_card_ui(ui: &mut Ui, error: &FetchError, kept_bytes: u64) {
         | FetchError::ReadTimedOut { .. }
         | FetchError::SendTimedOut { .. }
         | FetchError::Reset { .. }
-        | FetchError::ClosedEmpty
+        | FetchError::ClosedEmpty { .. }
         | FetchError::Truncated { .. }
+        | FetchError::BadLength(_)
         | FetchError::BrokenChunks(_)
         | FetchError::ChunkedCutShort { .. }
         | FetchError::TooLarge { .. }
@@ -127,7 +131,7 @@ mod tests {
             assert!(labels.iter().any(|l| l.starts_with("What to try: ")), "{labels:?}");
             assert!(!labels.iter().any(|l| l.contains("The fetch did not finish")), "{labels:?}");
         }
-        let labels = card_labels(|ui| error_card_ui(ui, &FetchError::ClosedEmpty, 0));
+        let labels = card_labels(|ui| error_card_ui(ui, &FetchError::ClosedEmpty { plain: true }, 0));
         assert!(labels.iter().any(|l| l == "✖ The fetch did not finish"), "{labels:?}");
     }
 
@@ -145,5 +149,15 @@ mod tests {
             let hint = labels.iter().find(|l| l.starts_with("What to try: ")).expect("a hint");
             assert!(hint.contains("\"Skip certificate check (unsafe)\" under ⚙ Limits"), "{hint}");
         }
+    }
+
+    #[test]
+    fn no_network_has_a_card_of_its_own_that_points_at_the_demo_button() {
+        let error = FetchError::NoNetwork { host: "school.invalid".to_owned() };
+        let labels = card_labels(|ui| error_card_ui(ui, &error, 0));
+        assert!(labels.iter().any(|l| l == "✖ No network"), "{labels:?}");
+        assert!(labels.iter().any(|l| l.starts_with("This computer is not on a network")), "{labels:?}");
+        let hint = labels.iter().find(|l| l.starts_with("What to try: ")).expect("a hint");
+        assert!(hint.contains(crate::fetch::window_label::USE_DEMO) && !hint.contains("spelling"), "{hint}");
     }
 }

@@ -265,7 +265,7 @@ fn limits_title(fields: &FormFields) -> &'static str {
     if fields.limits.skip_cert_check { "⚙ Limits ⚠" } else { "⚙ Limits" }
 }
 
-const USE_DEMO: &str = "Use demo server";
+const USE_DEMO: &str = window_label::USE_DEMO;
 const STEP_THROUGH: &str = "Pause before each step";
 const FETCH: &str = "▶ Fetch";
 const CANCEL: &str = "⏹ Cancel";
