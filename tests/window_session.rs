@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use socket_fetch::demo_server::DemoServer;
 use socket_fetch::fetch::Target;
 use socket_fetch::history::News;
-use socket_fetch::session::{FetchPlan, Payload, Session};
+use socket_fetch::session::{FetchPlan, Session};
 use socket_fetch::ui::Limits;
 
 const LIMIT: Duration = Duration::from_secs(20);
@@ -25,7 +25,7 @@ fn a_fetch_that_ends_undrawn_is_folded_frozen_and_recorded() {
     assert_eq!(session.attach(&wake).unwrap(), None, "the history started");
     let target = Target::parse("127.0.0.1/bytes/1000", &server.addr().port().to_string()).unwrap();
     let limits = Limits::default().for_job().unwrap();
-    session.start(FetchPlan { target, payload: Payload::Default, limits, step_through: false }).unwrap();
+    session.start(FetchPlan { target, payload: None, limits, step_through: false }).unwrap();
 
     let start = Instant::now();
     let entries = loop {

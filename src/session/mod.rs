@@ -23,7 +23,7 @@ use crate::teach::hops;
 pub use decoded_body::{DecodedBody, Shared};
 pub use fetch_view::{Attempt, Completion, FetchView, LogLine, StepState};
 pub use fold::Folded;
-pub use plan::{FetchPlan, JobLimits, Payload};
+pub use plan::{FetchPlan, JobLimits};
 pub use reply_text::{Reply, ReplyText};
 
 /// What could not start.

@@ -5,17 +5,7 @@ use std::time::Duration;
 
 use rustls::pki_types::CertificateDer;
 
-use crate::fetch::{Job, Request, StopRule, Target, Trust};
-
-/// What a fetch sends.
-#[derive(Debug, Clone)]
-pub enum Payload {
-    /// The tutorial's request: the request editor is closed.
-    Default,
-    Http(Request),
-    /// Raw mode: these bytes as they are, and the rule for when to stop reading.
-    Raw(Vec<u8>, StopRule),
-}
+use crate::fetch::{Job, Payload, Target, Trust};
 
 /// How long to wait, how much to keep, and whether to check the certificate, already checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +21,8 @@ pub struct JobLimits {
 #[derive(Debug, Clone)]
 pub struct FetchPlan {
     pub target: Target,
-    pub payload: Payload,
+    /// What to send; `None`: the tutorial's request (the request editor is closed).
+    pub payload: Option<Payload>,
     pub limits: JobLimits,
     pub step_through: bool,
 }
@@ -41,12 +32,12 @@ impl FetchPlan {
     /// redirect with a GET.
     #[must_use]
     pub fn redirected(&self, target: Target) -> Self {
-        Self { target, payload: Payload::Default, ..self.clone() }
+        Self { target, payload: None, ..self.clone() }
     }
 
     /// Raw mode: the other side need not be a web server.
     pub fn is_raw(&self) -> bool {
-        matches!(self.payload, Payload::Raw(..))
+        matches!(self.payload, Some(Payload::Raw { .. }))
     }
 
     /// The engine's job for this plan. Over HTTPS the certificate is checked against the bundled
@@ -58,10 +49,8 @@ impl FetchPlan {
         job.read_timeout = self.limits.read_timeout;
         job.max_time = self.limits.max_time;
         job.max_bytes = self.limits.max_bytes;
-        match &self.payload {
-            Payload::Default => {}
-            Payload::Http(request) => job.set_request(request.clone()),
-            Payload::Raw(bytes, stop) => job.set_raw(bytes.clone(), *stop),
+        if let Some(payload) = &self.payload {
+            job.payload = payload.clone();
         }
         // The engine reads the trust only when the target is secure (`Job::tls`).
         if self.limits.skip_cert_check {
@@ -76,6 +65,7 @@ impl FetchPlan {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fetch::StopRule;
 
     fn plan(secure: bool, skip_cert_check: bool) -> FetchPlan {
         let mut target = Target::parse("example.invalid/a", "8443").unwrap();
@@ -87,7 +77,7 @@ mod tests {
             max_bytes: 99,
             skip_cert_check,
         };
-        FetchPlan { target, payload: Payload::Default, limits, step_through: true }
+        FetchPlan { target, payload: None, limits, step_through: true }
     }
 
     #[test]
@@ -106,7 +96,7 @@ mod tests {
     #[test]
     fn a_redirect_is_followed_with_the_tutorials_request() {
         let mut raw = plan(false, false);
-        raw.payload = Payload::Raw(b"PING\r\n".to_vec(), StopRule::Hangup);
+        raw.payload = Some(Payload::Raw { bytes: b"PING\r\n".to_vec(), stop: StopRule::Hangup });
         let next = raw.redirected(Target::parse("example.invalid/b", "80").unwrap());
         assert!(!next.is_raw());
         assert!(next.job(None).payload.bytes().starts_with(b"GET /b HTTP/1.0"));

@@ -14,10 +14,9 @@ use egui::{RichText, TextFormat, Ui};
 
 use crate::curl_command::curl_command;
 use crate::fetch::{
-    Field, HeaderField, RawProblem, Request, RequestProblem, RequestSpec, StopRule, Target, Version, raw_bytes,
+    Field, HeaderField, Payload, RawProblem, Request, RequestProblem, RequestSpec, StopRule, Target, Version, raw_bytes,
 };
 use crate::format;
-use crate::session::Payload;
 
 use crate::ui::palette;
 use crate::ui::panels::notice::{Notice, Place};
@@ -52,6 +51,10 @@ enum StopChoice {
     Quiet,
     Bytes,
 }
+
+/// A field of the editor cannot be sent; the editor says which, next to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsendable;
 
 pub struct RequestEditor {
     /// The section is open: only then does a fetch send what it says.
@@ -122,16 +125,16 @@ impl RequestEditor {
         self.followed_host = host;
     }
 
-    /// What a fetch of `target` sends; `None` when a field cannot be sent (nothing is, and the
-    /// editor says so).
-    pub fn payload(&mut self, target: &Target) -> Option<Payload> {
+    /// What a fetch of `target` sends: `None` for the tutorial's request, while the editor is
+    /// closed. [`Unsendable`] when a field cannot be sent (nothing is, and the editor says so).
+    pub fn payload(&mut self, target: &Target) -> Result<Option<Payload>, Unsendable> {
         if !self.open {
-            return Some(Payload::Default);
+            return Ok(None);
         }
         self.follow(target);
         let payload = self.built();
         self.refused = payload.is_err();
-        payload.ok()
+        payload.map(Some).map_err(|_| Unsendable)
     }
 
     fn request(&self) -> Result<Request, RequestProblem> {
@@ -148,7 +151,7 @@ impl RequestEditor {
                     StopChoice::Bytes => StopRule::parse(&format!("bytes={}", self.stop_bytes)),
                 };
                 let bytes = raw_bytes(&self.raw_text).map_err(Problem::Raw)?;
-                Ok(Payload::Raw(bytes, stop.map_err(Problem::Raw)?))
+                Ok(Payload::Raw { bytes, stop: stop.map_err(Problem::Raw)? })
             }
         }
     }
@@ -203,7 +206,7 @@ impl RequestEditor {
         let row = ui.horizontal_wrapped(|ui| {
             let size = match &built {
                 Ok(Payload::Http(request)) => format!(" ({})", format::exact(request.bytes().len() as u64)),
-                Ok(Payload::Raw(bytes, _)) => format!(" ({})", format::exact(bytes.len() as u64)),
+                Ok(Payload::Raw { bytes, .. }) => format!(" ({})", format::exact(bytes.len() as u64)),
                 _ => String::new(),
             };
             ui.label(RichText::new(format!("{PREVIEW_TITLE}{size}")).strong());
@@ -218,7 +221,7 @@ impl RequestEditor {
         }
         match &built {
             Ok(Payload::Http(request)) => preview_ui(ui, &request.bytes()),
-            Ok(Payload::Raw(bytes, _)) => preview_ui(ui, bytes),
+            Ok(Payload::Raw { bytes, .. }) => preview_ui(ui, bytes),
             _ => {
                 ui.label(RichText::new("Nothing can be sent until the field marked above is fixed.").weak());
             }
@@ -369,7 +372,7 @@ fn curl_button_ui(ui: &mut Ui, target: Option<&Target>, built: Result<&Payload, 
     let button = egui::Button::new(CURL_BUTTON);
     let request = match built {
         Ok(Payload::Http(request)) => request,
-        Ok(Payload::Raw(..)) => {
+        Ok(Payload::Raw { .. }) => {
             ui.add_enabled(false, button).on_disabled_hover_text("curl speaks HTTP: raw bytes are not a request");
             return None;
         }

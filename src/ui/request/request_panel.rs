@@ -33,7 +33,7 @@ impl RequestPanel {
     pub fn plan(&mut self) -> Result<FetchPlan, Refused> {
         let target = self.form.target().map_err(|e| Refused::Input(e.into()))?;
         self.form.fetching(&target);
-        let payload = self.editor.payload(&target).ok_or(Refused::Editor)?;
+        let payload = self.editor.payload(&target).map_err(|_| Refused::Editor)?;
         let limits = self.form.limits.for_job().map_err(|e| Refused::Input(FetchError::Input(e.into())))?;
         Ok(FetchPlan { target, payload, limits, step_through: self.form.step_through })
     }
