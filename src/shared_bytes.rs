@@ -15,8 +15,7 @@ pub struct SharedBytes {
 impl SharedBytes {
     /// All of `owner`'s bytes.
     pub fn whole(owner: Arc<dyn AsRef<[u8]> + Send + Sync>) -> Self {
-        let len = (*owner).as_ref().len();
-        Self { owner, range: 0..len }
+        Self::part(owner, 0..usize::MAX)
     }
 
     /// `range` of `owner`'s bytes, cut to the bytes there are.
